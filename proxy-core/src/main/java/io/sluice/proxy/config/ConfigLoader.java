@@ -1,0 +1,182 @@
+package io.sluice.proxy.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads {@code sluice.yaml}: YAML → tree → {@code ${VAR}} substitution → validated records. Every error is a
+ * {@link ConfigException} naming the key path and value, e.g.
+ * {@code providers.openai.baseUrl: "ftp://x" (expected: http or https URL)}.
+ */
+public final class ConfigLoader {
+
+    static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers");
+    static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
+            "ioThreads", "shutdownGrace", "maxHeaderBytes");
+    static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
+            "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
+    static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
+            "enabled", "mock");
+    static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // "port:" twice is a mistake, not an override
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /** Loads {@code yamlFile} with the process environment and {@code .env} files ({@link Environment#system}). */
+    public static SluiceConfig load(Path yamlFile) {
+        return load(yamlFile, Environment.system(yamlFile));
+    }
+
+    /** Loads {@code yamlFile}, resolving {@code ${VAR}} from {@code env}. Errors are prefixed with the file. */
+    public static SluiceConfig load(Path yamlFile, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(yamlFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(yamlFile + ": no such file", e);
+        } catch (IOException e) {
+            throw new ConfigException(yamlFile + ": cannot read (" + e + ")", e);
+        }
+        try {
+            return parse(text, env);
+        } catch (ConfigException e) {
+            throw e.in(yamlFile);
+        }
+    }
+
+    /** Parses YAML text, resolving {@code ${VAR}} from {@code env}. */
+    public static SluiceConfig parse(String yaml, Map<String, String> env) {
+        JsonNode tree = readTree(yaml);
+        EnvSubstitutor.apply(tree, "", env);
+        ConfigNode root = ConfigNode.root(tree).object(ROOT_KEYS);
+        return new SluiceConfig(server(root.get("server")), upstream(root.get("upstream")),
+                providers(root.get("providers")));
+    }
+
+    private static JsonNode readTree(String yaml) {
+        try {
+            JsonNode tree = YAML.readTree(yaml);
+            // An empty file, or one with only comments, is a valid all-defaults config.
+            return tree == null || tree.isMissingNode() || tree.isNull() ? JsonNodeFactory.instance.objectNode() : tree;
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException("invalid YAML" + where + ": " + yamlProblem(e), e);
+        }
+    }
+
+    /** The parser's one-line diagnosis, without the echoed source lines: they may hold a literal key. */
+    private static String yamlProblem(JacksonException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                String context = marked.getContext();
+                return marked.getProblem() + (context == null ? "" : " (" + context + ")");
+            }
+        }
+        String message = e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static ServerConfig server(ConfigNode n) {
+        n.object(SERVER_KEYS);
+        String host = n.get("host").text(ServerConfig.DEFAULT_HOST);
+        int port = n.get("port").intValue(ServerConfig.DEFAULT_PORT);
+        int maxBodyBytes = n.get("maxBodyBytes").intValue(ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        Duration readTimeout = n.get("readTimeout").duration(ServerConfig.DEFAULT_READ_TIMEOUT);
+        Duration idleTimeout = n.get("idleTimeout").duration(ServerConfig.DEFAULT_IDLE_TIMEOUT);
+        int ioThreads = n.get("ioThreads").intValue(ServerConfig.DEFAULT_IO_THREADS);
+        Duration shutdownGrace = n.get("shutdownGrace").duration(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
+        int maxHeaderBytes = n.get("maxHeaderBytes").intValue(ServerConfig.DEFAULT_MAX_HEADER_BYTES);
+        return build(n, () -> new ServerConfig(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads,
+                shutdownGrace, maxHeaderBytes));
+    }
+
+    private static UpstreamConfig upstream(ConfigNode n) {
+        n.object(UPSTREAM_KEYS);
+        Duration connect = n.get("connectTimeout").duration(UpstreamConfig.DEFAULT_CONNECT_TIMEOUT);
+        Duration firstByte = n.get("firstByteTimeout").duration(UpstreamConfig.DEFAULT_FIRST_BYTE_TIMEOUT);
+        Duration idle = n.get("idleTimeout").duration(UpstreamConfig.DEFAULT_IDLE_TIMEOUT);
+        int maxConnections = n.get("maxConnectionsPerOrigin")
+                .intValue(UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_ORIGIN);
+        Duration poolIdle = n.get("poolIdleTimeout").duration(UpstreamConfig.DEFAULT_POOL_IDLE_TIMEOUT);
+        boolean insecureTls = n.get("insecureTls").bool(UpstreamConfig.DEFAULT_INSECURE_TLS);
+        return build(n, () -> new UpstreamConfig(connect, firstByte, idle, maxConnections, poolIdle, insecureTls));
+    }
+
+    private static List<ProviderConfig> providers(ConfigNode n) {
+        List<ProviderConfig> providers = new ArrayList<>();
+        n.entries("a mapping of provider name to settings").forEach((name, settings) -> {
+            ProviderConfig.checkName(n.path(), name);
+            providers.add(provider(name, settings));
+        });
+        return providers;
+    }
+
+    private static ProviderConfig provider(String name, ConfigNode n) {
+        n.object(PROVIDER_KEYS);
+        // "mock:" or "openai:" alone is enough: a provider named after a type has that type unless told otherwise.
+        String type = n.get("type").text(ProviderConfig.TYPES.contains(name) ? name : null);
+        URI baseUrl = n.get("baseUrl").uri(ProviderChecks.EXPECTED_URL);
+        List<String> apiKeys = apiKeys(n);
+        List<String> models = n.get("models").strings();
+        Map<String, String> headers = n.get("headers").secret().stringMap(); // e.g. Authorization
+        boolean enabled = n.get("enabled").bool(ProviderConfig.DEFAULT_ENABLED);
+        MockSettings mock = mock(n.get("mock"));
+        return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock));
+    }
+
+    /** {@code apiKey: x} is shorthand for {@code apiKeys: [x]}. */
+    private static List<String> apiKeys(ConfigNode n) {
+        ConfigNode single = n.get("apiKey").secret();
+        ConfigNode list = n.get("apiKeys").secret();
+        if (single.isAbsent()) {
+            return list.strings();
+        }
+        if (!list.isAbsent()) {
+            throw ConfigException.at(single.path(), "given together with apiKeys (expected: one of apiKey, apiKeys)");
+        }
+        List<String> keys = new ArrayList<>(1);
+        keys.add(single.text(null));
+        return keys;
+    }
+
+    private static MockSettings mock(ConfigNode n) {
+        if (n.isAbsent()) {
+            return null;
+        }
+        n.object(MOCK_KEYS);
+        Duration chunkDelay = n.get("chunkDelay").duration(MockSettings.DEFAULT_CHUNK_DELAY);
+        int chunkWords = n.get("chunkWords").intValue(MockSettings.DEFAULT_CHUNK_WORDS);
+        return build(n, () -> new MockSettings(chunkDelay, chunkWords));
+    }
+
+    /** Runs a record constructor; its errors name keys relative to the record, so prefix them with the path. */
+    private static <T> T build(ConfigNode n, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (ConfigException e) {
+            throw e.under(n.path());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.sluice.proxy.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, built and validated once at startup by {@link ConfigLoader}.
+ *
+ * @param server    the client-facing listener
+ * @param upstream  connections to providers
+ * @param providers every configured provider, enabled or not, in file order; names are unique
+ */
+public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
+
+    public SluiceConfig {
+        Check.notNull("server", server, "server settings");
+        Check.notNull("upstream", upstream, "upstream settings");
+        providers = providers == null ? List.of() : List.copyOf(providers);
+        Set<String> names = new HashSet<>();
+        for (ProviderConfig p : providers) {
+            if (!names.add(p.name())) {
+                throw ConfigException.invalid("providers", p.name(), "unique provider names");
+            }
+        }
+    }
+
+    /** Default server and upstream settings, no providers. */
+    public static SluiceConfig defaults() {
+        return new SluiceConfig(ServerConfig.defaults(), UpstreamConfig.defaults(), List.of());
+    }
+
+    public Optional<ProviderConfig> provider(String name) {
+        return providers.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The providers with {@code enabled: true}, in file order. */
+    public List<ProviderConfig> enabledProviders() {
+        return providers.stream().filter(ProviderConfig::enabled).toList();
+    }
+
+    public SluiceConfig withServer(ServerConfig newServer) {
+        return new SluiceConfig(newServer, upstream, providers);
+    }
+}

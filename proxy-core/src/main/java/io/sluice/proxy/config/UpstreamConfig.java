@@ -1,0 +1,37 @@
+package io.sluice.proxy.config;
+
+import java.time.Duration;
+
+/**
+ * Connections from the proxy to providers.
+ *
+ * @param connectTimeout          longest time to open a TCP (and TLS) connection
+ * @param firstByteTimeout        longest wait for the first response byte after the request is sent
+ * @param idleTimeout             longest silence between two chunks of a response
+ * @param maxConnectionsPerOrigin pooled connections per origin, per event loop
+ * @param poolIdleTimeout         how long an unused pooled connection is kept open
+ * @param insecureTls             skip certificate checks; for tests against self-signed upstreams only
+ */
+public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+                             int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 256;
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final boolean DEFAULT_INSECURE_TLS = false;
+
+    public UpstreamConfig {
+        Check.positive("connectTimeout", connectTimeout);
+        Check.positive("firstByteTimeout", firstByteTimeout);
+        Check.positive("idleTimeout", idleTimeout);
+        Check.atLeast("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1);
+        Check.positive("poolIdleTimeout", poolIdleTimeout);
+    }
+
+    public static UpstreamConfig defaults() {
+        return new UpstreamConfig(DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_BYTE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS_PER_ORIGIN, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_INSECURE_TLS);
+    }
+}
