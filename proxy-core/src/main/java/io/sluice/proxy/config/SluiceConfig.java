@@ -43,4 +43,12 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     public SluiceConfig withServer(ServerConfig newServer) {
         return new SluiceConfig(newServer, upstream, providers);
     }
+
+    public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
+        return new SluiceConfig(server, newUpstream, providers);
+    }
+
+    public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
+        return new SluiceConfig(server, upstream, newProviders);
+    }
 }

@@ -58,6 +58,10 @@ class SluiceConfigTest {
         assertThat(moved.server().host()).isEqualTo("0.0.0.0");
         assertThat(moved.server().port()).isZero();
         assertThat(moved.server().readTimeout()).isEqualTo(config.server().readTimeout());
+        assertThat(config.withUpstream(UpstreamConfig.defaults()).upstream()).isEqualTo(UpstreamConfig.defaults());
+        assertThat(config.withProviders(List.of(ProviderConfig.mock("m"))).provider("m")).isPresent();
+        assertThatThrownBy(() -> config.withProviders(List.of(ProviderConfig.mock("m"), ProviderConfig.mock("m"))))
+                .hasMessage("providers: \"m\" (expected: unique provider names)");
         assertThatThrownBy(() -> config.server().withPort(65536)).hasMessage("port: 65536 (expected: 0..65535)");
         assertThatThrownBy(() -> config.server().withHost(" ")).hasMessage("host: \" \" (expected: a host name or IP address)");
     }

@@ -1,0 +1,100 @@
+package io.sluice.proxy.cli;
+
+import io.sluice.proxy.config.Durations;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ServerConfig;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.config.UpstreamConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What {@code check-config} prints: the effective settings, keys masked, then warnings. */
+final class ConfigSummary {
+
+    private ConfigSummary() {
+    }
+
+    static List<String> lines(Path file, SluiceConfig cfg) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Config OK: " + file);
+        lines.add("server:   " + server(cfg.server()));
+        lines.add("upstream: " + upstream(cfg.upstream()));
+        lines.add("providers: " + cfg.providers().size() + " (" + cfg.enabledProviders().size() + " enabled)");
+        int width = cfg.providers().stream().mapToInt(p -> p.name().length()).max().orElse(0);
+        for (ProviderConfig p : cfg.providers()) {
+            lines.add("  " + pad(p.name(), width) + "  " + provider(p));
+        }
+        for (String warning : warnings(cfg)) {
+            lines.add("warning: " + warning);
+        }
+        return lines;
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String server(ServerConfig s) {
+        return hostPort(s.host(), s.port())
+                + ", maxBodyBytes " + s.maxBodyBytes()
+                + ", maxHeaderBytes " + s.maxHeaderBytes()
+                + ", readTimeout " + Durations.format(s.readTimeout())
+                + ", idleTimeout " + Durations.format(s.idleTimeout())
+                + ", ioThreads " + (s.ioThreads() == 0 ? "auto (" + s.effectiveIoThreads() + ")" : s.ioThreads())
+                + ", shutdownGrace " + Durations.format(s.shutdownGrace());
+    }
+
+    private static String upstream(UpstreamConfig u) {
+        return "connectTimeout " + Durations.format(u.connectTimeout())
+                + ", firstByteTimeout " + Durations.format(u.firstByteTimeout())
+                + ", idleTimeout " + Durations.format(u.idleTimeout())
+                + ", maxConnectionsPerOrigin " + u.maxConnectionsPerOrigin()
+                + ", poolIdleTimeout " + Durations.format(u.poolIdleTimeout())
+                + (u.insecureTls() ? ", insecureTls" : "");
+    }
+
+    private static String provider(ProviderConfig p) {
+        StringBuilder sb = new StringBuilder()
+                .append("type ").append(p.type())
+                .append(p.enabled() ? ", enabled" : ", disabled");
+        if (p.baseUrl() != null) {
+            sb.append(", baseUrl ").append(p.baseUrl());
+        }
+        if (!p.isMock()) {
+            sb.append(", keys ").append(p.apiKeys().size());
+            if (!p.apiKeys().isEmpty()) {
+                sb.append(' ').append(p.maskedApiKeys());
+            }
+        }
+        if (!p.headers().isEmpty()) {
+            sb.append(", headers ").append(String.join(", ", p.headers().keySet()));
+        }
+        sb.append(", models ").append(p.models().isEmpty() ? "(none listed)" : String.join(", ", p.models()));
+        if (p.mock() != null) {
+            sb.append(", chunkDelay ").append(Durations.format(p.mock().chunkDelay()))
+                    .append(", chunkWords ").append(p.mock().chunkWords());
+        }
+        return sb.toString();
+    }
+
+    private static List<String> warnings(SluiceConfig cfg) {
+        List<String> warnings = new ArrayList<>();
+        if (cfg.enabledProviders().isEmpty()) {
+            warnings.add("no provider is enabled: every model request will fail");
+        }
+        for (ProviderConfig p : cfg.enabledProviders()) {
+            if (p.type().equals(ProviderConfig.TYPE_OPENAI) && p.apiKeys().isEmpty()) {
+                warnings.add("provider " + p.name() + " is enabled but has no apiKeys (unset variable?)");
+            }
+        }
+        if (cfg.upstream().insecureTls()) {
+            warnings.add("upstream.insecureTls is true: provider certificates are not checked");
+        }
+        return warnings;
+    }
+
+    private static String pad(String text, int width) {
+        return text + " ".repeat(width - text.length());
+    }
+}

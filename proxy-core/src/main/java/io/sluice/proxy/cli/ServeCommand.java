@@ -1,0 +1,67 @@
+package io.sluice.proxy.cli;
+
+import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ServerConfig;
+import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.server.SluiceServer;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the proxy.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--port", paramLabel = "N", description = "Listen on this port instead of server.port (0: any).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "H", description = "Bind this address instead of server.host.")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SluiceConfig cfg = withOverrides(ConfigLoader.load(config.resolve()), host, port);
+        SluiceServer server = SluiceServer.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(listeningLine(cfg.server().host(), server.localAddress().getPort(), cfg));
+        out.flush();
+        server.awaitClose();
+        return Main.EXIT_OK;
+    }
+
+    /** The config with {@code --host}/{@code --port} applied; a bad value is reported as the option. */
+    static SluiceConfig withOverrides(SluiceConfig cfg, String host, Integer port) {
+        ServerConfig server = cfg.server();
+        try {
+            if (host != null) {
+                server = server.withHost(host);
+            }
+            if (port != null) {
+                server = server.withPort(port);
+            }
+        } catch (ConfigException e) {
+            throw new ConfigException("--" + e.getMessage(), e); // "port: …" → "--port: …"
+        }
+        return cfg.withServer(server);
+    }
+
+    /** {@code Sluice listening on http://127.0.0.1:4000 (providers: mock, openai)}. */
+    static String listeningLine(String host, int port, SluiceConfig cfg) {
+        List<String> names = cfg.enabledProviders().stream().map(ProviderConfig::name).toList();
+        return "Sluice listening on http://" + ConfigSummary.hostPort(host, port)
+                + " (providers: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")";
+    }
+}

@@ -1,0 +1,216 @@
+package io.sluice.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private static final String CONFIG = """
+            server:
+              port: 4100
+            providers:
+              mock:
+                type: mock
+              openai:
+                type: openai
+                enabled: false
+                apiKeys: [sk-proj-0123456789abcd]
+                models: [gpt-4o, gpt-4o-mini]
+              local:
+                type: openai-compatible
+                baseUrl: http://127.0.0.1:8080/v1/
+                apiKeys: ["local-key-0123456789wxyz", "tiny"]
+                models: [llama-3]
+                headers: { X-Custom: foo }
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        return Files.writeString(tmp.resolve(name), yaml);
+    }
+
+    @Test
+    void checkConfigPrintsASummaryWithMaskedKeys() throws IOException {
+        Path file = write("sluice.yaml", CONFIG);
+
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(0);
+
+        assertThat(err()).isEmpty();
+        assertThat(out().lines()).contains(
+                "Config OK: " + file,
+                "providers: 3 (2 enabled)",
+                "  mock    type mock, enabled, models echo, lorem, chunkDelay 20ms, chunkWords 1",
+                "  openai  type openai, disabled, baseUrl https://api.openai.com/v1, keys 1 [sk-...abcd], "
+                        + "models gpt-4o, gpt-4o-mini",
+                "  local   type openai-compatible, enabled, baseUrl http://127.0.0.1:8080/v1, "
+                        + "keys 2 [loc...wxyz, ****], headers X-Custom, models llama-3");
+        assertThat(out()).contains("server:   127.0.0.1:4100, maxBodyBytes 33554432")
+                .contains("upstream: connectTimeout 10s, firstByteTimeout 2m, idleTimeout 5m")
+                .doesNotContain("0123456789")
+                .doesNotContain("tiny")
+                .doesNotContain("foo")
+                .doesNotContain("warning");
+    }
+
+    @Test
+    void checkConfigWarnsAboutLikelyMistakes() throws IOException {
+        Path file = write("sluice.yaml", """
+                upstream: { insecureTls: true }
+                providers:
+                  openai: { apiKeys: ["${SLUICE_TEST_SURELY_UNSET_VARIABLE}"] }
+                """);
+        assertThat(run("check-config", "--config", file.toString())).isEqualTo(0);
+        assertThat(out().lines()).contains(
+                "warning: provider openai is enabled but has no apiKeys (unset variable?)",
+                "warning: upstream.insecureTls is true: provider certificates are not checked");
+
+        out.reset();
+        Path empty = write("empty.yaml", "");
+        assertThat(run("check-config", "-c", empty.toString())).isEqualTo(0);
+        assertThat(out().lines()).contains("providers: 0 (0 enabled)",
+                "warning: no provider is enabled: every model request will fail");
+    }
+
+    @Test
+    void checkConfigReportsErrorsWithoutStackTrace() throws IOException {
+        Path file = write("bad.yaml", "server:\n  port: 70000\n");
+
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);
+
+        assertThat(out()).isEmpty();
+        assertThat(err()).isEqualTo("sluice: " + file + ": server.port: 70000 (expected: 0..65535)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void unknownKeyIsAConfigError() throws IOException {
+        Path file = write("typo.yaml", "server:\n  prot: 4000\n");
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: " + file + ": server.prot: unknown key (did you mean port?");
+    }
+
+    @Test
+    void errorsAboutKeysAreMasked() throws IOException {
+        Path file = write("key.yaml", "providers:\n  openai:\n    apiKeys: [sk-proj-0123456789abcd, "
+                + "sk-proj-0123456789abcd]\n");
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);
+        assertThat(err()).contains("providers.openai.apiKeys[1]: \"sk-...abcd\" (expected: unique keys)")
+                .doesNotContain("0123456789");
+    }
+
+    @Test
+    void missingConfigFileIsAConfigError() {
+        Path missing = tmp.resolve("nope.yaml");
+        assertThat(run("check-config", "-c", missing.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("sluice: " + missing + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    void invalidYamlIsAConfigError() throws IOException {
+        Path file = write("broken.yaml", "server:\n  port: [\n");
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: " + file + ": invalid YAML at line ")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void modelsListsEnabledProvidersModels() throws IOException {
+        Path file = write("sluice.yaml", CONFIG);
+
+        assertThat(run("models", "-c", file.toString())).isEqualTo(0);
+
+        assertThat(out().lines()).containsExactly("mock/echo", "mock/lorem", "local/llama-3");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void modelsAllIncludesDisabledProviders() throws IOException {
+        Path file = write("sluice.yaml", CONFIG);
+        assertThat(run("models", "--all", "-c", file.toString())).isEqualTo(0);
+        assertThat(out().lines())
+                .containsExactly("mock/echo", "mock/lorem", "openai/gpt-4o", "openai/gpt-4o-mini", "local/llama-3");
+    }
+
+    @Test
+    void modelsReportsConfigErrors() throws IOException {
+        Path file = write("bad.yaml", "providers:\n  x:\n    type: anthropic\n");
+        assertThat(run("models", "-c", file.toString())).isEqualTo(2);
+        assertThat(out()).isEmpty();
+        assertThat(err()).isEqualTo("sluice: " + file
+                + ": providers.x.type: \"anthropic\" (expected: one of mock, openai, openai-compatible)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void serveReportsConfigErrorsBeforeStarting() throws IOException {
+        Path file = write("bad.yaml", "server:\n  readTimeout: soon\n");
+        assertThat(run("serve", "-c", file.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: " + file + ": server.readTimeout: \"soon\" (expected: a duration");
+    }
+
+    @Test
+    void servePortOverrideIsValidated() throws IOException {
+        Path file = write("sluice.yaml", "");
+        assertThat(run("serve", "-c", file.toString(), "--port", "70000")).isEqualTo(2);
+        assertThat(err()).isEqualTo("sluice: --port: 70000 (expected: 0..65535)" + System.lineSeparator());
+    }
+
+    @Test
+    void nonNumericPortIsAUsageError() throws IOException {
+        Path file = write("sluice.yaml", "");
+        assertThat(run("serve", "-c", file.toString(), "--port", "http")).isEqualTo(2);
+        assertThat(err()).contains("--port").contains("http");
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertThat(run("--version")).isEqualTo(0);
+        assertThat(out()).startsWith("sluice ");
+
+        out.reset();
+        assertThat(run("-h")).isEqualTo(0);
+        assertThat(out()).contains("Usage: sluice").contains("serve").contains("check-config").contains("models");
+
+        out.reset();
+        assertThat(run("serve", "--help")).isEqualTo(0);
+        assertThat(out()).contains("Usage: sluice serve").contains("--config=<file>").contains("--port=N")
+                .contains("--host=H");
+    }
+
+    @Test
+    void missingOrUnknownSubcommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("Missing required subcommand").contains("Usage: sluice");
+
+        err.reset();
+        assertThat(run("serv")).isEqualTo(2);
+        assertThat(err()).contains("serv");
+    }
+}
