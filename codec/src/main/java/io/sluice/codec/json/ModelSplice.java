@@ -1,0 +1,76 @@
+package io.sluice.codec.json;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+
+/**
+ * Replaces the {@code model} value of a request body without re-serializing it: when only the model name changes
+ * between client and provider, the body goes out as the original bytes around a new string literal.
+ */
+public final class ModelSplice {
+
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+    private ModelSplice() {
+    }
+
+    /**
+     * Builds {@code body[0, valueStart) + "newModel" + body[valueEnd, end)}, offsets relative to
+     * {@code body.readerIndex()}, typically {@link ChatRequestScanner#modelStart()} / {@link ChatRequestScanner#modelEnd()}.
+     *
+     * @param body not owned: the result holds retained slices of it (no copy), so the caller still releases its own
+     *             reference; its indexes are left untouched
+     * @return a new composite owned by the caller; releasing it releases the slices
+     * @throws IndexOutOfBoundsException if the range is not within the readable bytes
+     */
+    public static ByteBuf splice(ByteBufAllocator alloc, ByteBuf body, int valueStart, int valueEnd, String newModel) {
+        int readable = body.readableBytes();
+        if (valueStart < 0 || valueStart > valueEnd || valueEnd > readable) {
+            throw new IndexOutOfBoundsException(
+                    "value: [" + valueStart + ", " + valueEnd + ") (expected: within [0, " + readable + "])");
+        }
+        int base = body.readerIndex();
+        CompositeByteBuf out = alloc.compositeBuffer(3);
+        if (valueStart > 0) {
+            out.addComponent(true, body.retainedSlice(base, valueStart));
+        }
+        out.addComponent(true, literal(alloc, newModel));
+        if (valueEnd < readable) {
+            out.addComponent(true, body.retainedSlice(base + valueEnd, readable - valueEnd));
+        }
+        return out;
+    }
+
+    /**
+     * {@code s} as a JSON string literal in UTF-8: quotes, backslashes and control characters escaped (RFC 8259 §7).
+     *
+     * @return a new buffer owned by the caller
+     */
+    static ByteBuf literal(ByteBufAllocator alloc, String s) {
+        ByteBuf out = alloc.buffer(ByteBufUtil.utf8MaxBytes(s.length()) + 2);
+        out.writeByte('"');
+        int run = 0; // start of the pending run of characters that need no escape
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            ByteBufUtil.writeUtf8(out, s, run, i);
+            run = i + 1;
+            out.writeByte('\\');
+            switch (c) {
+                case '"', '\\' -> out.writeByte(c);
+                case '\n' -> out.writeByte('n');
+                case '\r' -> out.writeByte('r');
+                case '\t' -> out.writeByte('t');
+                case '\b' -> out.writeByte('b');
+                case '\f' -> out.writeByte('f');
+                default -> out.writeByte('u').writeByte('0').writeByte('0').writeByte(HEX[c >> 4]).writeByte(HEX[c & 0xF]);
+            }
+        }
+        ByteBufUtil.writeUtf8(out, s, run, s.length());
+        return out.writeByte('"');
+    }
+}
