@@ -298,7 +298,7 @@ public final class JsonFeeder {
     }
 
     private void fail(IOException e) {
-        String message = e.getMessage();
+        String message = trimLocation(e.getMessage());
         long at = -1;
         if (e instanceof JsonProcessingException) {
             JsonProcessingException jpe = (JsonProcessingException) e;

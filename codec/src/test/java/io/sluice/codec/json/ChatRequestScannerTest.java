@@ -4,10 +4,12 @@ import static io.sluice.codec.sse.SseRecorder.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.sluice.codec.json.ChatRequestScanner.Result;
 import io.sluice.codec.testing.PooledChunks;
 import io.sluice.codec.testing.PooledChunks.Memory;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,24 @@ class ChatRequestScannerTest {
         assertThat(s.stream()).isTrue();
         assertThat(s.includeUsage()).isTrue();
         assertThat(s.multipleChoices()).isFalse();
+    }
+
+    @Test
+    void everyTwoWaySplitGivesTheSameResult() {
+        byte[] body = fixture("openai-chat-request.json").getBytes(StandardCharsets.UTF_8);
+        for (int cut = 0; cut <= body.length; cut++) {
+            ChatRequestScanner s = new ChatRequestScanner();
+            for (byte[] part : List.of(Arrays.copyOfRange(body, 0, cut), Arrays.copyOfRange(body, cut, body.length))) {
+                ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(part.length).writeBytes(part);
+                s.feed(chunk);
+                chunk.release();
+            }
+            assertThat(s.end()).as("cut at %d", cut).isEqualTo(Result.OK);
+            assertThat(s.model()).isEqualTo("gpt-4o");
+            assertThat(new String(body, s.modelStart(), s.modelEnd() - s.modelStart(), StandardCharsets.UTF_8))
+                    .as("cut at %d", cut).isEqualTo("\"gpt-4o\"");
+            assertThat(s.stream() && s.includeUsage() && !s.multipleChoices()).isTrue();
+        }
     }
 
     @ParameterizedTest

@@ -9,9 +9,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.sluice.codec.testing.PooledChunks;
 import io.sluice.codec.sse.SseRecorder.Event;
+import io.sluice.codec.testing.PooledChunks;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +116,25 @@ class SseFramerTest {
         feed(framer, "event: a\r\ndata: 1\rdata: 2\n\r\ndata: 3\r\r", size, rec);
 
         assertThat(rec.events).containsExactly(new Event("a", "1\n2"), new Event(null, "3"));
+    }
+
+    @Test
+    void everyTwoWaySplitGivesTheSameEvents() {
+        String s = fixture("anthropic-messages-stream.txt").replace("\n", "\r\n") + ": bye\r";
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        List<Event> expected = expected(fixture("anthropic-messages-stream.txt"));
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            SseFramer f = new SseFramer(MAX);
+            SseRecorder r = new SseRecorder();
+            for (byte[] part : List.of(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length))) {
+                ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(part.length).writeBytes(part);
+                f.feed(chunk, r);
+                chunk.release();
+            }
+            assertThat(r.events).as("cut at %d", cut).isEqualTo(expected);
+            assertThat(r.comments).as("cut at %d", cut).containsExactly("bye");
+            assertThat(f.end()).isFalse();
+        }
     }
 
     @Test
