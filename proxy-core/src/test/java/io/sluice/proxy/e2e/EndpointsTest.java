@@ -1,0 +1,114 @@
+package io.sluice.proxy.e2e;
+
+import static io.sluice.proxy.e2e.E2e.chatBody;
+import static io.sluice.proxy.e2e.E2e.config;
+import static io.sluice.proxy.e2e.E2e.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.testing.TestUpstream;
+import io.sluice.proxy.testing.TestUpstream.Reply;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The non-chat endpoints: health, model list, Prometheus metrics. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class EndpointsTest {
+
+    private TestUpstream upstream;
+    private SluiceServer sluice;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        upstream = new TestUpstream(r -> Reply.json(200, "{\"id\":\"x\"}"));
+        sluice = config().mock().openAiCompatible("up", upstream, "gpt-4o-mini", "gpt-4o").start();
+    }
+
+    @AfterEach
+    void close() {
+        sluice.close();
+        upstream.close();
+    }
+
+    @Test
+    void health() throws Exception {
+        HttpResponse<String> res = E2e.get(sluice, "/health");
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
+                ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(json(res.body()).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void modelsInOpenAiListShape() throws Exception {
+        HttpResponse<String> res = E2e.get(sluice, "/v1/models");
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode list = json(res.body());
+        assertThat(list.get("object").asText()).isEqualTo("list");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : list.get("data")) {
+            assertThat(m.get("object").asText()).isEqualTo("model");
+            assertThat(m.has("created")).isTrue();
+            String id = m.get("id").asText();
+            ids.add(id);
+            assertThat(m.get("owned_by").asText()).isEqualTo(id.substring(0, id.indexOf('/')));
+        }
+        assertThat(ids).containsExactly("mock/echo", "mock/lorem", "up/gpt-4o-mini", "up/gpt-4o");
+    }
+
+    @Test
+    void metricsCountTheRequestsJustMade() throws Exception {
+        assertThat(E2e.get(sluice, "/health").statusCode()).isEqualTo(200);
+        assertThat(E2e.chat(sluice, chatBody("mock/echo", false, "count me")).statusCode()).isEqualTo(200);
+        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "and me")).statusCode()).isEqualTo(200);
+        assertThat(E2e.get(sluice, "/nope").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> res = E2e.get(sluice, "/metrics");
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
+                ct -> assertThat(ct).startsWith("text/plain"));
+        String text = res.body();
+        assertThat(text).contains("# TYPE http_requests_total counter", "# TYPE http_errors_total counter",
+                "http_request_duration_seconds_bucket", "http_request_duration_seconds_count",
+                "upstream_active_current", "process_");
+        assertThat(sample(text, "http_requests_total", "GET", "/health", "200")).contains(1.0);
+        assertThat(sample(text, "http_requests_total", "POST", "/v1/chat/completions", "200")).contains(2.0);
+        assertThat(sample(text, "http_requests_total", "GET", "other", "404")).contains(1.0);
+        assertThat(sample(text, "http_errors_total", "GET", "other", "404")).contains(1.0);
+        assertThat(sample(text, "http_errors_total", "GET", "/health", "200")).isEmpty();
+        assertThat(gauge(text, "upstream_active_current")).contains(0.0);
+    }
+
+    /** The value of {@code name{method,path,status}} in a Prometheus text scrape, whatever the label order. */
+    static Optional<Double> sample(String scrape, String name, String method, String path, String status) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = line.matcher(scrape);
+        while (m.find()) {
+            String labels = m.group(1);
+            if (labels.contains("method=\"" + method + "\"") && labels.contains("path=\"" + path + "\"")
+                    && labels.contains("status=\"" + status + "\"")) {
+                return Optional.of(Double.parseDouble(m.group(2)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Double> gauge(String scrape, String name) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
+        return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+    }
+}

@@ -1,0 +1,327 @@
+package io.sluice.proxy.e2e;
+
+import static io.sluice.proxy.e2e.E2e.UPSTREAM_KEY;
+import static io.sluice.proxy.e2e.E2e.chat;
+import static io.sluice.proxy.e2e.E2e.chatBody;
+import static io.sluice.proxy.e2e.E2e.config;
+import static io.sluice.proxy.e2e.E2e.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.testing.TestUpstream;
+import io.sluice.proxy.testing.TestUpstream.Reply;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Every way a request or an upstream can go wrong, as the client sees it: exact status, body and framing. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class FaultsTest {
+
+    private static final String CHUNK_1 = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+            + "\"finish_reason\":null}]}\n\n";
+    private static final String CHUNK_2 = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},"
+            + "\"finish_reason\":null}]}\n\n";
+
+    private TestUpstream upstream;
+    private SluiceServer sluice;
+
+    @BeforeEach
+    void upstream() throws InterruptedException {
+        upstream = new TestUpstream(r -> Reply.json(200, "{}"));
+    }
+
+    @AfterEach
+    void close() {
+        if (sluice != null) {
+            sluice.close();
+        }
+        upstream.close();
+    }
+
+    private SluiceServer start(E2e.Config c) throws InterruptedException {
+        sluice = c.start();
+        return sluice;
+    }
+
+    private SluiceServer startDefault() throws InterruptedException {
+        return start(config().openAiCompatible("up", upstream, "gpt-4o-mini").mock());
+    }
+
+    private static JsonNode error(String body) {
+        JsonNode e = json(body).get("error");
+        assertThat(e).as("OpenAI error object in %s", body).isNotNull();
+        assertThat(e.has("message") && e.has("type") && e.has("param") && e.has("code"))
+                .as("error has message, type, param, code: %s", body).isTrue();
+        return e;
+    }
+
+    private static void assertJsonContentType(HttpResponse<String> res) {
+        assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
+                ct -> assertThat(ct).startsWith("application/json"));
+    }
+
+    // ---- upstream errors ----
+
+    @Test
+    void upstreamOpenAiErrorIsRelayedWithItsStatusAndBody() throws Exception {
+        String body = "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+                + "\"type\":\"server_error\",\"param\":null,\"code\":null}}";
+        upstream.script(r -> Reply.json(500, body));
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(500);
+        assertJsonContentType(res);
+        assertThat(res.body()).isEqualTo(body);
+        awaitNoUpstreamActive();
+    }
+
+    @Test
+    void upstreamHtmlErrorBecomesAnOpenAiError() throws Exception {
+        upstream.script(r -> Reply.status(502).header("content-type", "text/html")
+                .part("<html><head><title>502 Bad Gateway</title></head>")
+                .part("<body><center><h1>502 Bad Gateway</h1></center></body></html>"));
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertJsonContentType(res);
+        JsonNode e = error(res.body());
+        assertThat(e.get("type").asText()).isEqualTo("api_error");
+        assertThat(e.get("message").asText()).contains("502");
+        awaitNoUpstreamActive();
+    }
+
+    @Test
+    void connectionRefusedIs502ApiError() throws Exception {
+        start(config().openAiCompatible("down", E2e.closedPort(), "gpt-4o-mini"));
+
+        HttpResponse<String> res = chat(sluice, chatBody("down/gpt-4o-mini", false, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertJsonContentType(res);
+        JsonNode e = error(res.body());
+        assertThat(e.get("type").asText()).isEqualTo("api_error");
+        assertThat(e.get("message").asText()).contains("down");
+        awaitNoUpstreamActive();
+    }
+
+    @Test
+    void firstByteTimeoutIs504() throws Exception {
+        upstream.script(r -> Reply.status(200).then(Reply.Ending.HANG_BEFORE_HEAD));
+        start(config().upstream("firstByteTimeout", "300ms").openAiCompatible("up", upstream, "gpt-4o-mini"));
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(res.statusCode()).isEqualTo(504);
+        assertJsonContentType(res);
+        assertThat(error(res.body()).get("type").asText()).isEqualTo("timeout_error");
+        assertThat(tookMs).as("answered after the 300 ms first-byte timeout").isBetween(250L, 5_000L);
+        // The silent upstream connection is closed, never pooled.
+        E2e.await("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
+        awaitNoUpstreamActive();
+    }
+
+    @Test
+    void upstreamResetMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
+        // The pause lets the proxy read both chunks before the RST arrives.
+        upstream.script(r -> Reply.sse(CHUNK_1, CHUNK_2).pause(Duration.ofMillis(100)).then(Reply.Ending.RESET));
+        startDefault();
+
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "hi"));
+            RawHttp.Head head = client.readHead();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-type")).startsWith("text/event-stream");
+            assertThat(head.chunked()).isTrue();
+
+            // readBody only returns when the terminating zero-size chunk came: the stream was ended properly.
+            String body = new String(client.readBody(head), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(body).startsWith(CHUNK_1 + CHUNK_2);
+            String rest = body.substring((CHUNK_1 + CHUNK_2).length());
+            assertThat(rest).startsWith("data: {\"error\":").endsWith("\n\n").doesNotContain("[DONE]");
+            JsonNode e = error(rest.substring("data: ".length()).trim());
+            assertThat(e.get("type").asText()).isEqualTo("api_error");
+        }
+        awaitNoUpstreamActive();
+    }
+
+    // ---- request validation ----
+
+    @Test
+    void oversizedBodyWithContentLengthIs413() throws Exception {
+        start(config().server("maxBodyBytes", 1024).mock());
+
+        String body = chatBody("mock/echo", false, "a".repeat(4000));
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.write(RawHttp.chatRequestHead(body.length()) + body);
+            RawHttp.Response res = client.readResponse();
+            assertThat(res.status()).isEqualTo(413);
+            assertThat(error(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
+        }
+    }
+
+    @Test
+    void oversizedChunkedBodyIs413() throws Exception {
+        start(config().server("maxBodyBytes", 1024).mock());
+
+        String body = chatBody("mock/echo", false, "a".repeat(4000));
+        StringBuilder req = new StringBuilder("POST /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < body.length(); i += 500) {
+            String part = body.substring(i, Math.min(body.length(), i + 500));
+            req.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+        }
+        req.append("0\r\n\r\n");
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.write(req.toString());
+            RawHttp.Response res = client.readResponse();
+            assertThat(res.status()).isEqualTo(413);
+            assertThat(error(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
+        }
+    }
+
+    @Test
+    void bodyJustUnderTheLimitIsServed() throws Exception {
+        start(config().server("maxBodyBytes", 1024).mock());
+        String body = chatBody("mock/echo", false, "b".repeat(1024 - chatBody("mock/echo", false, "").length()));
+        assertThat(body).hasSize(1024);
+
+        HttpResponse<String> res = chat(sluice, body);
+
+        assertThat(res.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedJsonIs400() throws Exception {
+        startDefault();
+        for (String bad : new String[] {
+            "{\"model\":\"mock/echo\",\"messages\":[",
+            "{\"model\": mock/echo}",
+            "not json at all",
+        }) {
+            HttpResponse<String> res = chat(sluice, bad);
+            assertThat(res.statusCode()).as("status for %s", bad).isEqualTo(400);
+            assertThat(error(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
+        }
+        assertThat(upstream.requestsWaiting()).isZero();
+    }
+
+    @Test
+    void missingModelIs400() throws Exception {
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(res.statusCode()).isEqualTo(400);
+        JsonNode e = error(res.body());
+        assertThat(e.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(e.get("message").asText()).contains("model");
+    }
+
+    @Test
+    void unknownModelIs404WithCloseMatches() throws Exception {
+        startDefault();
+
+        // A bare name no provider lists, and a prefix that is no provider.
+        HttpResponse<String> bare = chat(sluice, chatBody("gpt-4o-mni", false, "hi"));
+        HttpResponse<String> prefixed = chat(sluice, chatBody("mokc/echo", false, "hi"));
+
+        assertThat(bare.statusCode()).isEqualTo(404);
+        JsonNode e = error(bare.body());
+        assertThat(e.get("type").asText()).isEqualTo("not_found_error");
+        assertThat(e.get("code").asText()).isEqualTo("model_not_found");
+        assertThat(e.get("message").asText()).contains("gpt-4o-mni").contains("up/gpt-4o-mini");
+        assertThat(prefixed.statusCode()).isEqualTo(404);
+        assertThat(error(prefixed.body()).get("message").asText()).contains("mokc/echo").contains("mock/echo");
+        assertThat(upstream.requestsWaiting()).isZero();
+    }
+
+    @Test
+    void errorAnswersKeepTheClientConnectionUsable() throws Exception {
+        startDefault();
+
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.postJson("/v1/chat/completions", "{\"model\":");
+            assertThat(client.readResponse().status()).isEqualTo(400);
+            client.postJson("/v1/chat/completions", chatBody("nope/nope", false, "hi"));
+            assertThat(client.readResponse().status()).isEqualTo(404);
+            client.write("GET /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(405);
+            client.postJson("/v1/chat/completions", chatBody("mock/echo", true, "still here"));
+            RawHttp.Response ok = client.readResponse();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.text()).contains("still ").endsWith("data: [DONE]\n\n");
+        }
+    }
+
+    @Test
+    void getOnChatCompletionsIs405() throws Exception {
+        startDefault();
+
+        HttpResponse<String> res = E2e.get(sluice, "/v1/chat/completions");
+
+        assertThat(res.statusCode()).isEqualTo(405);
+        assertThat(error(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void unknownPathIs404() throws Exception {
+        startDefault();
+
+        HttpResponse<String> res = E2e.get(sluice, "/v1/nope");
+        HttpResponse<String> post = E2e.post(sluice, "/v2/chat/completions", chatBody("mock/echo", false, "x"));
+
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(error(res.body()).get("type").asText()).isEqualTo("not_found_error");
+        assertThat(post.statusCode()).isEqualTo(404);
+    }
+
+    // ---- secrets ----
+
+    @Test
+    void apiKeyEchoedInAnUpstreamOpenAiErrorIsMasked() throws Exception {
+        upstream.script(r -> Reply.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: "
+                + r.header("authorization").substring("Bearer ".length()) + ". You can find your API key at "
+                + "https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\","
+                + "\"param\":null,\"code\":\"invalid_api_key\"}}"));
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(401);
+        assertThat(res.body()).doesNotContain(UPSTREAM_KEY).contains(Secrets.mask(UPSTREAM_KEY));
+        assertThat(error(res.body()).get("code").asText()).isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void apiKeyEchoedInAnUpstreamPlainTextErrorIsMasked() throws Exception {
+        upstream.script(r -> Reply.status(403).header("content-type", "text/plain")
+                .part("forbidden: " + r.header("authorization")));
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).doesNotContain(UPSTREAM_KEY).contains(Secrets.mask(UPSTREAM_KEY));
+        assertThat(error(res.body()).get("type").asText()).isEqualTo("authentication_error");
+    }
+
+    private void awaitNoUpstreamActive() throws InterruptedException {
+        E2e.await("upstream_active_current back to 0", Duration.ofSeconds(5),
+                () -> sluice.metrics().upstreamActive().get() == 0);
+    }
+}
