@@ -159,6 +159,46 @@ class FaultsTest {
         awaitNoUpstreamActive();
     }
 
+    @Test
+    void upstreamClosingBeforeTheHeadIs502() throws Exception {
+        upstream.script(r -> Reply.status(200).then(Reply.Ending.CLOSE_BEFORE_HEAD));
+        startDefault();
+
+        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertThat(error(res.body()).get("type").asText()).isEqualTo("api_error");
+        awaitNoUpstreamActive();
+    }
+
+    @Test
+    void upstreamSilentMidStreamEndsTheStreamWithATimeoutErrorEvent() throws Exception {
+        upstream.script(r -> Reply.sse(CHUNK_1).then(Reply.Ending.HANG));
+        // A long first-byte allowance (slow prompts) and a short between-chunks one: the latter must apply once
+        // the head arrived.
+        start(config().upstream("firstByteTimeout", "5s").upstream("idleTimeout", "300ms")
+                .openAiCompatible("up", upstream, "gpt-4o-mini"));
+
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "hi"));
+            RawHttp.Head head = client.readHead();
+            assertThat(head.status()).isEqualTo(200);
+            long t0 = System.nanoTime();
+            String body = new String(client.readBody(head), java.nio.charset.StandardCharsets.UTF_8);
+            long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(tookMs).as("stream cut after the 300 ms idle timeout, not the 5 s first-byte one")
+                    .isLessThan(2_000L);
+            assertThat(body).startsWith(CHUNK_1);
+            String rest = body.substring(CHUNK_1.length());
+            assertThat(rest).startsWith("data: {\"error\":").endsWith("\n\n");
+            assertThat(error(rest.substring("data: ".length()).trim()).get("type").asText())
+                    .isEqualTo("timeout_error");
+        }
+        // The silent connection is closed, not pooled.
+        E2e.await("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
+        awaitNoUpstreamActive();
+    }
+
     // ---- request validation ----
 
     @Test

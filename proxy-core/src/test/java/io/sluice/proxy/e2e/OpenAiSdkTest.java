@@ -235,6 +235,19 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void chunkedNonStreamingCompletionRoundTrips() {
+        // Same body, but the upstream sends it in pieces with chunked transfer encoding.
+        upstream.script(r -> Reply.status(200).header("content-type", "application/json")
+                .part(COMPLETION.substring(0, 100)).part(COMPLETION.substring(100, 400))
+                .part(COMPLETION.substring(400)));
+
+        ChatCompletion cc = client.chat().completions().create(params("up/gpt-4o-mini").build());
+
+        assertThat(cc.choices().get(0).message().content()).contains("Hello! How can I assist you today?");
+        assertThat(cc.usage().orElseThrow().totalTokens()).isEqualTo(29);
+    }
+
+    @Test
     void bareModelNameRoutesWithoutRewriting() throws Exception {
         ChatCompletionCreateParams params = params("gpt-4o-mini").build();
         String sdkBody = sentBySdk(params, false, Reply.json(200, COMPLETION));
