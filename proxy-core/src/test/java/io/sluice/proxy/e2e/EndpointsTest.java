@@ -92,16 +92,41 @@ class EndpointsTest {
         assertThat(gauge(text, "upstream_active_current")).contains(0.0);
     }
 
+    @Test
+    void tokenUsageReportedUpstreamIsCounted() throws Exception {
+        upstream.script(r -> r.body().contains("\"stream\":true")
+                ? Reply.sse(OpenAiSdkTest.TEXT_EVENTS.toArray(new String[0]))
+                : Reply.json(200, OpenAiSdkTest.COMPLETION));
+
+        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "stream")).statusCode()).isEqualTo(200);
+        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", false, "json")).statusCode()).isEqualTo(200);
+
+        String text = E2e.get(sluice, "/metrics").body();
+        // Stream usage 12 + 4, completion usage 19 + 10.
+        assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "prompt"))
+                .contains(31.0);
+        assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "completion"))
+                .contains(14.0);
+    }
+
     /** The value of {@code name{method,path,status}} in a Prometheus text scrape, whatever the label order. */
     static Optional<Double> sample(String scrape, String name, String method, String path, String status) {
+        return sample(scrape, name, "method", method, "path", path, "status", status);
+    }
+
+    /** The value of the sample of {@code name} having all the given label pairs. */
+    static Optional<Double> sample(String scrape, String name, String... labelPairs) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(scrape);
+        next:
         while (m.find()) {
             String labels = m.group(1);
-            if (labels.contains("method=\"" + method + "\"") && labels.contains("path=\"" + path + "\"")
-                    && labels.contains("status=\"" + status + "\"")) {
-                return Optional.of(Double.parseDouble(m.group(2)));
+            for (int i = 0; i < labelPairs.length; i += 2) {
+                if (!labels.contains(labelPairs[i] + "=\"" + labelPairs[i + 1] + "\"")) {
+                    continue next;
+                }
             }
+            return Optional.of(Double.parseDouble(m.group(2)));
         }
         return Optional.empty();
     }
