@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -73,7 +72,6 @@ class FaultsTest {
     // ---- upstream errors ----
 
     @Test
-    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void upstreamOpenAiErrorIsRelayedWithItsStatusAndBody() throws Exception {
         String body = "{\"error\":{\"message\":\"The server had an error while processing your request.\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":null}}";
@@ -138,7 +136,6 @@ class FaultsTest {
     }
 
     @Test
-    @Disabled(KnownBugs.MID_STREAM_ERROR_LEAK)
     void upstreamResetMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
         // The pause lets the proxy read both chunks before the RST arrives.
         upstream.script(r -> Reply.sse(CHUNK_1, CHUNK_2).pause(Duration.ofMillis(100)).then(Reply.Ending.RESET));
@@ -175,7 +172,6 @@ class FaultsTest {
     }
 
     @Test
-    @Disabled(KnownBugs.IDLE_TIMEOUT_NOT_ARMED)
     void upstreamSilentMidStreamEndsTheStreamWithATimeoutErrorEvent() throws Exception {
         upstream.script(r -> Reply.sse(CHUNK_1).then(Reply.Ending.HANG));
         // A long first-byte allowance (slow prompts) and a short between-chunks one: the latter must apply once
@@ -250,7 +246,6 @@ class FaultsTest {
     }
 
     @Test
-    @Disabled(KnownBugs.MALFORMED_JSON_NPE)
     void malformedJsonIs400() throws Exception {
         startDefault();
         for (String bad : new String[] {
@@ -338,7 +333,6 @@ class FaultsTest {
     // ---- secrets ----
 
     @Test
-    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void apiKeyEchoedInAnUpstreamOpenAiErrorIsMasked() throws Exception {
         upstream.script(r -> Reply.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: "
                 + r.header("authorization").substring("Bearer ".length()) + ". You can find your API key at "

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,7 +37,6 @@ class HttpProtocolTest {
     }
 
     @Test
-    @Disabled(KnownBugs.PIPELINE_REPLAY_LOOP)
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
             // Three requests in one write: the second and third arrive while the first is still streaming.
@@ -107,7 +105,6 @@ class HttpProtocolTest {
     }
 
     @Test
-    @Disabled(KnownBugs.HEADER_TOO_LARGE_TYPE)
     void oversizedHeadersErrorIsAClientError() throws Exception {
         try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
             client.write("GET /health HTTP/1.1\r\nHost: sluice\r\nX-Big: " + "h".repeat(4096) + "\r\n\r\n");

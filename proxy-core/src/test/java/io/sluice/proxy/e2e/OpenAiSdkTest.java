@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -353,7 +352,6 @@ class OpenAiSdkTest {
     }
 
     @Test
-    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void upstreamErrorReachesTheSdkAsItsTypedException() {
         upstream.script(r -> Reply.json(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini\","
                 + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"));
@@ -367,7 +365,6 @@ class OpenAiSdkTest {
     }
 
     @Test
-    @Disabled(KnownBugs.MID_STREAM_ERROR_LEAK)
     void midStreamUpstreamFailureSurfacesInTheSdkAfterTheContentSoFar() {
         upstream.script(r -> Reply.sse(TEXT_EVENTS.get(0), TEXT_EVENTS.get(1))
                 .pause(Duration.ofMillis(100)).then(Reply.Ending.RESET));
@@ -383,7 +380,6 @@ class OpenAiSdkTest {
     }
 
     @Test
-    @Disabled(KnownBugs.FULL_RESPONSE_THEN_END)
     void mockEchoNonStreaming() {
         ChatCompletion cc = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("mock/echo").addUserMessage("the quick brown fox").build());

@@ -1,0 +1,128 @@
+package io.sluice.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sluice's meters, named so Prometheus sees {@code http_requests_total}, {@code http_errors_total},
+ * {@code http_request_duration_seconds}, {@code upstream_active_current} and the JVM/process families.
+ *
+ * <p>Meters are looked up once per (method, route, status) and cached: the hot path does a map lookup and an add.
+ */
+public final class SluiceMetrics implements AutoCloseable {
+
+    private static final long PAGE_SIZE = 4096;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> upstreamResponses = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger upstreamActive = new AtomicInteger();
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public SluiceMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        Gauge.builder("process.resident.memory.bytes", SluiceMetrics::residentMemoryBytes)
+                .description("Resident set size of the process")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("upstream.active.current", upstreamActive, AtomicInteger::get)
+                .description("Upstream exchanges in flight")
+                .register(registry);
+    }
+
+    /** One finished client request. {@code route} must be a low-cardinality template, never a raw path. */
+    public void request(String method, String route, int status, long durationNanos) {
+        String key = method + ' ' + route + ' ' + status;
+        requests.computeIfAbsent(key, k -> Counter.builder("http.requests")
+                .description("Client requests by method, route and status")
+                .tags("method", method, "path", route, "status", Integer.toString(status))
+                .register(registry)).increment();
+        durations.computeIfAbsent(method + ' ' + route, k -> Timer.builder("http.request.duration")
+                .description("Time from request head to last response byte")
+                .tags("method", method, "path", route)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+        if (status >= 400) {
+            errors.computeIfAbsent(key, k -> Counter.builder("http.errors")
+                    .description("Client requests answered with an error status")
+                    .tags("method", method, "path", route, "status", Integer.toString(status))
+                    .register(registry)).increment();
+        }
+    }
+
+    /** One upstream response head (or a transport failure, status 0), per provider. */
+    public void upstreamResponse(String provider, int status) {
+        upstreamResponses.computeIfAbsent(provider + ' ' + status, k -> Counter.builder("upstream.responses")
+                .description("Upstream responses by provider and status (0 = no response)")
+                .tags("provider", provider, "status", Integer.toString(status))
+                .register(registry)).increment();
+    }
+
+    /** Tokens reported by the upstream's usage object; {@code kind} is prompt or completion. */
+    public void tokens(String provider, String model, String kind, long count) {
+        if (count <= 0) {
+            return;
+        }
+        tokens.computeIfAbsent(provider + ' ' + model + ' ' + kind, k -> Counter.builder("llm.tokens")
+                .description("Tokens reported by upstream usage objects")
+                .tags("provider", provider, "model", model, "kind", kind)
+                .register(registry)).increment(count);
+    }
+
+    public AtomicInteger upstreamActive() {
+        return upstreamActive;
+    }
+
+    /** Prometheus text exposition format 0.0.4. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    private static double residentMemoryBytes() {
+        try {
+            String statm = Files.readString(Path.of("/proc/self/statm"));
+            String[] parts = statm.trim().split("\\s+");
+            return Long.parseLong(parts[1]) * PAGE_SIZE;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,527 @@
+package io.sluice.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.proxy.route.ModelRouter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: reads requests one at a time, feeds chat bodies to an incremental scanner while keeping the
+ * bytes in a {@link CompositeByteBuf} (no aggregation, no copy), then hands the request to an {@link Exchange} and
+ * acts as its {@link ResponseSink}.
+ *
+ * <p>Requests pipelined behind an active exchange are held (auto-read off) and replayed when it completes.
+ */
+public final class ClientHandler extends ChannelDuplexHandler implements ResponseSink {
+
+    private enum State { IDLE, READING_BODY, DISCARDING_BODY, RESPONDING, CLOSING }
+
+    private static final int MAX_PIPELINED = 16;
+
+    private final ProxyContext proxy;
+
+    private ChannelHandlerContext ctx;
+    private State state = State.IDLE;
+    private Route route;
+    private HttpMethod method;
+    private String uri;
+    private boolean keepAlive;
+    private long startNanos;
+    private CompositeByteBuf body;
+    private ChatRequestScanner scanner;
+    private ScheduledFuture<?> readTimeout;
+    private Exchange exchange;
+    private int status;
+    private boolean headSent;
+    /** The head was a complete response (FullHttpResponse): no body or last chunk may follow. */
+    private boolean fullSent;
+    private ArrayDeque<Object> pipelined;
+
+    public ClientHandler(ProxyContext proxy) {
+        this.proxy = proxy;
+    }
+
+    /** Low-cardinality route labels for metrics; the raw path never becomes a label. */
+    enum Route {
+        CHAT("/v1/chat/completions"), MODELS("/v1/models"), HEALTH("/health"), METRICS("/metrics"), OTHER("other");
+
+        final String label;
+
+        Route(String label) {
+            this.label = label;
+        }
+
+        static Route of(String uri) {
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            if (path.length() > 1 && path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            switch (path) {
+                case "/v1/chat/completions": case "/chat/completions": return CHAT;
+                case "/v1/models": case "/models": return MODELS;
+                case "/health": case "/healthz": return HEALTH;
+                case "/metrics": return METRICS;
+                default: return OTHER;
+            }
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.RESPONDING || (pipelined != null && !pipelined.isEmpty() && state == State.IDLE)) {
+            holdPipelined(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (state == State.CLOSING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            onRequest((HttpRequest) msg);
+        }
+        if (msg instanceof HttpContent) {
+            onContent((HttpContent) msg);
+        } else if (!(msg instanceof HttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void holdPipelined(Object msg) {
+        if (pipelined == null) {
+            pipelined = new ArrayDeque<>();
+        }
+        if (pipelined.size() >= MAX_PIPELINED * 4) {
+            ReferenceCountUtil.release(msg);
+            closeNow();
+            return;
+        }
+        pipelined.add(msg);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    private void onRequest(HttpRequest req) {
+        startNanos = System.nanoTime();
+        method = req.method();
+        uri = req.uri();
+        route = Route.of(uri);
+        keepAlive = HttpUtil.isKeepAlive(req);
+        status = 0;
+        headSent = false;
+        fullSent = false;
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            state = State.CLOSING;
+            keepAlive = false;
+            route = Route.OTHER;
+            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException
+                    || cause instanceof TooLongFrameException) {
+                sendError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "request line or headers too large", "request_too_large");
+            } else {
+                sendError(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", "bad_request");
+            }
+            return;
+        }
+        if (route == Route.CHAT && method.equals(HttpMethod.POST)) {
+            long declared = HttpUtil.getContentLength(req, -1L);
+            if (declared > proxy.config().server().maxBodyBytes()) {
+                rejectTooLarge(declared);
+                return;
+            }
+            state = State.READING_BODY;
+            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            scanner = new ChatRequestScanner();
+            readTimeout = ctx.executor().schedule(this::onReadTimeout,
+                    proxy.config().server().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            state = State.DISCARDING_BODY;
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        try {
+            if (state == State.READING_BODY) {
+                ByteBuf chunk = content.content();
+                if (chunk.isReadable()) {
+                    if (body.readableBytes() + (long) chunk.readableBytes() > proxy.config().server().maxBodyBytes()) {
+                        rejectTooLarge(-1);
+                        return;
+                    }
+                    scanner.feed(chunk);
+                    body.addComponent(true, chunk.retain());
+                }
+                if (content instanceof LastHttpContent) {
+                    cancelReadTimeout();
+                    onBodyComplete();
+                }
+            } else if (state == State.DISCARDING_BODY && content instanceof LastHttpContent) {
+                state = State.RESPONDING;
+                serveSimple();
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    private void rejectTooLarge(long declared) {
+        cancelReadTimeout();
+        releaseBody();
+        keepAlive = false;
+        state = State.CLOSING;
+        long max = proxy.config().server().maxBodyBytes();
+        sendError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                (declared >= 0 ? "request body of " + declared + " bytes" : "request body")
+                        + " exceeds the limit of " + max + " bytes",
+                "request_too_large");
+    }
+
+    private void onReadTimeout() {
+        if (state == State.READING_BODY) {
+            releaseBody();
+            keepAlive = false;
+            state = State.CLOSING;
+            sendError(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received within "
+                    + proxy.config().server().readTimeout().toMillis() + " ms", "request_timeout");
+        }
+    }
+
+    private void onBodyComplete() {
+        state = State.RESPONDING;
+        ChatRequestScanner.Result result = scanner.end();
+        if (result != ChatRequestScanner.Result.OK) {
+            String error = scanner.error();
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, error, "invalid_json");
+            return;
+        }
+        String model = scanner.model();
+        if (model == null || model.isEmpty()) {
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, "you must provide a model parameter", "missing_model");
+            return;
+        }
+        ModelRouter.Route target = proxy.router().resolve(model);
+        if (target == null) {
+            releaseBody();
+            List<String> close = proxy.router().closeMatches(model, 5);
+            sendError(HttpResponseStatus.NOT_FOUND, "The model `" + printable(model) + "` does not exist"
+                    + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
+                    "model_not_found");
+            return;
+        }
+        ChatRequest request = new ChatRequest(method, model, target, scanner.stream(), scanner.includeUsage(),
+                scanner.modelStart(), scanner.modelEnd(), body);
+        body = null;
+        scanner = null;
+        exchange = proxy.newExchange(request, this);
+        exchange.start();
+    }
+
+    /** GET endpoints and errors for unknown routes; all answered in one response. */
+    private void serveSimple() {
+        switch (route) {
+            case HEALTH:
+                sendJson(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
+                return;
+            case METRICS:
+                if (!method.equals(HttpMethod.GET)) {
+                    methodNotAllowed("GET");
+                    return;
+                }
+                sendText(HttpResponseStatus.OK, proxy.metrics().scrape(), "text/plain; version=0.0.4; charset=utf-8");
+                return;
+            case MODELS:
+                if (!method.equals(HttpMethod.GET)) {
+                    methodNotAllowed("GET");
+                    return;
+                }
+                sendJson(HttpResponseStatus.OK, proxy.modelsJson());
+                return;
+            case CHAT:
+                methodNotAllowed("POST");
+                return;
+            default:
+                sendError(HttpResponseStatus.NOT_FOUND, "Unknown route: " + method + ' ' + printable(pathOnly()),
+                        "unknown_route");
+        }
+    }
+
+    private String pathOnly() {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    private void methodNotAllowed(String allowed) {
+        sendError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method " + method + " not allowed; use " + allowed,
+                "method_not_allowed");
+    }
+
+    private void sendJson(HttpResponseStatus st, String json) {
+        sendText(st, json, "application/json");
+    }
+
+    private void sendText(HttpResponseStatus st, String text, String contentType) {
+        ByteBuf buf = ctx.alloc().buffer(text.length() + 16);
+        buf.writeCharSequence(text, StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, buf);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+        sendFull(res);
+    }
+
+    private void sendError(HttpResponseStatus st, String message, String code) {
+        sendFull(OpenAiErrors.response(ctx.alloc(), st, message, OpenAiErrors.typeFor(st.code()), code));
+    }
+
+    private void sendFull(FullHttpResponse res) {
+        head(res);
+        complete();
+    }
+
+    // ---- ResponseSink ----
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+        status = head.status().code();
+        headSent = true;
+        fullSent = head instanceof FullHttpResponse;
+        if (keepAlive) {
+            if (head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.write(head, ctx.voidPromise());
+    }
+
+    @Override
+    public void content(ByteBuf chunk) {
+        if (state != State.RESPONDING || !ctx.channel().isActive()) {
+            chunk.release();
+            return;
+        }
+        ctx.write(new DefaultHttpContent(chunk), ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void end(ByteBuf lastOrNull) {
+        if (state != State.RESPONDING || !ctx.channel().isActive()) {
+            if (lastOrNull != null) {
+                lastOrNull.release();
+            }
+            return;
+        }
+        if (fullSent) {
+            if (lastOrNull != null) {
+                lastOrNull.release();
+            }
+        } else {
+            ctx.write(lastOrNull == null ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(lastOrNull), ctx.voidPromise());
+        }
+        complete();
+    }
+
+    @Override
+    public void fail(HttpResponseStatus st, String message, String type, String code) {
+        if (state != State.RESPONDING || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!headSent) {
+            head(OpenAiErrors.response(ctx.alloc(), st, message, type, code));
+            complete();
+        } else {
+            status = status == 0 ? st.code() : status;
+            keepAlive = false;
+            complete();
+        }
+    }
+
+    @Override
+    public boolean headSent() {
+        return headSent;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean isDone() {
+        return state != State.RESPONDING || !ctx.channel().isActive();
+    }
+
+    /** Ends the current exchange: flush, account, then close or go back to reading. */
+    private void complete() {
+        exchange = null;
+        proxy.metrics().request(method.name(), route.label, status, System.nanoTime() - startNanos);
+        if (!keepAlive || state == State.CLOSING) {
+            state = State.CLOSING;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.flush();
+        state = State.IDLE;
+        replayPipelined();
+    }
+
+    private void replayPipelined() {
+        while (pipelined != null && !pipelined.isEmpty() && state != State.RESPONDING && state != State.CLOSING) {
+            dispatch(pipelined.poll());
+        }
+        if (state == State.IDLE || state == State.READING_BODY || state == State.DISCARDING_BODY) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            // Keep-alive idle: only close a connection that has nothing in flight.
+            if (state == State.IDLE) {
+                closeNow();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cleanup();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: nothing to tell a client that is gone.
+        proxy.log().debug("client connection error: {}", cause.toString());
+        closeNow();
+    }
+
+    private void closeNow() {
+        state = State.CLOSING;
+        ctx.close();
+    }
+
+    private void cleanup() {
+        State was = state;
+        state = State.CLOSING;
+        cancelReadTimeout();
+        releaseBody();
+        Exchange ex = exchange;
+        exchange = null;
+        if (ex != null) {
+            ex.abort();
+            if (was == State.RESPONDING) {
+                // Client went away mid-response: count it as 499 like nginx does.
+                proxy.metrics().request(method.name(), route.label, headSent ? status : 499,
+                        System.nanoTime() - startNanos);
+            }
+        }
+        if (pipelined != null) {
+            Object m;
+            while ((m = pipelined.poll()) != null) {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    private void cancelReadTimeout() {
+        if (readTimeout != null) {
+            readTimeout.cancel(false);
+            readTimeout = null;
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        if (scanner != null) {
+            scanner.release();
+            scanner = null;
+        }
+    }
+
+    /** Strips control characters and bounds length before echoing client input in an error. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 128));
+        for (int i = 0; i < s.length() && sb.length() < 128; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        if (s.length() > 128) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package io.sluice.proxy.server;
+
+/** Tiny JSON writing helpers for the few bodies Sluice composes itself. */
+public final class Json {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Json() {
+    }
+
+    /** Appends {@code s} as a JSON string literal, escaping quotes, backslashes and control characters. */
+    public static StringBuilder quote(StringBuilder sb, CharSequence s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        sb.append("\\u00").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                        if (c > 0xFF) {
+                            sb.setLength(sb.length() - 6);
+                            sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                                    .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                        }
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"');
+    }
+}

@@ -1,0 +1,68 @@
+package io.sluice.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Errors in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}.
+ * Types follow OpenAI: invalid_request_error, authentication_error, not_found_error, rate_limit_error,
+ * api_error (upstream/internal), timeout_error.
+ */
+public final class OpenAiErrors {
+
+    private OpenAiErrors() {
+    }
+
+    /** The error JSON bytes, owned by the caller. */
+    public static ByteBuf body(ByteBufAllocator alloc, String message, String type, String code) {
+        StringBuilder sb = new StringBuilder(96 + message.length());
+        sb.append("{\"error\":{\"message\":");
+        Json.quote(sb, message);
+        sb.append(",\"type\":");
+        Json.quote(sb, type);
+        sb.append(",\"param\":null,\"code\":");
+        if (code == null) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, code);
+        }
+        sb.append("}}");
+        ByteBuf buf = alloc.buffer(sb.length() + 8);
+        buf.writeCharSequence(sb, StandardCharsets.UTF_8);
+        return buf;
+    }
+
+    /** A complete JSON error response, owned by the caller (normally written straight away). */
+    public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
+                                            String type, String code) {
+        ByteBuf body = body(alloc, message, type, code);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return res;
+    }
+
+    /** The error type OpenAI uses for a status. */
+    public static String typeFor(int status) {
+        switch (status) {
+            case 400: case 404: case 405: case 409: case 413: case 415: case 422: case 431:
+                return status == 404 ? "not_found_error" : "invalid_request_error";
+            case 401: case 403:
+                return "authentication_error";
+            case 408: case 504:
+                return "timeout_error";
+            case 429:
+                return "rate_limit_error";
+            default:
+                return "api_error";
+        }
+    }
+}

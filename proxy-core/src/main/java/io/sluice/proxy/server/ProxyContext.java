@@ -1,0 +1,111 @@
+package io.sluice.proxy.server;
+
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.mock.MockExchange;
+import io.sluice.proxy.route.ModelRouter;
+import io.sluice.proxy.upstream.Origin;
+import io.sluice.proxy.upstream.UpstreamPools;
+import io.sluice.proxy.upstream.UpstreamRelay;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every connection of one server shares: config, router, pools, metrics. Built once at start. */
+public final class ProxyContext {
+
+    public static final String USER_AGENT = "sluice/0.1";
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance("io.sluice.proxy");
+
+    private final SluiceConfig config;
+    private final ModelRouter router;
+    private final SluiceMetrics metrics;
+    private final UpstreamPools pools;
+    private final String modelsJson;
+    private final Map<String, Origin> origins = new HashMap<>();
+    private final Map<String, AtomicInteger> keyCursor = new HashMap<>();
+
+    public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
+        this.config = config;
+        this.router = new ModelRouter(config);
+        this.metrics = metrics;
+        this.pools = pools;
+        for (ProviderConfig p : config.providers()) {
+            if (p.baseUrl() != null) {
+                origins.put(p.name(), Origin.of(p.baseUrl()));
+            }
+            keyCursor.put(p.name(), new AtomicInteger());
+        }
+        this.modelsJson = buildModelsJson(router);
+    }
+
+    /** The exchange that answers {@code request}: the in-process mock or an upstream relay. */
+    Exchange newExchange(ChatRequest request, ResponseSink sink) {
+        ProviderConfig p = request.route().provider();
+        if ("mock".equals(p.type())) {
+            return new MockExchange(request, sink, p.mock());
+        }
+        return new UpstreamRelay(this, request, sink);
+    }
+
+    /** Round-robin over the provider's keys; null when it has none. (Rotation on failure: the scheduler issue.) */
+    public String nextKey(ProviderConfig p) {
+        List<String> keys = p.apiKeys();
+        if (keys.isEmpty()) {
+            return null;
+        }
+        int i = keyCursor.get(p.name()).getAndIncrement();
+        return keys.get(Math.floorMod(i, keys.size()));
+    }
+
+    public Origin origin(ProviderConfig p) {
+        return origins.get(p.name());
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public ModelRouter router() {
+        return router;
+    }
+
+    public SluiceMetrics metrics() {
+        return metrics;
+    }
+
+    public UpstreamPools pools() {
+        return pools;
+    }
+
+    public InternalLogger log() {
+        return LOG;
+    }
+
+    /** {@code GET /v1/models} body, OpenAI list shape; computed once. */
+    public String modelsJson() {
+        return modelsJson;
+    }
+
+    private static String buildModelsJson(ModelRouter router) {
+        StringBuilder sb = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        boolean first = true;
+        for (String id : router.modelIds()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append("{\"id\":");
+            Json.quote(sb, id);
+            sb.append(",\"object\":\"model\",\"created\":0,\"owned_by\":");
+            Json.quote(sb, id.substring(0, id.indexOf('/')));
+            sb.append('}');
+        }
+        return sb.append("]}").toString();
+    }
+}

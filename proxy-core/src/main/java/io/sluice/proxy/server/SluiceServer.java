@@ -1,0 +1,136 @@
+package io.sluice.proxy.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.proxy.config.ServerConfig;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.upstream.UpstreamPools;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The running proxy. Owns the event loops, the upstream pools and the metrics registry. */
+public final class SluiceServer implements AutoCloseable {
+
+    /** Initial line limit of client requests (method + URI + version). */
+    static final int MAX_INITIAL_LINE_BYTES = 8192;
+    /** Body chunks are handed on at this size; the body itself is bounded by maxBodyBytes. */
+    static final int MAX_CHUNK_BYTES = 65_536;
+    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final SluiceConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final SluiceMetrics metrics;
+    private final UpstreamPools pools;
+    private final ProxyContext proxy;
+    private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private Channel serverChannel;
+
+    private SluiceServer(SluiceConfig config) {
+        this.config = config;
+        this.transport = Transport.best();
+        int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
+                : Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(threads, "sluice-io");
+        this.metrics = new SluiceMetrics();
+        this.pools = new UpstreamPools(config.upstream(), transport);
+        this.proxy = new ProxyContext(config, metrics, pools);
+    }
+
+    /** Binds and starts serving; returns once the listening socket is bound. */
+    public static SluiceServer start(SluiceConfig config) throws InterruptedException {
+        SluiceServer s = new SluiceServer(config);
+        try {
+            s.bind();
+        } catch (RuntimeException | InterruptedException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind() throws InterruptedException {
+        ServerConfig sc = config.server();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clients.add(ch);
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(),
+                                MAX_CHUNK_BYTES));
+                        p.addLast("continue", new HttpServerExpectContinueHandler());
+                        p.addLast("idle", new IdleStateHandler(0, 0, sc.idleTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS));
+                        p.addLast("client", new ClientHandler(proxy));
+                    }
+                });
+        serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
+    }
+
+    /** The bound address (useful with port 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public SluiceMetrics metrics() {
+        return metrics;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Blocks the calling (non event loop) thread until the server is closed. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops accepting, lets open exchanges finish up to the configured grace period, releases everything. */
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        try {
+            if (serverChannel != null) {
+                serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + config.server().shutdownGrace().toNanos();
+            // Graceful: idle keep-alive connections close at once; busy ones get until the deadline.
+            while (System.nanoTime() < deadline && !clients.isEmpty()
+                    && proxy.metrics().upstreamActive().get() > 0) {
+                Thread.sleep(20);
+            }
+            clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            pools.close();
+            metrics.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closed.countDown();
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.sluice.proxy.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import io.sluice.codec.json.ModelSplice;
+import io.sluice.codec.json.Usage;
+import io.sluice.codec.json.UsageScanner;
+import io.sluice.codec.sse.SseFramer;
+import io.sluice.codec.sse.SseListener;
+import io.sluice.codec.sse.SseWriter;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.server.ChatRequest;
+import io.sluice.proxy.server.Exchange;
+import io.sluice.proxy.server.OpenAiErrors;
+import io.sluice.proxy.server.ProxyContext;
+import io.sluice.proxy.server.ResponseSink;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Relays one OpenAI-dialect chat request to an OpenAI-compatible upstream, same dialect both sides: the body goes
+ * out as retained slices with only the model value spliced, and the upstream's body buffers are written to the
+ * client as they arrive. SSE events are framed (slices, no copies) only to pick out usage, {@code [DONE]} and
+ * in-band errors.
+ *
+ * <p>Backpressure: the upstream channel has AUTO_READ off; the next read is issued after a read batch is flushed
+ * to a writable client, or when the client becomes writable again.
+ */
+public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, SseListener {
+
+    private enum State { ACQUIRING, AWAITING_HEAD, STREAMING, BUFFERING_ERROR, DONE }
+
+    /** Upstream error bodies are read up to this size, then cut: they end up in a client error message. */
+    static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+    static final int MAX_SSE_EVENT_BYTES = 8 * 1024 * 1024;
+
+    private static final String[] FORWARDED_HEADERS = {
+        "x-request-id", "openai-processing-ms", "openai-version", "openai-model", "openai-organization",
+    };
+
+    private final ProxyContext proxy;
+    private final ChatRequest request;
+    private final ResponseSink sink;
+    private final ProviderConfig provider;
+    private final OriginPool pool;
+
+    private State state = State.ACQUIRING;
+    private Channel channel;
+    private UpstreamHandler handler;
+    private boolean upstreamKeepAlive;
+    private boolean readPending;
+    private boolean sse;
+    private boolean doneSeen;
+    private SseFramer framer;
+    private final UsageScanner usage = new UsageScanner();
+    private CompositeByteBuf errorBody;
+    private int upstreamStatus;
+    private String apiKey;
+    private boolean bodyOwned = true;
+
+    public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink) {
+        this.proxy = proxy;
+        this.request = request;
+        this.sink = sink;
+        this.provider = request.route().provider();
+        this.pool = proxy.pools().pool(sink.eventLoop(), proxy.origin(provider));
+    }
+
+    @Override
+    public void start() {
+        proxy.metrics().upstreamActive().incrementAndGet();
+        Future<Channel> f = pool.acquire();
+        if (f.isDone()) {
+            onAcquired(f);
+        } else {
+            f.addListener(this::onAcquired);
+        }
+    }
+
+    private void onAcquired(Future<? super Channel> f) {
+        if (state == State.DONE) {
+            if (f.isSuccess()) {
+                pool.release((Channel) f.getNow(), true);
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            proxy.metrics().upstreamResponse(provider.name(), 0);
+            finishWithError(HttpResponseStatus.BAD_GATEWAY, "cannot connect to provider " + provider.name()
+                    + " at " + pool.origin() + ": " + describe(c), "upstream_connect_error");
+            return;
+        }
+        channel = (Channel) f.getNow();
+        handler = channel.pipeline().get(UpstreamHandler.class);
+        state = State.AWAITING_HEAD;
+        handler.begin(this, proxy.config().upstream().firstByteTimeout().toNanos(),
+                proxy.config().upstream().idleTimeout().toNanos());
+        channel.writeAndFlush(buildRequest()).addListener(w -> {
+            if (!w.isSuccess() && state != State.DONE) {
+                onFailure(w.cause());
+            }
+        });
+        channel.read();
+    }
+
+    private FullHttpRequest buildRequest() {
+        CompositeByteBuf body = request.body();
+        ByteBuf out = ModelSplice.splice(channel.alloc(), body, request.modelStart(), request.modelEnd(),
+                request.route().upstreamModel());
+        releaseBody();
+        String path = provider.baseUrl().getRawPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                path + "/chat/completions", out);
+        HttpHeaders h = req.headers();
+        h.set(HttpHeaderNames.HOST, pool.origin().hostHeader())
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, out.readableBytes())
+                .set(HttpHeaderNames.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
+                .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
+                .set(HttpHeaderNames.USER_AGENT, ProxyContext.USER_AGENT);
+        apiKey = proxy.nextKey(provider);
+        if (apiKey != null) {
+            h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+        }
+        for (Map.Entry<String, String> e : provider.headers().entrySet()) {
+            h.set(e.getKey(), e.getValue());
+        }
+        return req;
+    }
+
+    // ---- upstream events ----
+
+    @Override
+    public void onHead(HttpResponse head) {
+        if (state != State.AWAITING_HEAD) {
+            return;
+        }
+        upstreamStatus = head.status().code();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        proxy.metrics().upstreamResponse(provider.name(), upstreamStatus);
+        if (upstreamStatus < 200 || upstreamStatus >= 300) {
+            state = State.BUFFERING_ERROR;
+            errorBody = channel.alloc().compositeBuffer();
+            return;
+        }
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        sse = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
+        HttpHeaders h = out.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        for (String name : FORWARDED_HEADERS) {
+            String v = head.headers().get(name);
+            if (v != null) {
+                h.set(name, v);
+            }
+        }
+        for (Map.Entry<String, String> e : head.headers()) {
+            if (e.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) {
+                h.add(e.getKey(), e.getValue());
+            }
+        }
+        if (sse) {
+            framer = new SseFramer(MAX_SSE_EVENT_BYTES);
+            h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            h.set("X-Accel-Buffering", "no");
+            HttpUtil.setTransferEncodingChunked(out, true);
+        } else if (HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, head.headers().get(HttpHeaderNames.CONTENT_LENGTH));
+        } else {
+            HttpUtil.setTransferEncodingChunked(out, true);
+        }
+        state = State.STREAMING;
+        sink.head(out);
+    }
+
+    @Override
+    public void onContent(HttpContent content) {
+        ByteBuf buf = content.content();
+        boolean last = content instanceof LastHttpContent;
+        try {
+            if (state == State.STREAMING) {
+                if (buf.isReadable()) {
+                    if (sse) {
+                        framer.feed(buf, this);
+                    } else {
+                        usage.scanJson(buf);
+                    }
+                }
+                if (last) {
+                    complete(buf.isReadable() ? buf.retain() : null);
+                } else if (buf.isReadable()) {
+                    sink.content(buf.retain());
+                }
+            } else if (state == State.BUFFERING_ERROR) {
+                int room = MAX_ERROR_BODY_BYTES - errorBody.readableBytes();
+                if (room > 0 && buf.isReadable()) {
+                    errorBody.addComponent(true, buf.readRetainedSlice(Math.min(room, buf.readableBytes())));
+                }
+                if (last) {
+                    relayUpstreamError();
+                }
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.STREAMING) {
+            sink.flush();
+            if (!sink.isWritable()) {
+                readPending = true;
+                return;
+            }
+        }
+        channel.read();
+    }
+
+    @Override
+    public void clientWritable() {
+        if (readPending && state != State.DONE) {
+            readPending = false;
+            channel.read();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        if (state == State.DONE) {
+            return;
+        }
+        boolean timeout = cause instanceof UpstreamHandler.UpstreamTimeoutException;
+        if (state == State.AWAITING_HEAD) {
+            proxy.metrics().upstreamResponse(provider.name(), 0);
+        }
+        if (state == State.STREAMING && sse) {
+            // After the first byte: tell the client in its own dialect and end the stream properly.
+            String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
+            ByteBuf json = OpenAiErrors.body(sink.alloc(), msg, timeout ? "timeout_error" : "api_error",
+                    timeout ? "upstream_timeout" : "upstream_error");
+            ByteBuf event;
+            try {
+                event = SseWriter.event(sink.alloc(), null, json);
+            } finally {
+                json.release();
+            }
+            releaseChannel(false);
+            state = State.DONE;
+            finishAccounting();
+            sink.end(event);
+            return;
+        }
+        HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        releaseChannel(false);
+        finishWithError(status, "provider " + provider.name() + ": " + describe(cause),
+                timeout ? "upstream_timeout" : "upstream_error");
+    }
+
+    // ---- SSE events (passthrough scan only; the bytes themselves are forwarded untouched) ----
+
+    @Override
+    public void onEvent(String event, ByteBuf data) {
+        try {
+            if (UsageScanner.isDone(data)) {
+                doneSeen = true;
+            } else {
+                usage.scanSseData(data);
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    // ---- completion ----
+
+    private void complete(ByteBuf lastChunk) {
+        boolean truncated = framer != null && framer.end();
+        if (sse && !doneSeen) {
+            proxy.log().debug("provider {} ended a stream without [DONE]{}", provider.name(),
+                    truncated ? " (partial event discarded)" : "");
+        }
+        releaseChannel(upstreamKeepAlive);
+        state = State.DONE;
+        finishAccounting();
+        sink.end(lastChunk);
+    }
+
+    private void relayUpstreamError() {
+        String text = errorBody.toString(StandardCharsets.UTF_8);
+        errorBody.release();
+        errorBody = null;
+        releaseChannel(upstreamKeepAlive);
+        String masked = Secrets.maskAll(text, provider.apiKeys());
+        HttpResponseStatus status = HttpResponseStatus.valueOf(upstreamStatus);
+        if (looksLikeOpenAiError(masked)) {
+            ByteBuf body = sink.alloc().buffer(masked.length());
+            body.writeCharSequence(masked, StandardCharsets.UTF_8);
+            io.netty.handler.codec.http.DefaultFullHttpResponse res =
+                    new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            state = State.DONE;
+            finishAccounting();
+            sink.head(res);
+            sink.end(null);
+            return;
+        }
+        String snippet = masked.length() > 512 ? masked.substring(0, 512) + "..." : masked;
+        finishWithError(status, "provider " + provider.name() + " returned HTTP " + upstreamStatus
+                + (snippet.isBlank() ? "" : ": " + snippet.strip()), "upstream_http_" + upstreamStatus);
+    }
+
+    private static boolean looksLikeOpenAiError(String body) {
+        String s = body.stripLeading();
+        return s.startsWith("{") && s.contains("\"error\"");
+    }
+
+    private void finishWithError(HttpResponseStatus status, String message, String code) {
+        state = State.DONE;
+        finishAccounting();
+        sink.fail(status, message, OpenAiErrors.typeFor(status.code()), code);
+    }
+
+    private void finishAccounting() {
+        proxy.metrics().upstreamActive().decrementAndGet();
+        if (framer != null) {
+            framer.release();
+        }
+        releaseBody();
+        Usage u = usage.usage();
+        if (u != null) {
+            proxy.metrics().tokens(provider.name(), request.route().upstreamModel(), "prompt", u.promptTokens());
+            proxy.metrics().tokens(provider.name(), request.route().upstreamModel(), "completion",
+                    u.completionTokens());
+        }
+    }
+
+    private void releaseBody() {
+        if (bodyOwned) {
+            bodyOwned = false;
+            request.body().release();
+        }
+    }
+
+    private void releaseChannel(boolean reusable) {
+        if (channel == null) {
+            return;
+        }
+        Channel ch = channel;
+        channel = null;
+        handler.finish();
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+        pool.release(ch, reusable);
+    }
+
+    @Override
+    public void abort() {
+        if (state == State.DONE) {
+            return;
+        }
+        // Client left: this connection is mid-response, so it can never be reused.
+        releaseChannel(false);
+        state = State.DONE;
+        finishAccounting();
+    }
+
+    private static String describe(Throwable c) {
+        if (c instanceof ConnectException || c instanceof java.nio.channels.ClosedChannelException) {
+            return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        }
+        String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m;
+    }
+
+    /** The API key used for this exchange, masked, for logs. */
+    String maskedKey() {
+        return apiKey == null ? "-" : Secrets.mask(apiKey);
+    }
+}
