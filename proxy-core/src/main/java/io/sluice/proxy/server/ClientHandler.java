@@ -171,11 +171,12 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             state = State.READING_BODY;
             body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
             scanner = new ChatRequestScanner();
-            readTimeout = ctx.executor().schedule(this::onReadTimeout,
-                    proxy.config().server().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } else {
             state = State.DISCARDING_BODY;
         }
+        // Every request must arrive whole within readTimeout, whatever its route (slow-body clients).
+        readTimeout = ctx.executor().schedule(this::onReadTimeout,
+                proxy.config().server().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void onContent(HttpContent content) {
@@ -195,6 +196,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                     onBodyComplete();
                 }
             } else if (state == State.DISCARDING_BODY && content instanceof LastHttpContent) {
+                cancelReadTimeout();
                 state = State.RESPONDING;
                 serveSimple();
             }
@@ -216,7 +218,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     private void onReadTimeout() {
-        if (state == State.READING_BODY) {
+        readTimeout = null;
+        if (state == State.READING_BODY || state == State.DISCARDING_BODY) {
             releaseBody();
             keepAlive = false;
             state = State.CLOSING;

@@ -10,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.proxy.config.ServerConfig;
@@ -80,7 +79,7 @@ public final class SluiceServer implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(),
                                 MAX_CHUNK_BYTES));
-                        p.addLast("continue", new HttpServerExpectContinueHandler());
+                        p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));
                         p.addLast("idle", new IdleStateHandler(0, 0, sc.idleTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS));
                         p.addLast("client", new ClientHandler(proxy));

@@ -94,6 +94,18 @@ class HttpProtocolTest {
     }
 
     @Test
+    void expectContinueWithAnOversizedLengthIsRefusedBeforeTheBody() throws Exception {
+        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+            client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + (64L * 1024 * 1024 * 1024) + "\r\n\r\n");
+            RawHttp.Response res = client.readResponse();
+            assertThat(res.status()).isEqualTo(413);
+            assertThat(json(res.text()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+            assertThat(json(res.text()).at("/error/code").asText()).isEqualTo("request_too_large");
+        }
+    }
+
+    @Test
     void oversizedHeadersAre431() throws Exception {
         try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
             client.write("GET /health HTTP/1.1\r\nHost: sluice\r\nX-Big: " + "h".repeat(4096) + "\r\n\r\n");
