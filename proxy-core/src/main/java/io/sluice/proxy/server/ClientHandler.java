@@ -295,8 +295,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     private void methodNotAllowed(String allowed) {
-        sendError(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method " + method + " not allowed; use " + allowed,
-                "method_not_allowed");
+        FullHttpResponse res = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                "Method " + method + " not allowed; use " + allowed, "invalid_request_error", "method_not_allowed");
+        res.headers().set(HttpHeaderNames.ALLOW, allowed);
+        sendFull(res);
     }
 
     private void sendJson(HttpResponseStatus st, String json) {

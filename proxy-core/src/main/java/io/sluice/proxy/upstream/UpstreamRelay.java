@@ -355,9 +355,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         releaseBody();
         Usage u = usage.usage();
         if (u != null) {
-            proxy.metrics().tokens(provider.name(), request.route().upstreamModel(), "prompt", u.promptTokens());
-            proxy.metrics().tokens(provider.name(), request.route().upstreamModel(), "completion",
-                    u.completionTokens());
+            String model = request.route().upstreamModel();
+            proxy.metrics().tokens(provider.name(), model, "prompt", u.promptTokens());
+            proxy.metrics().tokens(provider.name(), model, "completion", u.completionTokens());
+            proxy.metrics().tokens(provider.name(), model, "cached", u.cachedTokens());
+            proxy.metrics().tokens(provider.name(), model, "reasoning", u.reasoningTokens());
         }
     }
 

@@ -96,7 +96,8 @@ class EndpointsTest {
     void tokenUsageReportedUpstreamIsCounted() throws Exception {
         upstream.script(r -> r.body().contains("\"stream\":true")
                 ? Reply.sse(OpenAiSdkTest.TEXT_EVENTS.toArray(new String[0]))
-                : Reply.json(200, OpenAiSdkTest.COMPLETION));
+                : Reply.json(200, OpenAiSdkTest.COMPLETION.replace("\"cached_tokens\": 0", "\"cached_tokens\": 7")
+                        .replace("\"reasoning_tokens\": 0", "\"reasoning_tokens\": 3")));
 
         assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "stream")).statusCode()).isEqualTo(200);
         assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", false, "json")).statusCode()).isEqualTo(200);
@@ -107,6 +108,11 @@ class EndpointsTest {
                 .contains(31.0);
         assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "completion"))
                 .contains(14.0);
+        // Cached and reasoning tokens are counted under their own kinds; zero counts make no series.
+        assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "cached"))
+                .contains(7.0);
+        assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "reasoning"))
+                .contains(3.0);
     }
 
     /** The value of {@code name{method,path,status}} in a Prometheus text scrape, whatever the label order. */

@@ -315,7 +315,9 @@ class FaultsTest {
         HttpResponse<String> res = E2e.get(sluice, "/v1/chat/completions");
 
         assertThat(res.statusCode()).isEqualTo(405);
+        assertThat(res.headers().firstValue("allow")).contains("POST");
         assertThat(error(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error(res.body()).get("code").asText()).isEqualTo("method_not_allowed");
     }
 
     @Test
