@@ -1,0 +1,62 @@
+package io.sluice.bench.jmh;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.codec.json.Usage;
+import io.sluice.codec.json.UsageScanner;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link UsageScanner} on SSE data payloads: the common content chunk (must be found usage-free without allocating),
+ * the final usage chunk (parsed), and the [DONE] check the relay runs on every event.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class UsageScanBenchmark {
+
+    private ByteBuf content;
+    private ByteBuf usage;
+    private final UsageScanner scanner = new UsageScanner();
+
+    @Setup
+    public void setUp() {
+        content = Fixtures.direct(payload(Fixtures.openAiChunk(3)));
+        usage = Fixtures.direct(payload(Fixtures.OPENAI_USAGE_CHUNK));
+    }
+
+    /** The data payload of one event: no "data: " prefix, no blank line. */
+    private static String payload(String event) {
+        return event.substring("data: ".length(), event.length() - 2);
+    }
+
+    @TearDown
+    public void tearDown() {
+        content.release();
+        usage.release();
+        scanner.release();
+    }
+
+    @Benchmark
+    public Usage contentChunk() {
+        return UsageScanner.isDone(content) ? null : scanner.scanSseData(content);
+    }
+
+    @Benchmark
+    public Usage usageChunk() {
+        return scanner.scanSseData(usage);
+    }
+}
