@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,31 +64,37 @@ final class LoadRun implements AutoCloseable {
         this.spec = spec;
         this.transport = Transport.best();
         int threads = spec.effectiveThreads();
-        this.group = transport.newGroup(threads, "sluice-load");
-        this.requests = RequestTemplates.encode(spec);
         this.workers = new LoopWorker[threads];
-        Iterator<EventExecutor> loops = group.iterator();
-        for (int i = 0; i < threads; i++) {
-            workers[i] = new LoopWorker(i, (EventLoop) loops.next(), this);
+        this.group = transport.newGroup(threads, "sluice-load");
+        try {
+            Iterator<EventExecutor> loops = group.iterator();
+            for (int i = 0; i < threads; i++) {
+                workers[i] = new LoopWorker(i, (EventLoop) loops.next(), this);
+            }
+            Bootstrap base = new Bootstrap()
+                    .channel(transport.clientChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                            (int) Math.max(1, Math.min(Integer.MAX_VALUE, spec.timeout().toMillis())));
+            int[] loopOfSlot = new int[spec.connections()];
+            for (int c = 0; c < loopOfSlot.length; c++) {
+                LoopWorker w = workers[c % threads];
+                loopOfSlot[c] = w.index;
+                w.add(new LoadConnection(w, base.clone(w.loop), address, spec));
+            }
+            this.schedule = spec.mode() == LoadMode.OPEN
+                    ? new ArrivalSchedule(spec.rate(), spec.warmup().toNanos(), spec.duration().toNanos(),
+                            loopOfSlot, threads)
+                    : null;
+            this.requests = RequestTemplates.encode(spec);
+        } catch (RuntimeException | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
         }
-        Bootstrap base = new Bootstrap()
-                .channel(transport.clientChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.max(1, Math.min(Integer.MAX_VALUE, spec.timeout().toMillis())));
-        int[] loopOfSlot = new int[spec.connections()];
-        for (int c = 0; c < loopOfSlot.length; c++) {
-            LoopWorker w = workers[c % threads];
-            loopOfSlot[c] = w.index;
-            w.add(new LoadConnection(w, base.clone(w.loop), address, spec));
-        }
-        this.schedule = spec.mode() == LoadMode.OPEN
-                ? new ArrivalSchedule(spec.rate(), spec.warmup().toNanos(), spec.duration().toNanos(), loopOfSlot, threads)
-                : null;
     }
 
     String transportName() {
-        return transport.name().toLowerCase(java.util.Locale.ROOT);
+        return transport.name().toLowerCase(Locale.ROOT);
     }
 
     LoadResult execute(Consumer<Progress> progress) {

@@ -23,15 +23,16 @@ class LoadMainTest {
     void runsPrintsTheSummaryAndTheJson() throws Exception {
         try (TestServer server = TestServer.start()) {
             int code = run(server.url(), "--rate", "50", "-d", "200ms", "-w", "0", "-c", "2", "--body", "{}",
-                    "-H", "Authorization: Bearer x", "--json", "-", "-q");
+                    "-H", "Authorization: Bearer x", "--no-keep-alive", "--json", "-", "-q");
 
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(LoadMain.EXIT_OK);
             String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-            assertThat(lines[0]).startsWith("open 50/s, 2 conns, keep-alive, 200.00ms: 10 ok, 0 errors");
+            assertThat(lines[0]).startsWith("open 50/s, 2 conns, no keep-alive, 200.00ms: 10 ok, 0 errors");
             JsonNode json = new ObjectMapper().readTree(lines[1]);
             assertThat(json.get("requests").asLong()).isEqualTo(10);
             assertThat(json.get("method").asText()).isEqualTo("POST");
             assertThat(server.requests.get()).isEqualTo(10);
+            assertThat(server.accepted.get()).isEqualTo(10);
         }
     }
 
