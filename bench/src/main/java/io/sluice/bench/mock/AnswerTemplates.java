@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AnswerTemplates {
 
     /** Distinct shapes kept at most; a request asking for one more is refused, not served slowly. */
-    static final int MAX_SHAPES = 64;
+    static final int MAX_SHAPES = 32;
 
     private static final String FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod "
             + "tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "

@@ -25,7 +25,8 @@ final class AnthropicTemplates extends DialectTemplates {
                     "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"stop_reason\":null,"
                     + "\"stop_sequence\":null,\"usage\":" + usage(1) + "}}\n\n"),
             Piece.constant(arena, event("content_block_start")
-                    + "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"),
+                    + "{\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"),
             Piece.constant(arena, event("ping") + "{\"type\": \"ping\"}\n\n"),
         };
         Piece[] content = new Piece[n];

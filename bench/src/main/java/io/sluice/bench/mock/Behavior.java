@@ -40,7 +40,8 @@ record Behavior(int chunks, int chunkBytes, long chunkDelayMs, long ttfbMs, long
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (name.length() > PREFIX_LENGTH && AsciiString.regionMatches(name, true, 0, "x-mock-", 0, PREFIX_LENGTH)) {
+            if (name.length() > PREFIX_LENGTH
+                    && AsciiString.regionMatches(name, true, 0, "x-mock-", 0, PREFIX_LENGTH)) {
                 b = b.withHeader(AsciiString.of(name).toLowerCase(), e.getValue().toString().trim());
             }
         }
@@ -103,8 +104,9 @@ record Behavior(int chunks, int chunkBytes, long chunkDelayMs, long ttfbMs, long
 
     private static String expected(AsciiString name, IllegalArgumentException e) {
         if (e instanceof NumberFormatException) {
-            return name.contentEquals(MockHeaders.ERROR_429_RATE) || name.contentEquals(MockHeaders.ERROR_500_RATE)
-                    || name.contentEquals(MockHeaders.RESET_RATE) ? "expected: a number in 0..1" : "expected: an integer";
+            boolean rate = name.contentEquals(MockHeaders.ERROR_429_RATE)
+                    || name.contentEquals(MockHeaders.ERROR_500_RATE) || name.contentEquals(MockHeaders.RESET_RATE);
+            return rate ? "expected: a number in 0..1" : "expected: an integer";
         }
         // The constructor's message already says "name: value (expected: ...)": keep only the expectation.
         String m = e.getMessage();

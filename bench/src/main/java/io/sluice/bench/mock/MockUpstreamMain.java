@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code sluice-mock}: runs a {@link MockUpstream} until killed. */
 @Command(name = "sluice-mock", mixinStandardHelpOptions = true,
         description = "Fake LLM provider for benchmarks: OpenAI chat, Anthropic messages, Gemini; JSON and SSE.",
-        footer = {"", "Per-request overrides: x-mock-chunks, x-mock-chunk-bytes, x-mock-chunk-delay-ms, x-mock-ttfb-ms,",
-                "x-mock-latency-ms, x-mock-error-429-rate, x-mock-error-500-rate, x-mock-reset-rate,",
-                "x-mock-error: 429|500|reset|none."})
+        footer = {"", "Per-request header overrides: x-mock-chunks, x-mock-chunk-bytes, x-mock-chunk-delay-ms,",
+                "x-mock-ttfb-ms, x-mock-latency-ms, x-mock-error-429-rate, x-mock-error-500-rate,",
+                "x-mock-reset-rate, x-mock-error: 429|500|reset|none."})
 public final class MockUpstreamMain implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}).")

@@ -42,10 +42,13 @@ public record MockUpstreamSettings(String host, int port, int threads, int chunk
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
-    /** Bounds that keep one answer's templates small (they are built once per distinct shape and kept). */
-    public static final int MAX_CHUNKS = 100_000;
+    /**
+     * Bounds that keep one shape's templates to tens of MB of direct memory: each shape is encoded about seven times
+     * (stream and JSON per dialect) plus ~250 bytes of JSON per event, and kept.
+     */
+    public static final int MAX_CHUNKS = 10_000;
     public static final int MAX_CHUNK_BYTES = 65_536;
-    public static final long MAX_ANSWER_BYTES = 64L << 20;
+    public static final long MAX_ANSWER_BYTES = 4L << 20;
     public static final long MAX_DELAY_MS = 600_000;
 
     public MockUpstreamSettings {

@@ -27,7 +27,7 @@ class MockUpstreamSettingsTest {
         MockUpstreamSettings.Builder b = MockUpstreamSettings.builder();
         assertThatThrownBy(() -> b.threads(0).build()).hasMessage("threads: 0 (expected: > 0)");
         assertThatThrownBy(() -> MockUpstreamSettings.builder().chunks(0).build())
-                .hasMessage("chunks: 0 (expected: 1..100000)");
+                .hasMessage("chunks: 0 (expected: 1..10000)");
         assertThatThrownBy(() -> MockUpstreamSettings.builder().port(70_000).build())
                 .hasMessage("port: 70000 (expected: 0..65535)");
         assertThatThrownBy(() -> MockUpstreamSettings.builder().ttfbMs(-5).build())
@@ -36,7 +36,7 @@ class MockUpstreamSettingsTest {
                 .hasMessage("error429Rate: NaN (expected: 0..1)");
         assertThatThrownBy(() -> MockUpstreamSettings.builder().error429Rate(0.6).error500Rate(0.5).build())
                 .hasMessageStartingWith("error429Rate + error500Rate + resetRate: 1.1");
-        assertThatThrownBy(() -> MockUpstreamSettings.builder().chunks(100_000).chunkBytes(65_536).build())
+        assertThatThrownBy(() -> MockUpstreamSettings.builder().chunks(10_000).chunkBytes(65_536).build())
                 .hasMessageStartingWith("chunks * chunkBytes: ");
     }
 
@@ -58,7 +58,7 @@ class MockUpstreamSettingsTest {
         assertThatThrownBy(() -> base.with(new DefaultHttpHeaders().add("x-mock-reset-rate", "lots")))
                 .hasMessage("x-mock-reset-rate: lots (expected: a number in 0..1)");
         assertThatThrownBy(() -> base.with(new DefaultHttpHeaders().add("x-mock-chunks", "0")))
-                .hasMessage("x-mock-chunks: 0 (expected: 1..100000)");
+                .hasMessage("x-mock-chunks: 0 (expected: 1..10000)");
     }
 
     @Test
@@ -85,6 +85,16 @@ class MockUpstreamSettingsTest {
     }
 
     @Test
+    void shapeCacheIsBounded() {
+        AnswerTemplates.Cache cache = new AnswerTemplates.Cache();
+        for (int i = 1; i <= AnswerTemplates.MAX_SHAPES; i++) {
+            assertThat(cache.get(i, 1)).isNotNull();
+        }
+        assertThat(cache.get(1, 1)).isSameAs(cache.get(1, 1));
+        assertThat(cache.get(AnswerTemplates.MAX_SHAPES + 1, 1)).isNull();
+    }
+
+    @Test
     void commandLineBuildsTheSettings() {
         MockUpstreamMain main = new MockUpstreamMain();
         new CommandLine(main).parseArgs("--port", "0", "--host", "0.0.0.0", "--threads", "2", "--chunks", "50",
@@ -106,6 +116,6 @@ class MockUpstreamSettingsTest {
                 })
                 .execute("--chunks", "-1");
         assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("chunks: -1 (expected: 1..100000)");
+        assertThat(err.toString()).contains("chunks: -1 (expected: 1..10000)");
     }
 }

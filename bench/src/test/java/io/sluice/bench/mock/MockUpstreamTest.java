@@ -56,7 +56,8 @@ class MockUpstreamTest {
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
         JsonNode n = JSON.readTree(r.body());
         assertThat(n.path("object").asText()).isEqualTo("chat.completion");
-        assertThat(n.path("id").asText()).isEqualTo("chatcmpl-mock-" + r.headers().firstValue("x-mock-seq").orElseThrow());
+        assertThat(n.path("id").asText())
+                .isEqualTo("chatcmpl-mock-" + r.headers().firstValue("x-mock-seq").orElseThrow());
         assertThat(n.path("created").asLong()).isCloseTo(System.currentTimeMillis() / 1000, within(5L));
         assertThat(n.path("model").asText()).isEqualTo("gpt-4o-mini");
         JsonNode choice = n.path("choices").get(0);
@@ -152,12 +153,13 @@ class MockUpstreamTest {
 
     @Test
     void anthropicJsonMessage() throws Exception {
-        HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-haiku\",\"max_tokens\":64,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        // The echoed model is escaped again: quotes, backslashes, non-ASCII survive the round trip.
+        HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude \\\"q\\\" \\\\ \\u00fc\","
+                + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         JsonNode n = JSON.readTree(r.body());
         assertThat(n.path("type").asText()).isEqualTo("message");
         assertThat(n.path("role").asText()).isEqualTo("assistant");
-        assertThat(n.path("model").asText()).isEqualTo("claude-haiku");
+        assertThat(n.path("model").asText()).isEqualTo("claude \"q\" \\ \u00fc");
         assertThat(n.path("content").get(0).path("type").asText()).isEqualTo("text");
         assertThat(n.path("content").get(0).path("text").asText()).isEqualTo(TEXT);
         assertThat(n.path("stop_reason").asText()).isEqualTo("end_turn");
@@ -265,8 +267,8 @@ class MockUpstreamTest {
         long start = System.nanoTime();
         HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}"))
-                .header("x-mock-latency-ms", "60").header("x-mock-ttfb-ms", "120")
-                .header("x-mock-chunks", "4").header("x-mock-chunk-delay-ms", "25").build(),
+                .header("x-mock-latency-ms", "30").header("x-mock-ttfb-ms", "60")
+                .header("x-mock-chunks", "4").header("x-mock-chunk-delay-ms", "15").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         long headMs = (System.nanoTime() - start) / 1_000_000;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -276,16 +278,16 @@ class MockUpstreamTest {
             long endMs = (System.nanoTime() - start) / 1_000_000;
             assertThat(first).startsWith("data: {");
             assertThat(rest.strip()).endsWith("data: [DONE]");
-            assertThat(headMs).isGreaterThanOrEqualTo(60);
-            assertThat(firstMs).isGreaterThanOrEqualTo(60 + 120);
-            assertThat(endMs).isGreaterThanOrEqualTo(60 + 120 + 3 * 25);
+            assertThat(headMs).isGreaterThanOrEqualTo(30);
+            assertThat(firstMs).isGreaterThanOrEqualTo(30 + 60);
+            assertThat(endMs).isGreaterThanOrEqualTo(30 + 60 + 3 * 15);
         }
 
         start = System.nanoTime();
-        HttpResponse<String> json = post("/v1/messages", "{\"model\":\"m\"}", "x-mock-latency-ms", "40",
-                "x-mock-ttfb-ms", "40");
+        HttpResponse<String> json = post("/v1/messages", "{\"model\":\"m\"}", "x-mock-latency-ms", "20",
+                "x-mock-ttfb-ms", "20");
         assertThat(json.statusCode()).isEqualTo(200);
-        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(80);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(40);
     }
 
     // ---- faults ----
@@ -295,7 +297,7 @@ class MockUpstreamTest {
         FaultPlan plan = new FaultPlan(7);
         int[] counts = new int[FaultPlan.Fault.values().length];
         try (RawHttp raw = new RawHttp(mock.port())) { // one keep-alive connection: errors do not close it
-            for (int i = 0; i < 120; i++) {
+            for (int i = 0; i < 100; i++) {
                 RawHttp.Response r = raw.send(RawHttp.post("/v1/chat/completions", "{\"model\":\"m\"}",
                         "x-mock-error-429-rate: 0.25", "x-mock-error-500-rate: 0.15")).read();
                 FaultPlan.Fault expected = plan.decide(Long.parseLong(r.header("x-mock-seq")), 0.25, 0.15, 0);
@@ -316,8 +318,8 @@ class MockUpstreamTest {
                 }
             }
         }
-        assertThat(counts[FaultPlan.Fault.RATE_LIMIT.ordinal()]).isBetween(15, 45);
-        assertThat(counts[FaultPlan.Fault.SERVER_ERROR.ordinal()]).isBetween(6, 32);
+        assertThat(counts[FaultPlan.Fault.RATE_LIMIT.ordinal()]).isBetween(8, 45);
+        assertThat(counts[FaultPlan.Fault.SERVER_ERROR.ordinal()]).isBetween(2, 32);
     }
 
     @Test
