@@ -97,6 +97,8 @@ public final class BenchMain implements Callable<Integer> {
                     if (sluice != null) {
                         o.println("mock: " + mock + ", sluice: " + sluice);
                         s.withSluice(sluice);
+                        o.println("[warm-up] JIT compilers of all three processes, not recorded");
+                        s.warmUp();
                     }
                     double capacity = Double.NaN;
                     if (run.contains("capacity") || run.contains("sweep") || run.contains("half-knee")) {

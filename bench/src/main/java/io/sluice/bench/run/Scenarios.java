@@ -115,6 +115,24 @@ final class Scenarios {
                 + (s.streaming() ? ", streaming" : "");
     }
 
+    /**
+     * Warms every JIT involved (load generator, mock, Sluice) with the closed-loop load the first figures are taken
+     * under, and streams through both paths; nothing is recorded. Without it the first runs measure the compilers.
+     */
+    void warmUp() {
+        for (boolean viaSluice : new boolean[] {false, true}) {
+            LoadSpec spec = spec(viaSluice, "bench", false, 64, null).mode(LoadMode.CLOSED).connections(32)
+                    .warmup(Duration.ZERO).duration(seconds(8)).build();
+            out.printf(Locale.ROOT, "  %-14s %-6s %s%n", "warm-up", viaSluice ? "sluice" : "direct", describe(spec));
+            LoadResult r = LoadGenerator.run(spec, p -> out.printf(Locale.ROOT, "\r    %s   ", p.line()));
+            out.print("\r\033[K");
+            out.printf(Locale.ROOT, "    %s%n", r.summary());
+            LoadSpec stream = spec(viaSluice, "stream", true, 64, STREAM_HEADERS).mode(LoadMode.OPEN).rate(200)
+                    .connections(128).warmup(Duration.ZERO).duration(seconds(3)).build();
+            LoadGenerator.run(stream);
+        }
+    }
+
     /** Closed loop, small non-streaming requests: the most each path serves. Returns Sluice's req/s. */
     double capacity() {
         Row d = null;
