@@ -592,6 +592,18 @@ class ClientHandlerTest {
     }
 
     @Test
+    void connectionErrorClosesWithoutAnAnswer() {
+        String wire = chat(chatBody("mock/echo", false, "cut"));
+        feed(client, wire.substring(0, wire.length() - 5), Integer.MAX_VALUE);
+
+        client.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+
+        assertThat(client.isOpen()).isFalse();
+        assertThat(drain(client)).isEmpty();
+        client.checkException();
+    }
+
+    @Test
     void clientGoneWhileTheBodyIsReadReleasesIt() {
         String wire = chat(chatBody("mock/echo", false, "never finished"));
         feed(client, wire.substring(0, wire.length() - 5), 7);

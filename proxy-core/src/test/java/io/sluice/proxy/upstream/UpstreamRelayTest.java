@@ -483,6 +483,19 @@ class UpstreamRelayTest {
     }
 
     @Test
+    void clientGoneBeforeTheHeadIsCounted499AndClosesUpstream() {
+        start();
+        sendChat(true, Integer.MAX_VALUE);
+        upstreamRequest();
+
+        client.close();
+
+        assertThat(proxy.requests("POST", "/v1/chat/completions", 499)).isEqualTo(1.0);
+        assertThat(upstream.isOpen()).isFalse();
+        assertThat(proxy.metrics().upstreamActive().get()).isZero();
+    }
+
+    @Test
     void clientGoneWhileAnErrorBodyIsBufferedReleasesIt() {
         start();
         sendChat(true, Integer.MAX_VALUE);
