@@ -55,6 +55,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private Route route;
     private HttpMethod method;
     private String uri;
+    private HttpVersion version;
     private boolean keepAlive;
     private long startNanos;
     private CompositeByteBuf body;
@@ -143,6 +144,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         startNanos = System.nanoTime();
         method = req.method();
         uri = req.uri();
+        version = req.protocolVersion();
         route = Route.of(uri);
         keepAlive = HttpUtil.isKeepAlive(req);
         status = 0;
@@ -340,8 +342,15 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         status = head.status().code();
         headSent = true;
         fullSent = head instanceof FullHttpResponse;
+        // The request's version decides: our heads are always HTTP/1.1.
+        boolean http10 = HttpVersion.HTTP_1_0.equals(version);
+        if (http10 && HttpUtil.isTransferEncodingChunked(head)) {
+            // HTTP/1.0 has no chunked coding (RFC 9112 §6.1): the body ends with the connection instead.
+            HttpUtil.setTransferEncodingChunked(head, false);
+            keepAlive = false;
+        }
         if (keepAlive) {
-            if (head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            if (http10) {
                 head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         } else {

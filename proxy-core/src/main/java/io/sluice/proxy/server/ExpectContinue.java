@@ -1,10 +1,15 @@
 package io.sluice.proxy.server;
 
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Answers {@code Expect: 100-continue}: 100 when the declared body fits, otherwise a 413 in OpenAI's shape before
@@ -19,8 +24,26 @@ final class ExpectContinue extends HttpServerExpectContinueHandler {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof HttpRequest req && HttpUtil.is100ContinueExpected(req) && tooLarge(req)) {
+            // Netty's handler keeps the connection open after a rejection, but the decoder still waits for the
+            // declared body the client will not send: the next request would be read as that body. Close instead.
+            HttpResponse res = rejectResponse(req);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ReferenceCountUtil.release(msg);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    private boolean tooLarge(HttpRequest request) {
+        return HttpUtil.getContentLength(request, -1L) > maxBodyBytes;
+    }
+
+    @Override
     protected HttpResponse acceptMessage(HttpRequest request) {
-        if (HttpUtil.getContentLength(request, -1L) > maxBodyBytes) {
+        if (tooLarge(request)) {
             return null;
         }
         return super.acceptMessage(request);

@@ -76,16 +76,19 @@ public final class SluiceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(),
-                                MAX_CHUNK_BYTES));
-                        p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));
-                        p.addLast("idle", new IdleStateHandler(0, 0, sc.idleTimeout().toMillis(),
-                                TimeUnit.MILLISECONDS));
-                        p.addLast("client", new ClientHandler(proxy));
+                        initClientPipeline(ch.pipeline(), proxy);
                     }
                 });
         serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
+    }
+
+    /** The handlers of one client connection; shared with the handler tests, which run it on an EmbeddedChannel. */
+    static void initClientPipeline(ChannelPipeline p, ProxyContext proxy) {
+        ServerConfig sc = proxy.config().server();
+        p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(), MAX_CHUNK_BYTES));
+        p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));
+        p.addLast("idle", new IdleStateHandler(0, 0, sc.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("client", new ClientHandler(proxy));
     }
 
     /** The bound address (useful with port 0). */

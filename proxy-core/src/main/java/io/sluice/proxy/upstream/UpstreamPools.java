@@ -95,17 +95,24 @@ public final class UpstreamPools implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ChannelPipeline p = ch.pipeline();
+                        SslHandler tls = null;
                         if (origin.tls()) {
-                            SslHandler h = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
-                            h.setHandshakeTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                            p.addLast("tls", h);
+                            tls = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
+                            tls.setHandshakeTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
                         }
-                        p.addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES));
-                        p.addLast("poolIdle", new IdleStateHandler(0, 0, poolIdleMillis, TimeUnit.MILLISECONDS));
-                        p.addLast("upstream", new UpstreamHandler());
+                        initPipeline(ch.pipeline(), tls, poolIdleMillis);
                     }
                 });
+    }
+
+    /** The handlers of one upstream connection; shared with the handler tests (EmbeddedChannel, no TLS). */
+    static void initPipeline(ChannelPipeline p, SslHandler tlsOrNull, long poolIdleMillis) {
+        if (tlsOrNull != null) {
+            p.addLast("tls", tlsOrNull);
+        }
+        p.addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES));
+        p.addLast("poolIdle", new IdleStateHandler(0, 0, poolIdleMillis, TimeUnit.MILLISECONDS));
+        p.addLast("upstream", new UpstreamHandler());
     }
 
     @Override

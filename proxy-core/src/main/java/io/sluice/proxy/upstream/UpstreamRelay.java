@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -155,6 +156,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     @Override
     public void onHead(HttpResponse head) {
         if (state != State.AWAITING_HEAD) {
+            return;
+        }
+        if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            // 100 Continue, 103 Early Hints...: the final response follows (RFC 9110 §15.2). Their empty last
+            // content is released by onContent in this state.
             return;
         }
         upstreamStatus = head.status().code();
