@@ -80,8 +80,7 @@ public final class BenchMain implements Callable<Integer> {
         // Sluice holds two sockets per stream (client + upstream); leave room for the JVM's own files.
         int slow = Math.min(streams, (fdLimit - 300) / 2);
         String setup = String.format(Locale.ROOT, "%d CPUs; Sluice pinned to CPU %d (1 event loop), mock + load "
-                        + "generator pinned to CPU %d; %s; Sluice JVM: %s; durations x%.2f", Runtime.getRuntime()
-                        .availableProcessors(), proxyCpu, loadCpu, System.getProperty("java.vm.name") + " "
+                        + "generator pinned to CPU %d; %s; Sluice JVM: %s; durations x%.2f", onlineCpus(), proxyCpu, loadCpu, System.getProperty("java.vm.name") + " "
                         + System.getProperty("java.version"), sluiceOpts, scale);
         o.println("Sluice bench: " + setup);
         List<String> mockJvm = List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx1g", "-cp", benchJar.toString());
@@ -185,6 +184,16 @@ public final class BenchMain implements Callable<Integer> {
             for (String[] h : headers) {
                 b.append("      ").append(h[0]).append(": \"").append(h[1]).append("\"\n");
             }
+        }
+    }
+
+    /** CPUs of the machine; availableProcessors() would say 1, this JVM being pinned to one. */
+    static int onlineCpus() {
+        try {
+            return (int) java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("processor")).count();
+        } catch (java.io.IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
         }
     }
 

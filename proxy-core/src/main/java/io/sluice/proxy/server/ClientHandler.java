@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.codec.json.ChatRequestScanner;
@@ -61,6 +60,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private CompositeByteBuf body;
     private ChatRequestScanner scanner;
     private ScheduledFuture<?> readTimeout;
+    /** Keep-alive idle check; one task per connection, re-armed only when it fires (no per-write work). */
+    private ScheduledFuture<?> idleTimer;
+    /** When the connection last became idle (no request in flight), on the event loop's ticker. */
+    private long idleSince;
     private Exchange exchange;
     private int status;
     private boolean headSent;
@@ -101,6 +104,47 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startIdleTimer();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startIdleTimer();
+        ctx.fireChannelActive();
+    }
+
+    private void startIdleTimer() {
+        if (idleTimer == null) {
+            idleSince = ctx.executor().ticker().nanoTime();
+            armIdleTimer(proxy.config().server().idleTimeout().toNanos());
+        }
+    }
+
+    private void armIdleTimer(long delayNanos) {
+        idleTimer = ctx.executor().schedule(this::onIdleCheck, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes a keep-alive connection idle for {@code server.idleTimeout} since its last response ended. A request in
+     * flight (being read, or being answered however long a stream runs) is never cut by it.
+     */
+    private void onIdleCheck() {
+        if (!ctx.channel().isActive() || state == State.CLOSING) {
+            return;
+        }
+        long timeout = proxy.config().server().idleTimeout().toNanos();
+        if (state == State.IDLE) {
+            long idle = ctx.executor().ticker().nanoTime() - idleSince;
+            if (idle >= timeout) {
+                closeNow();
+                return;
+            }
+            armIdleTimer(timeout - idle);
+        } else {
+            armIdleTimer(timeout);
+        }
     }
 
     @Override
@@ -209,6 +253,9 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
 
     private void rejectTooLarge(long declared) {
         cancelReadTimeout();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         releaseBody();
         keepAlive = false;
         state = State.CLOSING;
@@ -433,6 +480,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         }
         ctx.flush();
         state = State.IDLE;
+        idleSince = ctx.executor().ticker().nanoTime();
         replayPipelined();
     }
 
@@ -453,18 +501,6 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             exchange.clientWritable();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // Keep-alive idle: only close a connection that has nothing in flight.
-            if (state == State.IDLE) {
-                closeNow();
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -489,6 +525,9 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         State was = state;
         state = State.CLOSING;
         cancelReadTimeout();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         releaseBody();
         Exchange ex = exchange;
         exchange = null;

@@ -10,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
@@ -27,7 +26,7 @@ public final class SluiceServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE_BYTES = 8192;
     /** Body chunks are handed on at this size; the body itself is bounded by maxBodyBytes. */
     static final int MAX_CHUNK_BYTES = 65_536;
-    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+    public static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final SluiceConfig config;
     private final Transport transport;
@@ -82,12 +81,11 @@ public final class SluiceServer implements AutoCloseable {
         serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
     }
 
-    /** The handlers of one client connection; shared with the handler tests, which run it on an EmbeddedChannel. */
-    static void initClientPipeline(ChannelPipeline p, ProxyContext proxy) {
+    /** The handlers of one client connection; shared with the handler tests and the relay benchmark (EmbeddedChannel). */
+    public static void initClientPipeline(ChannelPipeline p, ProxyContext proxy) {
         ServerConfig sc = proxy.config().server();
         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));
-        p.addLast("idle", new IdleStateHandler(0, 0, sc.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("client", new ClientHandler(proxy));
     }
 

@@ -105,8 +105,8 @@ public final class UpstreamPools implements AutoCloseable {
                 });
     }
 
-    /** The handlers of one upstream connection; shared with the handler tests (EmbeddedChannel, no TLS). */
-    static void initPipeline(ChannelPipeline p, SslHandler tlsOrNull, long poolIdleMillis) {
+    /** The handlers of one upstream connection; shared with the handler tests and the relay benchmark (no TLS). */
+    public static void initPipeline(ChannelPipeline p, SslHandler tlsOrNull, long poolIdleMillis) {
         if (tlsOrNull != null) {
             p.addLast("tls", tlsOrNull);
         }

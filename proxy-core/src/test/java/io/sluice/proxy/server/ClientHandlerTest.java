@@ -530,6 +530,33 @@ class ClientHandlerTest {
         }
     }
 
+    @Test
+    void idleTimeoutCountsFromTheEndOfTheLastResponse() {
+        // A stream longer than the idle timeout, then a pause shorter than it: the connection must survive.
+        try (TestProxy shortIdle = TestProxy.builder().server("idleTimeout", "1s").mock("300ms", 1).build()) {
+            EmbeddedChannel ch = shortIdle.client();
+            feed(ch, chat(chatBody("mock/echo", true, "one two three four five six")), Integer.MAX_VALUE);
+            StringBuilder wire = new StringBuilder();
+            int steps = 0;
+            while (!wire.toString().endsWith("0\r\n\r\n") && steps < 100) { // the last chunk
+                ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+                ch.runPendingTasks();
+                wire.append(new String(drain(ch), StandardCharsets.UTF_8));
+                steps++;
+            }
+            assertThat(steps).as("the stream outlasts the idle timeout").isGreaterThan(15).isLessThan(100);
+            assertThat(ch.isOpen()).as("open while streaming with a 1 s idle timeout").isTrue();
+
+            ch.advanceTimeBy(800, TimeUnit.MILLISECONDS);
+            ch.runPendingTasks();
+            assertThat(ch.isOpen()).as("idle for under 0.9 s after the response ended").isTrue();
+            ch.advanceTimeBy(400, TimeUnit.MILLISECONDS);
+            ch.runPendingTasks();
+            assertThat(ch.isOpen()).as("idle for over 1.2 s").isFalse();
+            ch.finishAndReleaseAll();
+        }
+    }
+
     // ---- exchanges in flight ----
 
     @Test
