@@ -155,7 +155,7 @@ final class Scenarios {
 
     /**
      * Open loop at fractions of Sluice's capacity, both paths at each rate. The knee is the highest rate Sluice still
-     * serves fully (≥ 97 % of offered, no errors) with p99 within 5x of its p99 at the lowest rate (and ≥ 1 ms).
+     * serves fully (≥ 97 % of offered, no errors) with p99 within 10x of its p99 at the lowest rate (or 10 ms).
      */
     double sweep(double capacity) {
         double[] fractions = {0.1, 0.3, 0.5, 0.7, 0.85, 1.0, 1.15};
@@ -180,7 +180,9 @@ final class Scenarios {
                 baseP99 = p99;
             }
             boolean full = r.errorCount() == 0 && r.achievedRate() >= 0.97 * rate;
-            if (full && p99 <= Math.max(1.0, 5 * baseP99)) {
+            // Queueing past the knee shows as p99 in the tens of ms; this VM's scheduling noise alone reaches a
+            // few ms at any rate, so a tighter bound would find a "knee" in the noise.
+            if (full && p99 <= Math.max(10.0, 10 * baseP99)) {
                 best = rate;
             } else {
                 break;

@@ -219,6 +219,25 @@ class UpstreamRelayTest {
     }
 
     @Test
+    void pooledConnectionKeepsAReadPendingAndDropsStrayBytes() {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+        int before = reads.reads;
+
+        feed(upstream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                Integer.MAX_VALUE);
+
+        assertThat(clientResponses()).extracting(Message::status).containsExactly(200);
+        assertThat(pool.idleConnections()).isEqualTo(1);
+        // A read left pending on the idle connection: epoll keeps EPOLLIN instead of clearing and re-adding it.
+        assertThat(reads.reads).as("read pending while pooled").isEqualTo(before + 1);
+
+        feed(upstream, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Integer.MAX_VALUE);
+        assertThat(upstream.isOpen()).as("bytes on an idle connection: out of sync, closed").isFalse();
+    }
+
+    @Test
     void upstreamConnectionCloseIsNotPooled() {
         start();
         sendChat(false, Integer.MAX_VALUE);
