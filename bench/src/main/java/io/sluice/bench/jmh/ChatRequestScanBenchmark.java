@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.sluice.codec.json.ChatRequestScanner;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -38,17 +36,6 @@ public class ChatRequestScanBenchmark {
     private List<ByteBuf> reads;
     private long bodyBytes;
 
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Bytes {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
-
     @Setup
     public void setUp() {
         String body = Fixtures.chatRequest(size);
@@ -62,7 +49,7 @@ public class ChatRequestScanBenchmark {
     }
 
     @Benchmark
-    public int scan(Bytes counter) {
+    public int scan(ByteCounter counter) {
         ChatRequestScanner scanner = new ChatRequestScanner();
         try {
             for (int i = 0, n = reads.size(); i < n; i++) {

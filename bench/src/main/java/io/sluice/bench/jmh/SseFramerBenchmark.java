@@ -5,11 +5,9 @@ import io.sluice.codec.sse.SseFramer;
 import io.sluice.codec.sse.SseListener;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -55,17 +53,6 @@ public class SseFramerBenchmark {
         }
     }
 
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Bytes {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
-
     @Setup
     public void setUp(Blackhole bh) {
         String stream = Fixtures.openAiStream(100);
@@ -96,7 +83,7 @@ public class SseFramerBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public boolean frame(Bytes counter) {
+    public boolean frame(ByteCounter counter) {
         SseFramer framer = new SseFramer(1 << 20);
         for (int i = 0, n = buffers.size(); i < n; i++) {
             framer.feed(buffers.get(i), listener);

@@ -1,6 +1,7 @@
 package io.sluice.bench.run;
 
 import io.sluice.bench.load.LoadResult;
+import io.sluice.proxy.server.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,17 +160,7 @@ final class Report {
     }
 
     private static String quote(String v) {
-        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
-        for (char c : v.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
+        return Json.quote(new StringBuilder(v.length() + 2), v).toString();
     }
 
     /** A self-contained HTML page: latency (p50, p99) against offered rate for both paths, as inline SVG. */
