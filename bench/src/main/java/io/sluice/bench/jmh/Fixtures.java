@@ -27,6 +27,20 @@ final class Fixtures {
             + "{\"cached_tokens\":1024,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,"
             + "\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
 
+    /** A non-streaming chat.completion as OpenAI sends it, pretty-printed, usage last. */
+    static final String OPENAI_RESPONSE = "{\n  \"id\": \"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\n"
+            + "  \"object\": \"chat.completion\",\n  \"created\": 1741570283,\n  \"model\": \"gpt-4o-2024-08-06\",\n"
+            + "  \"choices\": [\n    {\n      \"index\": 0,\n      \"message\": {\n        \"role\": \"assistant\",\n"
+            + "        \"content\": \"The image shows a wooden boardwalk path running through a lush green field or "
+            + "meadow. The sky is bright blue with some scattered clouds, giving the scene a serene and peaceful "
+            + "atmosphere.\",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n"
+            + "      \"logprobs\": null,\n      \"finish_reason\": \"stop\"\n    }\n  ],\n  \"usage\": {\n"
+            + "    \"prompt_tokens\": 1117,\n    \"completion_tokens\": 46,\n    \"total_tokens\": 1163,\n"
+            + "    \"prompt_tokens_details\": {\n      \"cached_tokens\": 0,\n      \"audio_tokens\": 0\n    },\n"
+            + "    \"completion_tokens_details\": {\n      \"reasoning_tokens\": 0,\n      \"audio_tokens\": 0,\n"
+            + "      \"accepted_prediction_tokens\": 0,\n      \"rejected_prediction_tokens\": 0\n    }\n  },\n"
+            + "  \"service_tier\": \"default\",\n  \"system_fingerprint\": \"fp_fc9f1d7035\"\n}\n";
+
     /** A whole OpenAI stream of {@code n} content chunks, the usage chunk and [DONE]. */
     static String openAiStream(int n) {
         StringBuilder sb = new StringBuilder(n * 300);

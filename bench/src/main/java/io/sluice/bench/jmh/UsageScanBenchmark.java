@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link UsageScanner} on SSE data payloads: the common content chunk (must be found usage-free without allocating),
- * the final usage chunk (parsed), and the [DONE] check the relay runs on every event.
+ * the final usage chunk (parsed), the [DONE] check the relay runs on every event, and a whole JSON response.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -30,12 +30,14 @@ public class UsageScanBenchmark {
 
     private ByteBuf content;
     private ByteBuf usage;
+    private ByteBuf response;
     private final UsageScanner scanner = new UsageScanner();
 
     @Setup
     public void setUp() {
         content = Fixtures.direct(payload(Fixtures.openAiChunk(3)));
         usage = Fixtures.direct(payload(Fixtures.OPENAI_USAGE_CHUNK));
+        response = Fixtures.direct(Fixtures.OPENAI_RESPONSE);
     }
 
     /** The data payload of one event: no "data: " prefix, no blank line. */
@@ -47,12 +49,21 @@ public class UsageScanBenchmark {
     public void tearDown() {
         content.release();
         usage.release();
+        response.release();
         scanner.release();
     }
 
     @Benchmark
     public Usage contentChunk() {
         return UsageScanner.isDone(content) ? null : scanner.scanSseData(content);
+    }
+
+    /** A whole non-streaming chat.completion (about 900 bytes): only its root usage member is parsed. */
+    @Benchmark
+    public Usage jsonResponse() {
+        UsageScanner s = new UsageScanner();
+        s.scanJson(response);
+        return s.usage();
     }
 
     @Benchmark

@@ -214,6 +214,25 @@ class UsageScannerTest {
         assertThat(json("<html>502 Bad Gateway</html>", size, memory).usage()).isNull();
     }
 
+    @ParameterizedTest
+    @MethodSource("sizesAndMemory")
+    void rootMembersOfEveryShape(int size, Memory memory) {
+        // Error as a string counts; error null does not; scalars end at ',' or the root's '}'.
+        assertThat(json("{\"error\":\"overloaded, try \\\"later\\\" }\",\"usage\":null}", size, memory).errorInJson())
+                .isTrue();
+        assertThat(json("{\"error\" : null , \"id\":1}", size, memory).errorInJson()).isFalse();
+        assertThat(json("{\"id\":\"x\",\"usage\":null}", size, memory).usage()).isNull();
+        // Strings holding braces, colons and escaped quotes do not confuse the nesting.
+        UsageScanner s = json("{\"a\":\"}{:,\\\"\",\"b\":[{\"usage\":{\"total_tokens\":9}}],"
+                + "\"usage\" :\n {\"prompt_tokens\":2,\"x\":\"}\"},\"z\":{}}", size, memory);
+        assertThat(s.usage()).isEqualTo(new Usage(2, -1, -1, -1, -1));
+        assertThat(s.errorInJson()).isFalse();
+        // A member merely named like one, at depth 2 or as a value, is not it.
+        assertThat(json("{\"usages\":{\"total_tokens\":1},\"k\":\"usage\",\"o\":{\"error\":{}}}", size, memory)
+                .usage()).isNull();
+        assertThat(json("{\"o\":{\"error\":{\"message\":\"x\"}}}", size, memory).errorInJson()).isFalse();
+    }
+
     @Test
     void stopsParsingAtTheEndOfTheRootObject() {
         UsageScanner scanner = new UsageScanner();
