@@ -91,6 +91,11 @@ public final class BenchMain implements Callable<Integer> {
             try {
                 Files.writeString(config, sluiceConfig(mock.port(), slow + 100), StandardCharsets.UTF_8);
                 Scenarios s = new Scenarios(null, mock, o, scale);
+                // Wake-up lateness on Sluice's CPU, to tell the machine's tail from Sluice's.
+                ChildProcess hiccup = proxyCpu >= 0 ? ChildProcess.start("hiccup", proxyCpu, List.of("-Xmx32m",
+                        "-XX:+UseSerialGC", "-cp", benchJar.toString()), List.of(HiccupMeter.class.getName()))
+                        : null;
+                s.hiccup = hiccup;
                 boolean shared = !(run.size() == 1 && run.contains("slow-streams"));
                 try (ChildProcess sluice = shared ? startSluice(config) : null) {
                     if (sluice != null) {
@@ -143,6 +148,9 @@ public final class BenchMain implements Callable<Integer> {
                     report.write(out, stamp);
                     o.println();
                     o.println("wrote " + out.resolve("bench-" + stamp + ".json") + " and .html");
+                }
+                if (hiccup != null) {
+                    hiccup.close();
                 }
             } finally {
                 Files.deleteIfExists(config);

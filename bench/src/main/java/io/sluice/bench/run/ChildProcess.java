@@ -29,12 +29,15 @@ public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final List<String> output;
+    private final java.util.concurrent.BlockingQueue<String> reports;
 
-    private ChildProcess(String name, Process process, int port, List<String> output) {
+    private ChildProcess(String name, Process process, int port, List<String> output,
+                         java.util.concurrent.BlockingQueue<String> reports) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.output = output;
+        this.reports = reports;
     }
 
     /**
@@ -55,10 +58,15 @@ public final class ChildProcess implements AutoCloseable {
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         List<String> lines = new ArrayList<>();
+        java.util.concurrent.BlockingQueue<String> reports = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    if (line.startsWith("hiccup ")) {
+                        reports.offer(line);
+                        continue;
+                    }
                     synchronized (lines) {
                         if (lines.size() < 500) {
                             lines.add(line);
@@ -77,7 +85,7 @@ public final class ChildProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ChildProcess(name, p, bound.get(120, TimeUnit.SECONDS), lines);
+            return new ChildProcess(name, p, bound.get(120, TimeUnit.SECONDS), lines, reports);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             synchronized (lines) {
@@ -97,6 +105,23 @@ public final class ChildProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Sends {@code command} as a line on the process's stdin and, when {@code awaitReply}, returns the next
+     * {@code hiccup ...} line it prints (null after 5 s without one).
+     */
+    public String command(String command, boolean awaitReply) {
+        try {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            return awaitReply ? reports.poll(5, TimeUnit.SECONDS) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** What the process printed (the first 500 lines). */

@@ -46,9 +46,9 @@ final class Report {
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-14s %-6s %8s %9s %8s %8s %8s %8s %9s %9s %9s %9s %7s %6s %8s%n",
+        b.append(String.format(Locale.ROOT, "%-14s %-6s %8s %9s %8s %8s %8s %8s %9s %9s %9s %9s %7s %6s %8s %13s%n",
                 "scenario", "via", "offered", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "+p50 µs",
-                "+p99 µs", "ttfb p50", "+ttfb µs", "errors", "CPU", "RSS MiB"));
+                "+p99 µs", "ttfb p50", "+ttfb µs", "errors", "CPU", "RSS MiB", "hiccup99/max"));
         for (Row r : s.rows) {
             LoadResult x = r.result();
             Row d = r.direct() ? null : twin(r);
@@ -62,13 +62,14 @@ final class Report {
                     dttfb = f((ms(x.ttfb(), 50) - ms(d.result().ttfb(), 50)) * 1000, "%.0f");
                 }
             }
-            b.append(String.format(Locale.ROOT, "%-14s %-6s %8s %9.0f %8s %8s %8s %8s %9s %9s %9s %9s %7d %6s %8s%n",
+            b.append(String.format(Locale.ROOT, "%-14s %-6s %8s %9.0f %8s %8s %8s %8s %9s %9s %9s %9s %7d %6s %8s %13s%n",
                     r.scenario(), r.via(), r.offeredRate() > 0 ? f(r.offeredRate(), "%.0f") : "closed",
                     x.achievedRate(), f(ms(x.latency(), 50), "%.3f"), f(ms(x.latency(), 99), "%.3f"),
                     f(ms(x.latency(), 99.9), "%.3f"), f(maxMs(x.latency()), "%.2f"), dp50, dp99,
                     x.spec().streaming() ? f(ms(x.ttfb(), 50), "%.3f") : "", dttfb, x.errorCount(),
                     r.direct() ? "" : f(r.sluiceCpu(), "%.2f"),
-                    r.direct() ? "" : f(r.sluiceRss() / 1048576.0, "%.0f")));
+                    r.direct() ? "" : f(r.sluiceRss() / 1048576.0, "%.0f"),
+                    r.hiccupP99Us() < 0 ? "" : r.hiccupP99Us() + "/" + r.hiccupMaxUs() + " µs"));
         }
         return b.toString();
     }
@@ -145,6 +146,8 @@ final class Report {
                     .append(", \"offeredRate\": ").append(f(r.offeredRate(), "%.1f"))
                     .append(", \"sluiceCpuCores\": ").append(Double.isNaN(r.sluiceCpu()) ? "null"
                             : f(r.sluiceCpu(), "%.3f"))
+                    .append(", \"cpu0HiccupP99Us\": ").append(r.hiccupP99Us())
+                    .append(", \"cpu0HiccupMaxUs\": ").append(r.hiccupMaxUs())
                     .append(", \"sluiceRssBytes\": ").append(r.sluiceRss() < 0 ? "null" : Long.toString(r.sluiceRss()))
                     .append(", \"load\": ").append(r.result().toJson()).append('}')
                     .append(i + 1 < s.rows.size() ? ",\n" : "\n");

@@ -28,6 +28,8 @@ final class Scenarios {
 
     private ChildProcess sluice;
     private final ChildProcess mock;
+    /** Measures wake-up lateness on Sluice's CPU; null when not running. */
+    ChildProcess hiccup;
     private final PrintStream out;
     private final double scale;
     final List<Row> rows = new ArrayList<>();
@@ -94,17 +96,28 @@ final class Scenarios {
         String via = viaSluice ? "sluice" : "direct";
         out.printf(Locale.ROOT, "  %-14s %-6s %s%n", scenario, via, describe(spec));
         double cpu0 = sluice.cpuSeconds();
+        if (hiccup != null) {
+            hiccup.command("reset", false);
+        }
         long t0 = System.nanoTime();
         LoadResult r = LoadGenerator.run(spec, p -> out.printf(Locale.ROOT, "\r    %s   ", p.line()));
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = viaSluice ? (sluice.cpuSeconds() - cpu0) / wall : Double.NaN;
         long rss = viaSluice ? sluice.rssBytes() : -1;
+        long hp99 = -1;
+        long hmax = -1;
+        String h = hiccup == null ? null : hiccup.command("report", true);
+        if (h != null) {
+            String[] f = h.split(" ");
+            hp99 = Long.parseLong(f[2]);
+            hmax = Long.parseLong(f[4]);
+        }
         out.print("\r\033[K");
         out.printf(Locale.ROOT, "    %s%n", r.summary());
         if (!sluice.isAlive()) {
             throw new IllegalStateException("sluice died:\n" + sluice.output());
         }
-        Row row = new Row(scenario, via, spec.mode() == LoadMode.OPEN ? spec.rate() : 0, r, cpu, rss);
+        Row row = new Row(scenario, via, spec.mode() == LoadMode.OPEN ? spec.rate() : 0, r, cpu, rss, hp99, hmax);
         rows.add(row);
         return row;
     }
