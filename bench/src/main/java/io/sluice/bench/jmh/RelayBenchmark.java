@@ -112,7 +112,7 @@ public class RelayBenchmark {
 
     @Benchmark
     public int relayChunk() {
-        upstream.writeOneInbound(chunk.retainedDuplicate());
+        upstream.pipeline().fireChannelRead(chunk.retainedDuplicate()); // as a socket read: no promise
         upstream.pipeline().fireChannelReadComplete();
         int n = drain(client);
         if (n == 0) {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -62,6 +63,15 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private ScheduledFuture<?> readTimeout;
     /** Keep-alive idle check; one task per connection, re-armed only when it fires (no per-write work). */
     private ScheduledFuture<?> idleTimer;
+    /**
+     * This response's chunked framing is written here rather than by HttpServerCodec's encoder, which allocates a
+     * promise combiner, a hex String and buffer duplicates for every chunk: the size line and the closing CRLF go
+     * out as small pooled buffers straight to the transport, the data as it came. The CRLF is never deferred to the
+     * next chunk: some clients finish a chunk (and so an SSE event) only when they have read it.
+     */
+    private boolean framing;
+    /** The HTTP codec's context: writing there skips its encoder. */
+    private ChannelHandlerContext wire;
     /** When the connection last became idle (no request in flight), on the event loop's ticker. */
     private long idleSince;
     private Exchange exchange;
@@ -404,6 +414,11 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.write(head, ctx.voidPromise());
+        framing = !fullSent && !HttpMethod.HEAD.equals(method) && HttpUtil.isTransferEncodingChunked(head);
+        if (framing && wire == null) {
+            wire = ctx.pipeline().context(HttpServerCodec.class);
+            framing = wire != null;
+        }
     }
 
     @Override
@@ -412,7 +427,31 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             chunk.release();
             return;
         }
-        ctx.write(new DefaultHttpContent(chunk), ctx.voidPromise());
+        if (!framing) {
+            ctx.write(new DefaultHttpContent(chunk), ctx.voidPromise());
+            return;
+        }
+        int n = chunk.readableBytes();
+        if (n == 0) {
+            chunk.release(); // an empty chunk would end the body
+            return;
+        }
+        ByteBuf size = ctx.alloc().directBuffer(10);
+        writeHex(size, n);
+        size.writeShort(CRLF);
+        wire.write(size, ctx.voidPromise());
+        wire.write(chunk, ctx.voidPromise());
+        wire.write(ctx.alloc().directBuffer(2).writeShort(CRLF), ctx.voidPromise());
+    }
+
+    private static final int CRLF = ('\r' << 8) | '\n';
+
+    static void writeHex(ByteBuf out, int n) {
+        int shift = (31 - Integer.numberOfLeadingZeros(n)) & ~3;
+        for (; shift >= 0; shift -= 4) {
+            int d = (n >>> shift) & 0xF;
+            out.writeByte(d < 10 ? '0' + d : 'a' + d - 10);
+        }
     }
 
     @Override
@@ -432,10 +471,17 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             if (lastOrNull != null) {
                 lastOrNull.release();
             }
+        } else if (framing) {
+            if (lastOrNull != null) {
+                content(lastOrNull);
+            }
+            // Through the encoder: it writes the terminating "0\r\n\r\n" and is ready for the next response.
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
         } else {
             ctx.write(lastOrNull == null ? LastHttpContent.EMPTY_LAST_CONTENT
                     : new DefaultLastHttpContent(lastOrNull), ctx.voidPromise());
         }
+        framing = false;
         complete();
     }
 

@@ -557,6 +557,32 @@ class ClientHandlerTest {
         }
     }
 
+    @Test
+    void chunkSizesAreLowerCaseHexWithoutLeadingZeros() {
+        for (int n : new int[] {1, 9, 10, 15, 16, 255, 4096, 65_535, 1 << 20, Integer.MAX_VALUE}) {
+            io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer(8);
+            ClientHandler.writeHex(out, n);
+            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(n));
+            out.release();
+        }
+    }
+
+    @Test
+    void everyStreamedChunkIsCompleteOnTheWireAsSoonAsItIsWritten() {
+        // The chunk's closing CRLF must not wait for the next chunk: a client may only finish an SSE event then.
+        try (TestProxy slow = TestProxy.builder().mock("1s", 1).build()) {
+            EmbeddedChannel ch = slow.client();
+            feed(ch, chat(chatBody("mock/echo", true, "alpha beta")), Integer.MAX_VALUE);
+            String wire = new String(drain(ch), StandardCharsets.UTF_8);
+            assertThat(wire.toLowerCase(java.util.Locale.ROOT)).contains("transfer-encoding: chunked");
+            assertThat(wire).endsWith("\n\n\r\n");
+            String body = wire.substring(wire.indexOf("\r\n\r\n") + 4);
+            int size = Integer.parseInt(body.substring(0, body.indexOf("\r\n")), 16);
+            assertThat(body).hasSize(body.indexOf("\r\n") + 2 + size + 2);
+            ch.finishAndReleaseAll();
+        }
+    }
+
     // ---- exchanges in flight ----
 
     @Test
