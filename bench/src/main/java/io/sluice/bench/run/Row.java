@@ -9,7 +9,8 @@ import io.sluice.bench.load.LoadResult;
  * @param offeredRate open loop: the arrival rate; closed loop: 0
  * @param sluiceCpu   Sluice's CPU use during the run, in cores (1.0 = one core busy)
  * @param sluiceRss   Sluice's resident set size at the end of the run, bytes
- * @param hiccupP99Us scheduling noise on Sluice's CPU during the run: p99 lateness of a 1 ms sleep, µs (-1: unknown)
+ * @param hiccupP99Us scheduling noise on Sluice's (then idle) CPU during a direct run: p99 lateness of a 1 ms sleep,
+ *                    µs (-1: not measured, as in Sluice's own runs)
  * @param hiccupMaxUs the same, the worst wake-up, µs
  */
 public record Row(String scenario, String via, double offeredRate, LoadResult result, double sluiceCpu,
