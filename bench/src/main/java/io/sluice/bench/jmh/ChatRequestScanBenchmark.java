@@ -3,32 +3,17 @@ package io.sluice.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.json.ChatRequestScanner;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Feeding a chat request body to {@link ChatRequestScanner} (jackson's non-blocking parser) as the server does, in
  * 8 KiB reads, until {@code end()}. Score: requests/s; {@code bytes}: body bytes/s. {@code model} is the body's last
  * field, so every byte is walked.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-@State(Scope.Thread)
-public class ChatRequestScanBenchmark {
+public class ChatRequestScanBenchmark extends JmhDefaults {
 
     @Param({"1024", "102400"})
     public int size;

@@ -17,19 +17,11 @@ import io.sluice.proxy.upstream.OriginPool;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole passthrough path of one SSE chunk, in process: upstream bytes (one HTTP chunk holding one OpenAI event)
@@ -38,13 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link EmbeddedChannel}s with the production pipelines, so no socket cost is counted; {@code -prof gc} gives the
  * heap bytes allocated per relayed chunk. Score: chunks/s.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
-@State(Scope.Thread)
-public class RelayBenchmark {
+public class RelayBenchmark extends JmhDefaults {
 
     private SluiceMetrics metrics;
     private UpstreamPools pools;

@@ -4,20 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.sluice.codec.sse.SseFramer;
 import io.sluice.codec.sse.SseListener;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -25,13 +16,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * Score: events/s. {@code bytes} (aux counter): stream bytes/s. {@code split}: {@code event} = one event per buffer
  * (how providers flush), {@code segment} = 1460-byte TCP segments cutting events anywhere, {@code whole} = one buffer.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-@State(Scope.Thread)
-public class SseFramerBenchmark {
+public class SseFramerBenchmark extends JmhDefaults {
 
     static final int EVENTS = 102;
 

@@ -3,30 +3,15 @@ package io.sluice.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.json.Usage;
 import io.sluice.codec.json.UsageScanner;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link UsageScanner} on SSE data payloads: the common content chunk (must be found usage-free without allocating),
  * the final usage chunk (parsed), the [DONE] check the relay runs on every event, and a whole JSON response.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-@State(Scope.Thread)
-public class UsageScanBenchmark {
+public class UsageScanBenchmark extends JmhDefaults {
 
     private ByteBuf content;
     private ByteBuf usage;
