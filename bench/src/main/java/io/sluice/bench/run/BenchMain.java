@@ -53,9 +53,23 @@ public final class BenchMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int fdLimit = 20_000;
 
-    @Option(names = "--only", split = ",", description = "Scenarios to run, of: ${COMPLETION-CANDIDATES}; "
-            + "default all. The sweep and half-knee need capacity.", completionCandidates = Names.class)
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     List<String> only = new ArrayList<>(ALL);
+
+    @Option(names = "--only", split = ",", paramLabel = "SCENARIO", description = "Scenarios to run, of: "
+            + "${COMPLETION-CANDIDATES}; default all. The sweep and half-knee need capacity.",
+            completionCandidates = Names.class)
+    void only(List<String> names) {
+        for (String name : names) {
+            if (!ALL.contains(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--only: unknown scenario " + name
+                        + " (expected: " + String.join(", ", ALL) + ")");
+            }
+        }
+        only = names;
+    }
 
     @Option(names = "--sluice-opts", description = "JVM options for Sluice (default: ${DEFAULT-VALUE}).")
     String sluiceOpts = "-XX:+UseParallelGC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError";
@@ -72,11 +86,6 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Set<String> run = Set.copyOf(only);
-        for (String name : run) {
-            if (!ALL.contains(name)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown scenario " + name);
-            }
-        }
         // Sluice holds two sockets per stream (client + upstream); leave room for the JVM's own files.
         int slow = Math.min(streams, (fdLimit - 300) / 2);
         String setup = String.format(Locale.ROOT, "%d CPUs; Sluice pinned to CPU %d (1 event loop), mock + load "
