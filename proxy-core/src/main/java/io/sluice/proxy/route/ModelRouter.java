@@ -2,6 +2,7 @@ package io.sluice.proxy.route;
 
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.internal.EditDistance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -77,7 +78,8 @@ public final class ModelRouter {
         List<Map.Entry<String, Integer>> scored = new ArrayList<>();
         for (String id : publicIds) {
             String hay = id.toLowerCase(Locale.ROOT);
-            int d = Math.min(distance(needle, hay), distance(needle, hay.substring(hay.indexOf('/') + 1)));
+            int d = Math.min(EditDistance.between(needle, hay),
+                    EditDistance.between(needle, hay.substring(hay.indexOf('/') + 1)));
             if (hay.contains(needle) || needle.contains(hay.substring(hay.indexOf('/') + 1))) {
                 d = Math.min(d, 1);
             }
@@ -91,25 +93,5 @@ public final class ModelRouter {
             out.add(scored.get(i).getKey());
         }
         return out;
-    }
-
-    /** Levenshtein distance, bounded inputs (model names), two rows. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
