@@ -51,8 +51,7 @@ public class RelayBenchmark extends JmhDefaults {
         client = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                c.config().setWriteBufferWaterMark(SluiceServer.CLIENT_WATER_MARK);
-                SluiceServer.initClientPipeline(c.pipeline(), proxy);
+                SluiceServer.initClientChannel(c, proxy);
             }
         });
         upstream = new EmbeddedChannel();

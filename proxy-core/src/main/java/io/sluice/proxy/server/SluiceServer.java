@@ -26,7 +26,7 @@ public final class SluiceServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE_BYTES = 8192;
     /** Body chunks are handed on at this size; the body itself is bounded by maxBodyBytes. */
     static final int MAX_CHUNK_BYTES = 65_536;
-    public static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final SluiceConfig config;
     private final Transport transport;
@@ -70,19 +70,23 @@ public final class SluiceServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        initClientPipeline(ch.pipeline(), proxy);
+                        initClientChannel(ch, proxy);
                     }
                 });
         serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
     }
 
-    /** The handlers of one client connection; shared with the handler tests and the relay benchmark (EmbeddedChannel). */
-    public static void initClientPipeline(ChannelPipeline p, ProxyContext proxy) {
+    /**
+     * Sets up one client connection: its write water marks and handlers. Shared with the handler tests and the relay
+     * benchmark, which run it on an EmbeddedChannel.
+     */
+    public static void initClientChannel(Channel ch, ProxyContext proxy) {
+        ch.config().setWriteBufferWaterMark(CLIENT_WATER_MARK);
+        ChannelPipeline p = ch.pipeline();
         ServerConfig sc = proxy.config().server();
         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * {@link ClientHandler} behind the real client pipeline ({@link SluiceServer#initClientPipeline}): raw request bytes
+ * {@link ClientHandler} behind the real client pipeline ({@link SluiceServer#initClientChannel}): raw request bytes
  * in, split 1 byte, 7 bytes and whole; the bytes written back parsed as a client would.
  */
 class ClientHandlerTest {

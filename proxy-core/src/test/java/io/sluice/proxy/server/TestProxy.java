@@ -87,8 +87,7 @@ public final class TestProxy implements AutoCloseable {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                c.config().setWriteBufferWaterMark(SluiceServer.CLIENT_WATER_MARK);
-                SluiceServer.initClientPipeline(c.pipeline(), proxy);
+                SluiceServer.initClientChannel(c, proxy);
             }
         });
         ch.freezeTime();
