@@ -34,14 +34,21 @@ final class Report {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, fmt, v);
     }
 
-    /** The direct row measured at the same scenario and rate as {@code r}, or null. */
+    /**
+     * The direct row {@code r} is compared with: the last one before it at the same scenario and rate (runs go
+     * direct, then Sluice), so each capacity round is set against its own baseline. Null if none.
+     */
     private Row twin(Row r) {
+        Row found = null;
         for (Row o : s.rows) {
+            if (o == r) {
+                break;
+            }
             if (o.direct() && o.scenario().equals(r.scenario()) && o.offeredRate() == r.offeredRate()) {
-                return o;
+                found = o;
             }
         }
-        return null;
+        return found;
     }
 
     String table() {

@@ -96,7 +96,6 @@ final class Scenarios {
     /** Runs {@code spec}, printing progress, and records Sluice's CPU and RSS over the run. */
     private Row run(String scenario, boolean viaSluice, LoadSpec spec) {
         String via = viaSluice ? "sluice" : "direct";
-        out.printf(Locale.ROOT, "  %-14s %-6s %s%n", scenario, via, describe(spec));
         double cpu0 = sluice.cpuSeconds();
         if (hiccup != null) {
             // Sampled only while Sluice idles (direct runs): then it is the machine's noise floor. During Sluice's
@@ -105,7 +104,7 @@ final class Scenarios {
             hiccup.command("reset", false);
         }
         long t0 = System.nanoTime();
-        LoadResult r = LoadGenerator.run(spec, p -> out.printf(Locale.ROOT, "\r    %s   ", p.line()));
+        LoadResult r = load(scenario, via, spec);
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = viaSluice ? (sluice.cpuSeconds() - cpu0) / wall : Double.NaN;
         long rss = viaSluice ? sluice.rssBytes() : -1;
@@ -117,14 +116,21 @@ final class Scenarios {
             hp99 = Long.parseLong(f[2]);
             hmax = Long.parseLong(f[4]);
         }
-        out.print("\r\033[K");
-        out.printf(Locale.ROOT, "    %s%n", r.summary());
         if (!sluice.isAlive()) {
             throw new IllegalStateException("sluice died:\n" + sluice.output());
         }
         Row row = new Row(scenario, via, spec.mode() == LoadMode.OPEN ? spec.rate() : 0, r, cpu, rss, hp99, hmax);
         rows.add(row);
         return row;
+    }
+
+    /** Runs {@code spec} with a progress line that its one-line summary replaces when done. */
+    private LoadResult load(String label, String via, LoadSpec spec) {
+        out.printf(Locale.ROOT, "  %-14s %-6s %s%n", label, via, describe(spec));
+        LoadResult r = LoadGenerator.run(spec, p -> out.printf(Locale.ROOT, "\r    %s   ", p.line()));
+        out.print("\r\033[K");
+        out.printf(Locale.ROOT, "    %s%n", r.summary());
+        return r;
     }
 
     private static String describe(LoadSpec s) {
@@ -142,10 +148,7 @@ final class Scenarios {
             // C2 on the single core Sluice is pinned to needs about 15 s of load before Sluice is at speed.
             LoadSpec spec = spec(viaSluice, "bench", false, 64, null).mode(LoadMode.CLOSED).connections(32)
                     .warmup(Duration.ZERO).duration(seconds(viaSluice ? 20 : 8)).build();
-            out.printf(Locale.ROOT, "  %-14s %-6s %s%n", "warm-up", viaSluice ? "sluice" : "direct", describe(spec));
-            LoadResult r = LoadGenerator.run(spec, p -> out.printf(Locale.ROOT, "\r    %s   ", p.line()));
-            out.print("\r\033[K");
-            out.printf(Locale.ROOT, "    %s%n", r.summary());
+            load("warm-up", viaSluice ? "sluice" : "direct", spec);
             LoadSpec stream = spec(viaSluice, "stream", true, 64, STREAM_HEADERS).mode(LoadMode.OPEN).rate(200)
                     .connections(128).warmup(Duration.ZERO).duration(seconds(3)).build();
             LoadGenerator.run(stream);
