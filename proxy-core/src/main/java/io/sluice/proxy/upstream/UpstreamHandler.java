@@ -70,7 +70,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.gotHead = false;
         this.firstByteTimeoutNanos = firstByteTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
-        this.lastActivity = System.nanoTime();
+        this.lastActivity = now();
         arm(firstByteTimeoutNanos);
     }
 
@@ -83,6 +83,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The event loop's clock: the system's in production, virtual under EmbeddedChannel's frozen time in tests. */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
     private void arm(long delayNanos) {
         timer = ctx.executor().schedule(this::checkTimeout, delayNanos, TimeUnit.NANOSECONDS);
     }
@@ -93,7 +98,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long limit = gotHead ? idleTimeoutNanos : firstByteTimeoutNanos;
-        long left = limit - (System.nanoTime() - lastActivity);
+        long left = limit - (now() - lastActivity);
         if (left > 0) {
             arm(left);
             return;
@@ -113,7 +118,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        lastActivity = System.nanoTime();
+        lastActivity = now();
         if (msg instanceof HttpResponse) {
             gotHead = true;
             // From now on the between-chunks timeout applies; re-arm if it is shorter than what is pending.

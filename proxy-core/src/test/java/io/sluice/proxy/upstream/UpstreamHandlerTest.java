@@ -258,23 +258,22 @@ class UpstreamHandlerTest {
         assertThat(rec.failures).isEmpty();
     }
 
-    // ---- timeouts (the handler measures elapsed time on the system clock, so these wait for real) ----
+    // ---- timeouts (the handler reads the event loop's clock, which the frozen EmbeddedChannel time drives) ----
 
     @Test
     void firstByteTimeoutCountsFromTheRequestNotFromTheTimer() {
         handler.begin(rec, TimeUnit.MILLISECONDS.toNanos(500), LONG);
 
-        advance(ch, 500); // the timer fires early in real time: it must re-arm, not fail
+        advance(ch, 499); // just short of the timeout since begin(): nothing may fail yet
 
         assertThat(rec.failures).isEmpty();
         assertThat(ch.isOpen()).isTrue();
     }
 
     @Test
-    void firstByteTimeoutFailsOnceAndCloses() throws InterruptedException {
+    void firstByteTimeoutFailsOnceAndCloses() {
         sendRequest();
         handler.begin(rec, TimeUnit.MILLISECONDS.toNanos(30), LONG);
-        Thread.sleep(35);
 
         advance(ch, 30);
 
@@ -286,12 +285,11 @@ class UpstreamHandlerTest {
     }
 
     @Test
-    void idleTimeoutTakesOverOnceTheHeadArrived() throws InterruptedException {
+    void idleTimeoutTakesOverOnceTheHeadArrived() {
         sendRequest();
         handler.begin(rec, LONG, TimeUnit.MILLISECONDS.toNanos(30));
         feed(ch, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "6\r\ndata: \r\n", Integer.MAX_VALUE);
-        Thread.sleep(35);
 
         advance(ch, 30); // not the 10 s first-byte timer: the head re-armed it to the idle timeout
 
@@ -303,14 +301,14 @@ class UpstreamHandlerTest {
     }
 
     @Test
-    void everyChunkPushesTheIdleTimeoutBack() throws InterruptedException {
+    void everyChunkPushesTheIdleTimeoutBack() {
         sendRequest();
         handler.begin(rec, LONG, TimeUnit.MILLISECONDS.toNanos(80));
         feed(ch, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", Integer.MAX_VALUE);
-        Thread.sleep(90); // longer than the idle timeout since the head...
-        feed(ch, "2\r\nhi\r\n", Integer.MAX_VALUE); // ...but a chunk just came
+        advance(ch, 70);
+        feed(ch, "2\r\nhi\r\n", Integer.MAX_VALUE); // a chunk 70 ms after the head...
 
-        advance(ch, 80);
+        advance(ch, 70); // ...so 140 ms since the head, longer than the idle timeout, is fine
 
         assertThat(rec.failures).isEmpty();
         assertThat(ch.isOpen()).isTrue();
@@ -318,10 +316,9 @@ class UpstreamHandlerTest {
     }
 
     @Test
-    void finishCancelsTheTimeout() throws InterruptedException {
+    void finishCancelsTheTimeout() {
         handler.begin(rec, TimeUnit.MILLISECONDS.toNanos(20), LONG);
         handler.finish();
-        Thread.sleep(25);
 
         advance(ch, 20);
 
