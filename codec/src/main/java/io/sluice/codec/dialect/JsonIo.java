@@ -1,0 +1,77 @@
+package io.sluice.codec.dialect;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Blocking jackson parsing of buffers already in memory (a whole request body, one SSE event's data) and the small
+ * helpers every dialect needs. Parsing here never blocks: the bytes are all there.
+ */
+public final class JsonIo {
+
+    /** One per process; field names are not interned (untrusted keys must not grow the JVM's string table). */
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    private JsonIo() {
+    }
+
+    /**
+     * A parser over {@code buf}'s readable bytes, without copying them when the buffer is heap-backed. The buffer's
+     * indexes are untouched; it must stay alive while the parser is used.
+     */
+    public static JsonParser parser(ByteBuf buf) {
+        try {
+            if (buf.hasArray()) {
+                return FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+            return FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The current value (the parser sits on its first token) as compact JSON text; the parser ends on its last token. */
+    public static String raw(JsonParser p) throws IOException {
+        StringWriter w = new StringWriter(64);
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            g.copyCurrentStructure(p);
+        }
+        return w.toString();
+    }
+
+    /** Writes previously captured compact JSON text ({@link #raw}) as a value. */
+    public static void writeRaw(JsonGenerator g, String rawJson) throws IOException {
+        g.writeRawValue(rawJson);
+    }
+
+    /** A JSON string literal for {@code s}, quotes included: for building small bodies by hand. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
+        return sb.append('"').toString();
+    }
+
+    /** The text of a scalar token (string, number, boolean), or null for JSON null; skips objects and arrays. */
+    public static String text(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        return t == JsonToken.VALUE_NULL ? null : p.getText();
+    }
+
+    /** Separator-free root values, so one generator can write event after event into the same output. */
+    static final SerializedString NO_SEPARATOR = new SerializedString("");
+}
