@@ -8,8 +8,8 @@ import io.sluice.codec.json.Usage;
  * response is decoded into the same calls, so one {@link HubAccumulator} serves every dialect.
  *
  * <p>Order contract (decoders guarantee, encoders may rely on): {@link #onStart} first, exactly once; then any mix of
- * content calls; then at most one {@link #onFinish}; then at most one {@link #onUsage} (it may also come before
- * onFinish); then exactly one of {@link #onEnd} (the provider's terminal event was seen) or {@link #onError} (it was not,
+ * content calls; then at most one {@link #onFinish}; {@link #onUsage} any number of times anywhere after onStart
+ * (cumulative, the last one wins: encoders write usage at the end); then exactly one of {@link #onEnd} (the provider's terminal event was seen) or {@link #onError} (it was not,
  * or the provider sent an error). Nothing after onEnd/onError. A decoder that fails before onStart calls onError only.
  *
  * <p>Tool calls: {@code slot} is the hub's own dense index (0, 1, 2 … in order of first appearance), not the
@@ -21,7 +21,7 @@ public interface HubListener {
     /**
      * @param id      the provider's response/message id (a dialect without one gets a generated {@code chatcmpl-…})
      * @param model   the model that answers, as the provider named it
-     * @param created seconds since the epoch
+     * @param created seconds since the epoch; 0 when the provider did not say (encoders then write the current time)
      */
     void onStart(String id, String model, long created);
 
