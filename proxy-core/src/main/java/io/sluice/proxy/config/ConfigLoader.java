@@ -32,7 +32,7 @@ public final class ConfigLoader {
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
-            "enabled", "mock");
+            "enabled", "mock", "dialect");
     static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -143,7 +143,9 @@ public final class ConfigLoader {
         Map<String, String> headers = n.get("headers").secret().stringMap(); // e.g. Authorization
         boolean enabled = n.get("enabled").bool(ProviderConfig.DEFAULT_ENABLED);
         MockSettings mock = mock(n.get("mock"));
-        return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock));
+        String dialect = n.get("dialect").text(null);
+        return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock,
+                dialect));
     }
 
     /** {@code apiKey: x} is shorthand for {@code apiKeys: [x]}. */

@@ -25,10 +25,13 @@ final class ProviderChecks {
 
     static URI baseUrl(String type, URI url) {
         if (url == null) {
-            if (type.equals(ProviderConfig.TYPE_OPENAI_COMPATIBLE)) {
-                throw ConfigException.missing("baseUrl", EXPECTED_URL + ", required for type " + type);
-            }
-            return type.equals(ProviderConfig.TYPE_OPENAI) ? ProviderConfig.DEFAULT_OPENAI_BASE_URL : null;
+            return switch (type) {
+                case ProviderConfig.TYPE_OPENAI -> ProviderConfig.DEFAULT_OPENAI_BASE_URL;
+                case ProviderConfig.TYPE_ANTHROPIC -> ProviderConfig.DEFAULT_ANTHROPIC_BASE_URL;
+                case ProviderConfig.TYPE_GEMINI -> ProviderConfig.DEFAULT_GEMINI_BASE_URL;
+                case ProviderConfig.TYPE_MOCK -> null;
+                default -> throw ConfigException.missing("baseUrl", EXPECTED_URL + ", required for type " + type);
+            };
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
@@ -123,6 +126,27 @@ final class ProviderChecks {
             throw ConfigException.at("mock", "not allowed here (expected: only with type mock, this is type " + type + ")");
         }
         return null;
+    }
+
+    static String dialect(String type, String dialect) {
+        String byType = switch (type) {
+            case ProviderConfig.TYPE_ANTHROPIC, ProviderConfig.TYPE_ANTHROPIC_COMPATIBLE -> ProviderConfig.DIALECT_ANTHROPIC;
+            case ProviderConfig.TYPE_GEMINI -> ProviderConfig.DIALECT_GEMINI;
+            default -> ProviderConfig.DIALECT_OPENAI;
+        };
+        if (dialect == null) {
+            return byType;
+        }
+        if (!ProviderConfig.DIALECTS.contains(dialect)) {
+            throw ConfigException.invalid("dialect", dialect, "one of " + String.join(", ", ProviderConfig.DIALECTS));
+        }
+        boolean openAiFamily = byType.equals(ProviderConfig.DIALECT_OPENAI)
+                && !type.equals(ProviderConfig.TYPE_MOCK);
+        if (!dialect.equals(byType) && !(openAiFamily && dialect.equals(ProviderConfig.DIALECT_RESPONSES))) {
+            throw ConfigException.invalid("dialect", dialect, byType + " for type " + type
+                    + (openAiFamily ? " (or responses)" : ""));
+        }
+        return dialect;
     }
 
     /** RFC 9110 §5.6.2 tchar. */

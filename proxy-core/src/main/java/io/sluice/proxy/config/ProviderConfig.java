@@ -18,16 +18,32 @@ import java.util.regex.Pattern;
  * @param headers extra headers sent with every upstream request, in file order
  * @param enabled whether the proxy routes to this provider
  * @param mock    mock streaming settings; non-null exactly when {@code type} is {@code mock}
+ * @param dialect the wire format the provider speaks, one of {@link #DIALECTS}; defaults from the type
+ *                ({@code anthropic*} → anthropic, {@code gemini} → gemini, otherwise openai); {@code responses} selects
+ *                OpenAI's Responses API for an {@code openai} or {@code openai-compatible} provider
  */
 public record ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
-                             Map<String, String> headers, boolean enabled, MockSettings mock) {
+                             Map<String, String> headers, boolean enabled, MockSettings mock, String dialect) {
 
     public static final String TYPE_MOCK = "mock";
     public static final String TYPE_OPENAI = "openai";
     public static final String TYPE_OPENAI_COMPATIBLE = "openai-compatible";
-    public static final List<String> TYPES = List.of(TYPE_MOCK, TYPE_OPENAI, TYPE_OPENAI_COMPATIBLE);
+    public static final String TYPE_ANTHROPIC = "anthropic";
+    public static final String TYPE_ANTHROPIC_COMPATIBLE = "anthropic-compatible";
+    public static final String TYPE_GEMINI = "gemini";
+    public static final List<String> TYPES = List.of(TYPE_MOCK, TYPE_OPENAI, TYPE_OPENAI_COMPATIBLE, TYPE_ANTHROPIC,
+            TYPE_ANTHROPIC_COMPATIBLE, TYPE_GEMINI);
+
+    public static final String DIALECT_OPENAI = "openai";
+    public static final String DIALECT_ANTHROPIC = "anthropic";
+    public static final String DIALECT_GEMINI = "gemini";
+    public static final String DIALECT_RESPONSES = "responses";
+    public static final List<String> DIALECTS = List.of(DIALECT_OPENAI, DIALECT_ANTHROPIC, DIALECT_GEMINI,
+            DIALECT_RESPONSES);
 
     public static final URI DEFAULT_OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
+    public static final URI DEFAULT_ANTHROPIC_BASE_URL = URI.create("https://api.anthropic.com/v1");
+    public static final URI DEFAULT_GEMINI_BASE_URL = URI.create("https://generativelanguage.googleapis.com/v1beta");
     public static final List<String> DEFAULT_MOCK_MODELS = List.of("echo", "lorem");
     public static final boolean DEFAULT_ENABLED = true;
     public static final Pattern NAME_PATTERN = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -45,6 +61,13 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         models = ProviderChecks.models(type, models);
         headers = ProviderChecks.headers(headers);
         mock = ProviderChecks.mock(type, mock);
+        dialect = ProviderChecks.dialect(type, dialect);
+    }
+
+    /** A provider speaking its type's default dialect. */
+    public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
+                          Map<String, String> headers, boolean enabled, MockSettings mock) {
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, null);
     }
 
     /** An enabled mock provider with default models and streaming settings. */
@@ -75,6 +98,6 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         headers.forEach((k, v) -> maskedHeaders.put(k, Secrets.mask(v)));
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKeys=" + maskedApiKeys() + ", models=" + models + ", headers=" + maskedHeaders
-                + ", enabled=" + enabled + ", mock=" + mock + "]";
+                + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + "]";
     }
 }

@@ -2,12 +2,33 @@ package io.sluice.proxy.server;
 
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.codec.hub.HubRequest;
 import io.sluice.proxy.route.ModelRouter;
 
 /**
- * A fully received chat request. {@code body} is owned by whoever holds this object (the exchange), which must
- * release it exactly once. {@code modelStart}/{@code modelEnd} locate the model value (quotes included) in the body.
+ * A fully received chat request, ready for its exchange. {@code body} is owned by whoever holds this object (the
+ * exchange), which must release it exactly once.
+ *
+ * <p>Two shapes: <b>passthrough</b> ({@code hub == null}): the client's own body, in the provider's dialect too;
+ * {@code modelStart}/{@code modelEnd} locate the model value (quotes included) to splice, or are -1 when the model is
+ * not in the body (Gemini puts it in the path). <b>Translated</b> ({@code hub != null}): {@code body} was already
+ * written in the provider's dialect from {@code hub}, the client's request as the hub reads it.
+ *
+ * @param client the dialect the client speaks (its route)
  */
 public record ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream,
-                          boolean includeUsage, int modelStart, int modelEnd, CompositeByteBuf body) {
+                          boolean includeUsage, int modelStart, int modelEnd, CompositeByteBuf body, Dialect client,
+                          HubRequest hub) {
+
+    /** An OpenAI-dialect passthrough request. */
+    public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
+                       int modelStart, int modelEnd, CompositeByteBuf body) {
+        this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, Dialects.OPENAI, null);
+    }
+
+    public boolean translated() {
+        return hub != null;
+    }
 }

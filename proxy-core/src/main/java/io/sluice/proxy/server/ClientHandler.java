@@ -28,7 +28,14 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.dialect.StreamEncoder;
+import io.sluice.codec.hub.HubError;
+import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.route.ModelRouter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -79,6 +86,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private boolean headSent;
     /** The head was a complete response (FullHttpResponse): no body or last chunk may follow. */
     private boolean fullSent;
+    /** The response is an event stream: a late failure can still be told as an event. */
+    private boolean sse;
     private ArrayDeque<Object> pipelined;
 
     public ClientHandler(ProxyContext proxy) {
@@ -87,12 +96,28 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
 
     /** Low-cardinality route labels for metrics; the raw path never becomes a label. */
     enum Route {
-        CHAT("/v1/chat/completions"), MODELS("/v1/models"), HEALTH("/health"), METRICS("/metrics"), OTHER("other");
+        CHAT("/v1/chat/completions", Dialects.OPENAI),
+        MESSAGES("/v1/messages", Dialects.ANTHROPIC),
+        COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
+        RESPONSES("/v1/responses", Dialects.RESPONSES),
+        GEMINI("/v1beta/models/{model}:generateContent", Dialects.GEMINI),
+        MODELS("/v1/models", Dialects.OPENAI),
+        HEALTH("/health", Dialects.OPENAI),
+        METRICS("/metrics", Dialects.OPENAI),
+        OTHER("other", Dialects.OPENAI);
 
         final String label;
+        /** The dialect requests and errors on this route speak. */
+        final Dialect dialect;
 
-        Route(String label) {
+        Route(String label, Dialect dialect) {
             this.label = label;
+            this.dialect = dialect;
+        }
+
+        /** Routes whose POST body is a chat request in the route's dialect. */
+        boolean chat() {
+            return this == CHAT || this == MESSAGES || this == RESPONSES || this == GEMINI;
         }
 
         static Route of(String uri) {
@@ -103,10 +128,13 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             }
             switch (path) {
                 case "/v1/chat/completions": case "/chat/completions": return CHAT;
+                case "/v1/messages": return MESSAGES;
+                case "/v1/messages/count_tokens": return COUNT_TOKENS;
+                case "/v1/responses": case "/responses": return RESPONSES;
                 case "/v1/models": case "/models": return MODELS;
                 case "/health": case "/healthz": return HEALTH;
                 case "/metrics": return METRICS;
-                default: return OTHER;
+                default: return GeminiPath.parse(path) != null ? GEMINI : OTHER;
             }
         }
     }
@@ -218,7 +246,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             }
             return;
         }
-        if (route == Route.CHAT && method.equals(HttpMethod.POST)) {
+        if ((route.chat() || route == Route.COUNT_TOKENS) && method.equals(HttpMethod.POST)) {
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > proxy.config().server().maxBodyBytes()) {
                 rejectTooLarge(declared);
@@ -296,7 +324,13 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             sendError(HttpResponseStatus.BAD_REQUEST, error, "invalid_json");
             return;
         }
-        String model = scanner.model();
+        if (route == Route.COUNT_TOKENS) {
+            countTokens();
+            return;
+        }
+        GeminiPath gemini = route == Route.GEMINI ? GeminiPath.parse(pathOnly()) : null;
+        String model = gemini != null ? gemini.model() : scanner.model();
+        boolean stream = gemini != null ? gemini.stream() : scanner.stream();
         if (model == null || model.isEmpty()) {
             releaseBody();
             sendError(HttpResponseStatus.BAD_REQUEST, "you must provide a model parameter", "missing_model");
@@ -311,12 +345,78 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                     "model_not_found");
             return;
         }
-        ChatRequest request = new ChatRequest(method, model, target, scanner.stream(), scanner.includeUsage(),
-                scanner.modelStart(), scanner.modelEnd(), body);
+        Dialect client = route.dialect;
+        Dialect provider = proxy.dialect(target.provider());
+        ChatRequest request;
+        if (client == provider) {
+            boolean inBody = gemini == null;
+            request = new ChatRequest(method, model, target, stream, scanner.includeUsage(),
+                    inBody ? scanner.modelStart() : -1, inBody ? scanner.modelEnd() : -1, body, client, null);
+        } else {
+            request = translate(client, provider, target, model, stream);
+            if (request == null) {
+                return;
+            }
+        }
         body = null;
         scanner = null;
         exchange = proxy.newExchange(request, this);
         exchange.start();
+    }
+
+    /**
+     * Reads the client's body in its dialect and writes it in the provider's; null (after answering 400) when the
+     * body is not a valid request. The client's body is released here on every path but success, where the
+     * translated body replaces it.
+     */
+    private ChatRequest translate(Dialect client, Dialect provider, ModelRouter.Route target, String model,
+                                  boolean stream) {
+        HubRequest hub;
+        ByteBuf out;
+        try {
+            hub = client.readRequest(body);
+            hub.stream = stream;
+            String clientModel = hub.model;
+            hub.model = target.upstreamModel();
+            out = provider.writeRequest(hub, ctx.alloc());
+            hub.model = clientModel == null ? model : clientModel;
+        } catch (RequestException e) {
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+            return null;
+        } catch (RuntimeException e) {
+            releaseBody();
+            proxy.log().warn("cannot translate a {} request for {}: {}", client.name(), provider.name(), e.toString());
+            sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request could not be translated from "
+                    + client.name() + " to " + provider.name(), "translation_error");
+            return null;
+        }
+        if (!hub.dropped().isEmpty() && proxy.log().isDebugEnabled()) {
+            proxy.log().debug("{} -> {}: dropped {}", client.name(), provider.name(), hub.dropped());
+        }
+        body.release();
+        CompositeByteBuf translated = ctx.alloc().compositeBuffer(1).addComponent(true, out);
+        body = translated;
+        // The upstream request always asks for usage (accounting); what the client asked is in hub.includeUsage.
+        return new ChatRequest(method, model, target, stream, true, -1, -1, translated, client, hub);
+    }
+
+    /**
+     * {@code /v1/messages/count_tokens}: an estimate from the translated request's text, marked as such by name only
+     * in README (Anthropic's response has one field). Roughly 4 characters per token for English text and code.
+     */
+    private void countTokens() {
+        HubRequest hub;
+        try {
+            hub = route.dialect.readRequest(body);
+        } catch (RequestException e) {
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+            return;
+        } finally {
+            releaseBody();
+        }
+        sendJson(HttpResponseStatus.OK, "{\"input_tokens\":" + TokenEstimate.of(hub) + "}");
     }
 
     /** GET endpoints and errors for unknown routes; all answered in one response. */
@@ -339,7 +439,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 }
                 sendJson(HttpResponseStatus.OK, proxy.modelsJson());
                 return;
-            case CHAT:
+            case CHAT: case MESSAGES: case COUNT_TOKENS: case RESPONSES: case GEMINI:
                 methodNotAllowed("POST");
                 return;
             default:
@@ -354,7 +454,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     private void methodNotAllowed(String allowed) {
-        FullHttpResponse res = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+        FullHttpResponse res = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "Method " + method + " not allowed; use " + allowed, "invalid_request_error", "method_not_allowed");
         res.headers().set(HttpHeaderNames.ALLOW, allowed);
         sendFull(res);
@@ -374,7 +474,20 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     private void sendError(HttpResponseStatus st, String message, String code) {
-        sendFull(OpenAiErrors.response(ctx.alloc(), st, message, OpenAiErrors.typeFor(st.code()), code));
+        sendFull(errorResponse(st, message, OpenAiErrors.typeFor(st.code()), code));
+    }
+
+    /** An error response in the route's dialect; OpenAI's shape (with its type and code) for OpenAI routes. */
+    private FullHttpResponse errorResponse(HttpResponseStatus st, String message, String type, String code) {
+        Dialect d = route.dialect;
+        if (d == Dialects.OPENAI || d == Dialects.RESPONSES) {
+            return OpenAiErrors.response(ctx.alloc(), st, message, type, code);
+        }
+        ByteBuf body = d.encodeError(new HubError(st.code(), HubError.typeFor(st.code()), message), ctx.alloc());
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return res;
     }
 
     private void sendFull(FullHttpResponse res) {
@@ -398,6 +511,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     public void head(HttpResponse head) {
         status = head.status().code();
         headSent = true;
+        sse = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "").regionMatches(true, 0, "text/event-stream", 0, 17);
         fullSent = head instanceof FullHttpResponse;
         // The request's version decides: our heads are always HTTP/1.1.
         boolean http10 = HttpVersion.HTTP_1_0.equals(version);
@@ -491,13 +605,40 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             return;
         }
         if (!headSent) {
-            head(OpenAiErrors.response(ctx.alloc(), st, message, type, code));
+            head(errorResponse(st, message, type, code));
             complete();
         } else {
             status = status == 0 ? st.code() : status;
             keepAlive = false;
             complete();
         }
+    }
+
+    @Override
+    public void endWithError(HubError error, String code) {
+        if (state != State.RESPONDING || !ctx.channel().isActive()) {
+            return;
+        }
+        HttpResponseStatus st = HttpResponseStatus.valueOf(error.status());
+        if (!headSent || !sse) {
+            fail(st, error.message(), OpenAiErrors.typeFor(error.status()), code);
+            return;
+        }
+        ByteBuf event;
+        if (route.dialect == Dialects.OPENAI) {
+            ByteBuf json = OpenAiErrors.body(ctx.alloc(), error.message(), error.type(), code);
+            try {
+                event = SseWriter.event(ctx.alloc(), null, json);
+            } finally {
+                json.release();
+            }
+        } else {
+            StreamEncoder enc = route.dialect.streamEncoder(ctx.alloc(), new HubRequest());
+            enc.onError(error);
+            event = enc.take();
+            enc.release();
+        }
+        end(event);
     }
 
     @Override

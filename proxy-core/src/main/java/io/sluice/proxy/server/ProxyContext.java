@@ -2,6 +2,8 @@ package io.sluice.proxy.server;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
@@ -47,10 +49,40 @@ public final class ProxyContext {
     /** The exchange that answers {@code request}: the in-process mock or an upstream relay. */
     Exchange newExchange(ChatRequest request, ResponseSink sink) {
         ProviderConfig p = request.route().provider();
-        if ("mock".equals(p.type())) {
+        if (!request.translated()) {
+            return answer(p, request, sink);
+        }
+        TranslatingSink translating = new TranslatingSink(sink, dialect(p), request.client(), request.hub());
+        Exchange inner = answer(p, request, translating);
+        return new Exchange() {
+            @Override
+            public void start() {
+                inner.start();
+            }
+
+            @Override
+            public void clientWritable() {
+                inner.clientWritable();
+            }
+
+            @Override
+            public void abort() {
+                inner.abort();
+                translating.abort();
+            }
+        };
+    }
+
+    private Exchange answer(ProviderConfig p, ChatRequest request, ResponseSink sink) {
+        if (p.isMock()) {
             return new MockExchange(request, sink, p.mock());
         }
         return new UpstreamRelay(this, request, sink);
+    }
+
+    /** The dialect {@code p} speaks; the built-in mock answers in OpenAI's. */
+    public Dialect dialect(ProviderConfig p) {
+        return Dialects.byName(p.dialect());
     }
 
     /** Round-robin over the provider's keys; null when it has none. (Rotation on failure: the scheduler issue.) */

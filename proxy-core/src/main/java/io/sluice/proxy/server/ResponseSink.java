@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.codec.hub.HubError;
 
 /**
  * Where an {@link Exchange} writes its response. Every method must be called on {@link #eventLoop()}.
@@ -33,6 +34,15 @@ public interface ResponseSink {
      * should write an error event and {@link #end} instead.
      */
     void fail(HttpResponseStatus status, String message, String type, String code);
+
+    /**
+     * Ends a response that failed after its head was sent, with an error in the client's dialect as the body's last
+     * event (OpenAI {@code data: {"error":…}}, Anthropic {@code event: error}, …). Before the head, same as
+     * {@link #fail}.
+     *
+     * @param code OpenAI-style machine code ({@code upstream_timeout}), used where the dialect has a code field
+     */
+    void endWithError(HubError error, String code);
 
     boolean headSent();
 

@@ -18,12 +18,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.codec.hub.HubError;
 import io.sluice.codec.json.ModelSplice;
 import io.sluice.codec.json.Usage;
 import io.sluice.codec.json.UsageScanner;
 import io.sluice.codec.sse.SseFramer;
 import io.sluice.codec.sse.SseListener;
-import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.server.ChatRequest;
@@ -31,6 +33,7 @@ import io.sluice.proxy.server.Exchange;
 import io.sluice.proxy.server.OpenAiErrors;
 import io.sluice.proxy.server.ProxyContext;
 import io.sluice.proxy.server.ResponseSink;
+import io.sluice.proxy.server.TranslatingSink;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -62,6 +65,10 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private final ResponseSink sink;
     private final ProviderConfig provider;
     private final OriginPool pool;
+    /** The provider's dialect: request path, auth headers, and how usage is read on passthrough. */
+    private final Dialect dialect;
+    /** Usage of a passthrough in a dialect other than OpenAI's, read by that dialect's decoder; else null. */
+    private UsageTap tap;
 
     private State state = State.ACQUIRING;
     private Channel channel;
@@ -83,6 +90,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         this.sink = sink;
         this.provider = request.route().provider();
         this.pool = proxy.pools().pool(sink.eventLoop(), proxy.origin(provider));
+        this.dialect = proxy.dialect(provider);
     }
 
     @Override
@@ -125,15 +133,22 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
 
     private FullHttpRequest buildRequest() {
         CompositeByteBuf body = request.body();
-        ByteBuf out = ModelSplice.splice(channel.alloc(), body, request.modelStart(), request.modelEnd(),
-                request.route().upstreamModel());
-        releaseBody();
+        ByteBuf out;
+        if (request.modelStart() >= 0) {
+            out = ModelSplice.splice(channel.alloc(), body, request.modelStart(), request.modelEnd(),
+                    request.route().upstreamModel());
+            releaseBody();
+        } else {
+            // Translated, or a dialect without the model in the body (Gemini): the body goes as it is.
+            out = body;
+            bodyOwned = false;
+        }
         String path = provider.baseUrl().getRawPath();
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                path + "/chat/completions", out);
+                path + dialect.path(request.route().upstreamModel(), request.stream()), out);
         HttpHeaders h = req.headers();
         h.set(HttpHeaderNames.HOST, pool.origin().hostHeader())
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
@@ -142,9 +157,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
                 .set(HttpHeaderNames.USER_AGENT, ProxyContext.USER_AGENT);
         apiKey = proxy.nextKey(provider);
-        if (apiKey != null) {
-            h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
-        }
+        Auth.apply(dialect, apiKey, h);
         for (Map.Entry<String, String> e : provider.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
         }
@@ -187,7 +200,10 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 h.add(e.getKey(), e.getValue());
             }
         }
-        if (sse) {
+        if (!request.translated() && dialect != Dialects.OPENAI) {
+            tap = new UsageTap(dialect, sse);
+        }
+        if (sse && tap == null) {
             framer = new SseFramer(MAX_SSE_EVENT_BYTES);
             h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
             h.set("X-Accel-Buffering", "no");
@@ -208,7 +224,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         try {
             if (state == State.STREAMING) {
                 if (buf.isReadable()) {
-                    if (sse) {
+                    if (tap != null) {
+                        tap.feed(buf);
+                    } else if (sse) {
                         framer.feed(buf, this);
                     } else {
                         usage.scanJson(buf);
@@ -268,18 +286,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         if (state == State.STREAMING && sse) {
             // After the first byte: tell the client in its own dialect and end the stream properly.
             String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
-            ByteBuf json = OpenAiErrors.body(sink.alloc(), msg, timeout ? "timeout_error" : "api_error",
-                    timeout ? "upstream_timeout" : "upstream_error");
-            ByteBuf event;
-            try {
-                event = SseWriter.event(sink.alloc(), null, json);
-            } finally {
-                json.release();
-            }
+            HubError error = new HubError(timeout ? 504 : 502, timeout ? HubError.TIMEOUT : HubError.API_ERROR, msg);
             releaseChannel(false);
             state = State.DONE;
             finishAccounting();
-            sink.end(event);
+            sink.endWithError(error, timeout ? "upstream_timeout" : "upstream_error");
             return;
         }
         HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
@@ -307,7 +318,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
 
     private void complete(ByteBuf lastChunk) {
         boolean truncated = framer != null && framer.end();
-        if (sse && !doneSeen) {
+        if (sse && !doneSeen && tap == null && !request.translated()) {
             proxy.log().debug("provider {} ended a stream without [DONE]{}", provider.name(),
                     truncated ? " (partial event discarded)" : "");
         }
@@ -359,7 +370,15 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             framer.release();
         }
         releaseBody();
-        Usage u = usage.usage();
+        Usage u;
+        if (sink instanceof TranslatingSink t) {
+            u = t.usage();
+        } else if (tap != null) {
+            u = tap.finish();
+            tap = null;
+        } else {
+            u = usage.usage();
+        }
         if (u != null) {
             String model = request.route().upstreamModel();
             proxy.metrics().tokens(provider.name(), model, "prompt", u.promptTokens());

@@ -65,6 +65,16 @@ final class E2e {
             return this;
         }
 
+        /** A provider of {@code type} (anthropic, gemini, …) relaying to {@code up} at {@code basePath}. */
+        Config provider(String name, String type, TestUpstream up, String basePath, String... models) {
+            providers.append("  ").append(name).append(":\n")
+                    .append("    type: ").append(type).append('\n')
+                    .append("    baseUrl: http://127.0.0.1:").append(up.port()).append(basePath).append('\n')
+                    .append("    apiKey: ").append(UPSTREAM_KEY).append('\n')
+                    .append("    models: [").append(String.join(", ", models)).append("]\n");
+            return this;
+        }
+
         /** The built-in mock, streaming as fast as the client reads. */
         Config mock() {
             providers.append("  mock:\n    type: mock\n    mock: { chunkDelay: 0ms, chunkWords: 1 }\n");

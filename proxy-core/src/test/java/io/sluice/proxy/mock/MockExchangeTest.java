@@ -110,6 +110,11 @@ class MockExchangeTest {
         }
 
         @Override
+        public void endWithError(io.sluice.codec.hub.HubError error, String code) {
+            fail(HttpResponseStatus.valueOf(error.status()), error.message(), error.type(), code);
+        }
+
+        @Override
         public boolean headSent() {
             return head != null;
         }

@@ -1,0 +1,444 @@
+package io.sluice.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.StreamDecoder;
+import io.sluice.codec.dialect.StreamEncoder;
+import io.sluice.codec.hub.FinishReason;
+import io.sluice.codec.hub.HubAccumulator;
+import io.sluice.codec.hub.HubError;
+import io.sluice.codec.hub.HubListener;
+import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.json.Usage;
+import java.util.Locale;
+
+/**
+ * Stands between an exchange that answers in the provider's dialect and the client's sink, translating through the
+ * hub: provider stream decoder → (this, as a tee that notes usage) → client stream encoder, one client write per
+ * upstream read. Non-streaming bodies, error bodies, and the rare stream/non-stream mismatch are buffered (bounded)
+ * and translated whole at the end.
+ *
+ * <p>The exchange never knows: it writes provider bytes to a {@link ResponseSink} as it would for a passthrough.
+ */
+public final class TranslatingSink implements ResponseSink, HubListener {
+
+    /** A non-streaming body or error body larger than this is cut off and reported as an error. */
+    static final int MAX_BUFFERED_BYTES = 32 << 20;
+
+    private enum Mode {
+        /** No head yet. */
+        WAITING,
+        /** Upstream SSE, decoded and re-encoded as it arrives (client streams) or accumulated (client does not). */
+        LIVE,
+        /** A whole 2xx body is collected, then decoded. */
+        BUFFERING,
+        /** A whole error body is collected, then translated. */
+        BUFFERING_ERROR,
+        DONE
+    }
+
+    private final ResponseSink client;
+    private final Dialect provider;
+    private final Dialect clientDialect;
+    private final HubRequest request;
+    private final boolean clientStreams;
+
+    private Mode mode = Mode.WAITING;
+    private int status;
+    private boolean headSent;
+    private StreamDecoder decoder;
+    private StreamEncoder encoder;
+    private HubAccumulator accumulator;
+    /** Where translated events go: the encoder (client streams) or the accumulator (it does not). */
+    private HubListener target;
+    private CompositeByteBuf buffered;
+    private boolean overflow;
+    private Usage usage;
+    private HubError streamError;
+
+    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request) {
+        this.client = client;
+        this.provider = provider;
+        this.clientDialect = clientDialect;
+        this.request = request;
+        this.clientStreams = request.stream;
+    }
+
+    /** The usage the provider reported, in hub terms; null if none (never estimated here). */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** The error that ended the stream, if one did (provider error event, truncation). */
+    public HubError streamError() {
+        return streamError;
+    }
+
+    // ---- ResponseSink: what the exchange writes (provider dialect) ----
+
+    @Override
+    public EventLoop eventLoop() {
+        return client.eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return client.alloc();
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+        if (mode != Mode.WAITING) {
+            return;
+        }
+        status = head.status().code();
+        headSent = true;
+        if (status < 200 || status >= 300) {
+            mode = Mode.BUFFERING_ERROR;
+            buffered = alloc().compositeBuffer();
+            takeFullContent(head);
+            return;
+        }
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        boolean sse = type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        if (!sse) {
+            mode = Mode.BUFFERING;
+            buffered = alloc().compositeBuffer();
+            takeFullContent(head);
+            return;
+        }
+        mode = Mode.LIVE;
+        if (clientStreams) {
+            encoder = clientDialect.streamEncoder(alloc(), request);
+            target = encoder;
+            client.head(streamHead(head));
+        } else {
+            accumulator = new HubAccumulator();
+            target = accumulator;
+        }
+        decoder = provider.streamDecoder(this);
+    }
+
+    /** A FullHttpResponse head carries its whole body: the exchange will only call end(null) after it. */
+    private void takeFullContent(HttpResponse head) {
+        if (head instanceof FullHttpResponse full) {
+            ByteBuf c = full.content();
+            if (c.isReadable()) {
+                append(c.retain());
+            }
+            full.release();
+        }
+    }
+
+    private static HttpResponse streamHead(HttpResponse upstream) {
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set("X-Accel-Buffering", "no");
+        copyRequestId(upstream, out);
+        HttpUtil.setTransferEncodingChunked(out, true);
+        return out;
+    }
+
+    private static void copyRequestId(HttpResponse from, HttpResponse to) {
+        for (String name : new String[] {"x-request-id", "request-id"}) {
+            String v = from == null ? null : from.headers().get(name);
+            if (v != null) {
+                to.headers().set(name, v);
+            }
+        }
+    }
+
+    @Override
+    public void content(ByteBuf chunk) {
+        switch (mode) {
+            case LIVE -> {
+                try {
+                    decoder.feed(chunk);
+                } finally {
+                    chunk.release();
+                }
+                drain();
+            }
+            case BUFFERING, BUFFERING_ERROR -> append(chunk);
+            default -> chunk.release();
+        }
+    }
+
+    private void append(ByteBuf chunk) {
+        if (overflow || buffered.readableBytes() + (long) chunk.readableBytes() > MAX_BUFFERED_BYTES) {
+            overflow = true;
+            chunk.release();
+            return;
+        }
+        buffered.addComponent(true, chunk);
+    }
+
+    /** Writes what the encoder produced so far (streaming clients only). */
+    private void drain() {
+        if (encoder != null) {
+            ByteBuf out = encoder.take();
+            if (out != null) {
+                client.content(out);
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (mode == Mode.LIVE && clientStreams) {
+            client.flush();
+        }
+    }
+
+    @Override
+    public void end(ByteBuf lastOrNull) {
+        if (lastOrNull != null) {
+            content(lastOrNull);
+        }
+        switch (mode) {
+            case LIVE -> endLive();
+            case BUFFERING -> endBuffered();
+            case BUFFERING_ERROR -> endError();
+            default -> {
+                mode = Mode.DONE;
+                client.end(null);
+            }
+        }
+    }
+
+    private void endLive() {
+        mode = Mode.DONE;
+        decoder.end(); // onEnd, or onError(truncated) when the terminal event never came
+        if (clientStreams) {
+            ByteBuf out = encoder.take();
+            encoder.release();
+            client.end(out);
+        } else {
+            respondWhole();
+        }
+    }
+
+    private void endBuffered() {
+        mode = Mode.DONE;
+        try {
+            if (overflow) {
+                onError(new HubError(502, HubError.API_ERROR, "upstream response larger than "
+                        + MAX_BUFFERED_BYTES + " bytes"));
+            } else if (clientStreams) {
+                // Asked to stream, the provider answered whole: replay the whole answer as one stream.
+                encoder = clientDialect.streamEncoder(alloc(), request);
+                target = encoder;
+                provider.decodeResponse(buffered, this);
+            } else {
+                accumulator = new HubAccumulator();
+                target = accumulator;
+                provider.decodeResponse(buffered, this);
+            }
+        } finally {
+            buffered.release();
+            buffered = null;
+        }
+        if (overflow) {
+            client.fail(HttpResponseStatus.BAD_GATEWAY, streamError.message(), HubError.API_ERROR, "upstream_too_large");
+        } else if (clientStreams) {
+            client.head(streamHead(null));
+            ByteBuf out = encoder.take();
+            encoder.release();
+            client.end(out);
+        } else {
+            respondWhole();
+        }
+    }
+
+    /** A non-streaming client gets the accumulated answer, or its error, as one body. */
+    private void respondWhole() {
+        HubError error = accumulator.error();
+        if (error != null) {
+            sendError(error);
+            return;
+        }
+        sendFull(HttpResponseStatus.OK, clientDialect.encodeResponse(accumulator.response(), alloc()));
+    }
+
+    private void endError() {
+        mode = Mode.DONE;
+        HubError error;
+        try {
+            error = provider.decodeError(status, buffered);
+        } finally {
+            buffered.release();
+            buffered = null;
+        }
+        sendError(error);
+    }
+
+    private void sendError(HubError error) {
+        int st = error.status() >= 400 && error.status() <= 599 ? error.status() : 502;
+        sendFull(HttpResponseStatus.valueOf(st), clientDialect.encodeError(error, alloc()));
+    }
+
+    private void sendFull(HttpResponseStatus st, ByteBuf body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        client.head(res);
+        client.end(null);
+    }
+
+    @Override
+    public void fail(HttpResponseStatus st, String message, String type, String code) {
+        boolean wasLive = mode == Mode.LIVE && clientStreams;
+        releaseAll();
+        mode = Mode.DONE;
+        if (wasLive) {
+            endStreamWithError(new HubError(st.code(), HubError.typeFor(st.code()), message));
+        } else {
+            client.fail(st, message, type, code);
+        }
+    }
+
+    @Override
+    public void endWithError(HubError error, String code) {
+        if (mode == Mode.LIVE && clientStreams) {
+            if (decoder != null) {
+                decoder.release();
+            }
+            mode = Mode.DONE;
+            endStreamWithError(error);
+            return;
+        }
+        boolean before = !client.headSent();
+        releaseAll();
+        mode = Mode.DONE;
+        if (before) {
+            sendError(error);
+        } else {
+            client.endWithError(error, code);
+        }
+    }
+
+    private void endStreamWithError(HubError error) {
+        if (encoder == null) {
+            client.endWithError(error, null);
+            return;
+        }
+        encoder.onError(error);
+        ByteBuf out = encoder.take();
+        encoder.release();
+        encoder = null;
+        client.end(out);
+    }
+
+    private void releaseAll() {
+        if (decoder != null) {
+            decoder.release();
+        }
+        if (buffered != null) {
+            buffered.release();
+            buffered = null;
+        }
+        if (encoder != null && !(mode == Mode.LIVE && clientStreams)) {
+            encoder.release();
+        }
+    }
+
+    @Override
+    public boolean headSent() {
+        return headSent;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return client.isWritable();
+    }
+
+    @Override
+    public boolean isDone() {
+        return mode == Mode.DONE || client.isDone();
+    }
+
+    /** The client left or the exchange was aborted: drop everything held. */
+    public void abort() {
+        if (mode != Mode.DONE) {
+            mode = Mode.DONE;
+            releaseAll();
+            if (encoder != null) {
+                encoder.release();
+            }
+        }
+    }
+
+    // ---- HubListener: the provider's decoded events, noted and passed on ----
+
+    @Override
+    public void onStart(String id, String model, long created) {
+        target.onStart(id, model, created);
+    }
+
+    @Override
+    public void onText(String delta) {
+        target.onText(delta);
+    }
+
+    @Override
+    public void onReasoning(String delta) {
+        target.onReasoning(delta);
+    }
+
+    @Override
+    public void onReasoningSignature(String signature) {
+        target.onReasoningSignature(signature);
+    }
+
+    @Override
+    public void onRedactedReasoning(String data) {
+        target.onRedactedReasoning(data);
+    }
+
+    @Override
+    public void onToolCallStart(int slot, String id, String name) {
+        target.onToolCallStart(slot, id, name);
+    }
+
+    @Override
+    public void onToolCallArguments(int slot, String fragment) {
+        target.onToolCallArguments(slot, fragment);
+    }
+
+    @Override
+    public void onFinish(FinishReason reason, String stopSequence) {
+        target.onFinish(reason, stopSequence);
+    }
+
+    @Override
+    public void onUsage(Usage usage) {
+        this.usage = usage;
+        target.onUsage(usage);
+    }
+
+    @Override
+    public void onEnd() {
+        target.onEnd();
+    }
+
+    @Override
+    public void onError(HubError error) {
+        streamError = error;
+        if (target != null) {
+            target.onError(error);
+        }
+    }
+}
