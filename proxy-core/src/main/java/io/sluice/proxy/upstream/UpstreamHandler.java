@@ -1,9 +1,11 @@
 package io.sluice.proxy.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -22,7 +24,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public interface Listener {
         void onHead(HttpResponse head);
 
-        void onContent(HttpContent content);
+        /**
+         * A piece of the body, owned by the listener; {@code last} marks the end of the response (its content may be
+         * empty).
+         */
+        void onContent(ByteBuf content, boolean last);
 
         void onReadComplete();
 
@@ -128,12 +134,14 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             }
             l.onHead((HttpResponse) msg);
             if (msg instanceof HttpContent && listener == l) {
-                l.onContent((HttpContent) msg);
+                l.onContent(((HttpContent) msg).content(), msg instanceof LastHttpContent);
             } else if (msg instanceof HttpContent) {
                 ReferenceCountUtil.release(msg);
             }
+        } else if (msg instanceof ByteBuf) {
+            l.onContent((ByteBuf) msg, false); // UpstreamResponseDecoder: a bare body slice, no wrapper
         } else if (msg instanceof HttpContent) {
-            l.onContent((HttpContent) msg);
+            l.onContent(((HttpContent) msg).content(), msg instanceof LastHttpContent);
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -11,7 +11,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -34,7 +34,6 @@ import javax.net.ssl.SSLException;
 public final class UpstreamPools implements AutoCloseable {
 
     static final int MAX_RESPONSE_HEADER_BYTES = 65_536;
-    static final int MAX_CHUNK_BYTES = 65_536;
 
     private final UpstreamConfig config;
     private final Transport transport;
@@ -110,7 +109,8 @@ public final class UpstreamPools implements AutoCloseable {
         if (tlsOrNull != null) {
             p.addLast("tls", tlsOrNull);
         }
-        p.addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES));
+        p.addLast("request", new HttpRequestEncoder());
+        p.addLast("response", new UpstreamResponseDecoder(MAX_RESPONSE_HEADER_BYTES));
         p.addLast("poolIdle", new IdleStateHandler(0, 0, poolIdleMillis, TimeUnit.MILLISECONDS));
         p.addLast("upstream", new UpstreamHandler());
     }

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
@@ -218,9 +216,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     }
 
     @Override
-    public void onContent(HttpContent content) {
-        ByteBuf buf = content.content();
-        boolean last = content instanceof LastHttpContent;
+    public void onContent(ByteBuf buf, boolean last) {
         try {
             if (state == State.STREAMING) {
                 if (buf.isReadable()) {
@@ -247,7 +243,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 }
             }
         } finally {
-            content.release();
+            buf.release();
         }
     }
 

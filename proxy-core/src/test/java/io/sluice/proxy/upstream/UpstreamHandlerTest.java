@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * {@link UpstreamHandler} behind the upstream pipeline of {@link UpstreamPools#initPipeline} (HttpClientCodec, pool
+ * {@link UpstreamHandler} behind the upstream pipeline of {@link UpstreamPools#initPipeline} (UpstreamResponseDecoder, pool
  * idle handler) on an EmbeddedChannel with AUTO_READ off, fed raw response bytes.
  */
 class UpstreamHandlerTest {
@@ -59,16 +59,15 @@ class UpstreamHandlerTest {
         }
 
         @Override
-        public void onContent(HttpContent content) {
+        public void onContent(ByteBuf b, boolean last) {
             try {
-                ByteBuf b = content.content();
                 byte[] bytes = new byte[b.readableBytes()];
                 b.getBytes(b.readerIndex(), bytes);
                 body.writeBytes(bytes);
                 contents++;
-                lasts += content instanceof LastHttpContent ? 1 : 0;
+                lasts += last ? 1 : 0;
             } finally {
-                content.release();
+                b.release();
             }
         }
 
