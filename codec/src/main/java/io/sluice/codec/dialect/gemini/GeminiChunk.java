@@ -46,6 +46,11 @@ final class GeminiChunk {
     String errorMessage;
     String errorStatus;
 
+    /** Something a {@code GenerateContentResponse} says; an empty object ({@code {}}) says nothing. */
+    boolean isResponse() {
+        return hasCandidate || blockReason != null || hasUsage || responseId != null || modelVersion != null;
+    }
+
     void reset() {
         responseId = null;
         modelVersion = null;

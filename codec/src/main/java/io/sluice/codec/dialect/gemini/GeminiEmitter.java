@@ -53,6 +53,9 @@ final class GeminiEmitter {
         if (c.hasError) {
             return GeminiErrors.fromChunk(c);
         }
+        if (!c.isResponse()) {
+            return null; // nothing to say (an empty object): no start on its account
+        }
         if (id == null) {
             id = c.responseId != null ? c.responseId : "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
             host.hostStart(id, c.modelVersion);

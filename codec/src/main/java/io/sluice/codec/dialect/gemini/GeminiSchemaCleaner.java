@@ -46,6 +46,11 @@ public final class GeminiSchemaCleaner {
             "minItems", "maxItems", "minProperties", "maxProperties", "minLength", "maxLength", "pattern",
             "minimum", "maximum", "propertyOrdering");
 
+    /** Output key order: Gemini ignores it, people reading logs and golden files do not. */
+    private static final List<String> ORDER = List.of("type", "format", "title", "description", "nullable", "enum",
+            "default", "example", "items", "minItems", "maxItems", "properties", "required", "minProperties",
+            "maxProperties", "minLength", "maxLength", "pattern", "minimum", "maximum", "propertyOrdering", "anyOf");
+
     private static final Set<String> STRING_FORMATS = Set.of("enum", "date-time");
     private static final Set<String> INTEGER_FORMATS = Set.of("int32", "int64");
     private static final Set<String> NUMBER_FORMATS = Set.of("float", "double");
@@ -98,7 +103,7 @@ public final class GeminiSchemaCleaner {
     }
 
     private static boolean isEmptyObject(Map<String, Object> s) {
-        return "object".equalsIgnoreCase(String.valueOf(s.get("type"))) && !s.containsKey("properties")
+        return s.isEmpty() || "object".equalsIgnoreCase(String.valueOf(s.get("type"))) && !s.containsKey("properties")
                 && !s.containsKey("anyOf");
     }
 
@@ -289,7 +294,14 @@ public final class GeminiSchemaCleaner {
                     out.putIfAbsent(e.getKey(), e.getValue());
                 }
             }
-            return out;
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            for (String k : ORDER) {
+                Object v = out.get(k);
+                if (v != null) {
+                    ordered.put(k, v);
+                }
+            }
+            return ordered;
         }
 
         @SuppressWarnings("unchecked")

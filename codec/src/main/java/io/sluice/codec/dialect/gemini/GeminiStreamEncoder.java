@@ -193,6 +193,7 @@ final class GeminiStreamEncoder implements StreamEncoder {
             return;
         }
         flushCalls(true);
+        flushSignature();
         done = true;
         if (buf == null) {
             buf = alloc.buffer(128);
