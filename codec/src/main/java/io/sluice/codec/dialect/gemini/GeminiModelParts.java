@@ -58,9 +58,13 @@ final class GeminiModelParts {
     /**
      * Writes {@code "parts":[…]} (the field name included).
      *
-     * @param drops where to record what Gemini cannot take, or null
+     * @param drops   where to record what Gemini cannot take, or null
+     * @param callIds write {@code functionCall.id}: yes in responses (Gemini 3 sends ids, clients keep them), never in
+     *                requests (the API rejects it: {@code Unknown name "id" at 'contents[1].parts[0].function_call'},
+     *                gemini-cli#13972, koog#735; calls and responses pair by name and order)
      */
-    static void write(JsonGenerator g, List<Part> parts, List<ToolCall> calls, HubRequest drops) throws IOException {
+    static void write(JsonGenerator g, List<Part> parts, List<ToolCall> calls, HubRequest drops, boolean callIds)
+            throws IOException {
         List<Out> out = new ArrayList<>(parts.size() + calls.size());
         String callSignature = null;
         boolean callSignatureTaken = calls.isEmpty();
@@ -127,7 +131,7 @@ final class GeminiModelParts {
                 case IMAGE -> writeImage(g, (Part.Image) o.part, drops);
                 case CALL -> {
                     g.writeObjectFieldStart("functionCall");
-                    if (o.call.id() != null) {
+                    if (callIds && o.call.id() != null) {
                         g.writeStringField("id", o.call.id());
                     }
                     g.writeStringField("name", o.call.name());

@@ -25,8 +25,9 @@ import java.util.List;
  * <p>System messages (wherever they stand) become {@code systemInstruction}; tool results become {@code user} turns of
  * {@code functionResponse} parts, consecutive results sharing one turn (Gemini answers parallel calls that way); a
  * result that is a JSON object is the {@code response} itself, other text is wrapped as {@code {"result": text}} or
- * {@code {"error": text}} for a failed tool (the API reference suggests exactly these keys). Tool schemas go through
- * {@link GeminiSchemaCleaner}.
+ * {@code {"error": text}} for a failed tool (the API reference suggests exactly these keys). Call ids are not sent
+ * (Gemini rejects {@code id} on request parts and pairs responses with calls by name and order). Tool schemas go
+ * through {@link GeminiSchemaCleaner}.
  */
 final class GeminiRequestWriter {
 
@@ -78,7 +79,7 @@ final class GeminiRequestWriter {
                     if (GeminiModelParts.hasContent(m.parts(), m.toolCalls())) {
                         g.writeStartObject();
                         g.writeStringField("role", "model");
-                        GeminiModelParts.write(g, m.parts(), m.toolCalls(), r);
+                        GeminiModelParts.write(g, m.parts(), m.toolCalls(), r, false);
                         g.writeEndObject();
                     }
                 }
@@ -152,10 +153,7 @@ final class GeminiRequestWriter {
         }
         String text = m.joinedText();
         g.writeStartObject();
-        g.writeObjectFieldStart("functionResponse");
-        if (m.toolCallId() != null) {
-            g.writeStringField("id", m.toolCallId());
-        }
+        g.writeObjectFieldStart("functionResponse"); // no "id": the API rejects it (see GeminiModelParts)
         g.writeStringField("name", name);
         g.writeFieldName("response");
         boolean object = GeminiJson.isObject(text);

@@ -71,7 +71,7 @@ final class GeminiResponses {
             g.writeStartObject();
             if (GeminiModelParts.hasContent(r.content(), r.toolCalls())) {
                 g.writeObjectFieldStart("content");
-                GeminiModelParts.write(g, r.content(), r.toolCalls(), null);
+                GeminiModelParts.write(g, r.content(), r.toolCalls(), null, true);
                 g.writeStringField("role", "model");
                 g.writeEndObject();
             }
