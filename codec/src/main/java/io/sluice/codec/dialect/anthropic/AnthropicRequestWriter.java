@@ -312,11 +312,12 @@ final class AnthropicRequestWriter {
         g.writeStartObject();
         g.writeStringField("type", "tool_result");
         g.writeStringField("tool_use_id", ToolInput.id(m.toolCallId()));
-        boolean images = false;
+        // Plain text goes as a string; images or a cache marker on an inner block need the block form.
+        boolean blocks = false;
         for (Part p : m.parts()) {
-            images |= p instanceof Part.Image;
+            blocks |= p instanceof Part.Image || p instanceof Part.Text t && t.cacheControl() != null;
         }
-        if (images) {
+        if (blocks) {
             g.writeArrayFieldStart("content");
             for (Part p : m.parts()) {
                 if (p instanceof Part.Text t && !t.text().isEmpty()) {
