@@ -40,6 +40,8 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
     /** A signature carried by a thinking block's start event, reported at its stop unless a signature_delta came. */
     private String[] startSignatures;
     private int nextSlot;
+    private boolean finishSent;
+    private boolean usageSent;
     private final Frame f = new Frame();
     private final AnthropicUsage usage = new AnthropicUsage();
 
@@ -73,7 +75,7 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
                     case "content_block_delta" -> onBlockDelta();
                     case "content_block_stop" -> onBlockStop();
                     case "message_delta" -> onMessageDelta();
-                    case "message_stop" -> finish();
+                    case "message_stop" -> onMessageStop();
                     default -> {
                         // a newer event type: ignored, as the SDKs do
                     }
@@ -182,13 +184,23 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
     }
 
     private void onMessageDelta() {
-        if (f.stopReason != null) {
+        if (f.stopReason != null && !finishSent) {
+            finishSent = true; // the hub takes one finish; Anthropic sends one message_delta
             listener.onFinish(StopReasons.toHub(f.stopReason), f.stopSequence);
         }
         usage.fold(f.usage);
         if (usage.any()) {
+            usageSent = true;
             listener.onUsage(usage.toHub());
         }
+    }
+
+    private void onMessageStop() {
+        if (!usageSent && usage.any()) {
+            // a compatible upstream that skipped message_delta: message_start's counts are all there is
+            listener.onUsage(usage.toHub());
+        }
+        finish();
     }
 
     private boolean checkIndex(int i) {

@@ -116,7 +116,28 @@ class AnthropicStreamDecoderTest {
                 + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":7,"
                 + "\"delta\":{\"type\":\"text_delta\",\"text\":\"orphan\"}}\n\n"
                 + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
-        assertThat(t).isEqualTo("start id=msg_1 model=claude-x created=0\nend\n");
+        assertThat(t).isEqualTo("start id=msg_1 model=claude-x created=0\nusage 1 1 2 -1 -1 -1\nend\n");
+    }
+
+    @Test
+    void oneFinishAndStartUsageWithoutMessageDelta() {
+        String delta = "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"refusal\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}\n\n";
+        assertThat(decode(start() + delta + delta.replace("refusal", "pause_turn")
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+                .isEqualTo("start id=msg_1 model=claude-x created=0\nfinish CONTENT_FILTER null\n"
+                        + "usage 1 3 4 -1 -1 -1\nusage 1 3 4 -1 -1 -1\nend\n");
+        assertThat(decode(start() + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+                .isEqualTo("start id=msg_1 model=claude-x created=0\nusage 1 1 2 -1 -1 -1\nend\n");
+    }
+
+    @Test
+    void stopReasonsMapToTheHub() {
+        for (String[] c : new String[][] {{"end_turn", "STOP"}, {"max_tokens", "LENGTH"}, {"tool_use", "TOOL_CALLS"},
+                {"refusal", "CONTENT_FILTER"}, {"pause_turn", "PAUSE"}, {"model_context_window_exceeded", "LENGTH"},
+                {"something_new", "OTHER"}}) {
+            assertThat(StopReasons.toHub(c[0])).hasToString(c[1]);
+        }
     }
 
     @Test
