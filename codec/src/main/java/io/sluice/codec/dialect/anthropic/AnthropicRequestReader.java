@@ -252,9 +252,15 @@ final class AnthropicRequestReader {
                 return toolResult(b, req, path);
             }
             case "thinking" -> {
+                if (b.cacheControl != null) {
+                    req.drop("messages.content.thinking.cache_control");
+                }
                 return new Part.Thinking(b.thinking == null ? "" : b.thinking, b.signature);
             }
             case "redacted_thinking" -> {
+                if (b.cacheControl != null) {
+                    req.drop("messages.content.redacted_thinking.cache_control");
+                }
                 return new Part.RedactedThinking(b.data == null ? "" : b.data);
             }
             default -> {
