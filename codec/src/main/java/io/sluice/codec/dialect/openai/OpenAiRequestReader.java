@@ -47,7 +47,9 @@ final class OpenAiRequestReader {
             reader.readRoot();
             return reader.r;
         } catch (JsonProcessingException e) {
-            throw new RequestException("request body is not valid JSON: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            throw new RequestException("request body is not valid JSON" + (at == null ? "" : " at line "
+                    + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new RequestException("request body could not be read: " + e.getMessage());
         }
