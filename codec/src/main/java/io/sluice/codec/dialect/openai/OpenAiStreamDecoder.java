@@ -16,8 +16,9 @@ import java.util.List;
  * OpenAI {@code chat.completion.chunk} events to hub events, one chunk at a time, straight from parser tokens.
  *
  * <p>Per stream it keeps which hub slot each provider {@code tool_calls[].index} currently means: a new {@code id}
- * opens a new slot even at an index seen before (DESIGN.md §3, the reused-index trap), an id seen before goes back to
- * its slot (servers that repeat the id on every fragment), a fragment without id goes to the slot its index maps to.
+ * with a function name opens a new slot even at an index seen before (DESIGN.md §3, the reused-index trap), an id seen
+ * before goes back to its slot (servers that repeat the id on every fragment), a fragment without id (or with a fresh
+ * id but no name: servers that mint an id per chunk) goes to the slot its index maps to.
  * A finish reason is reported at the end of the chunk that carries it, so content and usage in the same chunk come
  * first; content that arrives after it is ignored (the hub's order contract puts finish after all content).
  * The body may end without {@code [DONE]} once a finish reason was seen: many OpenAI-compatible servers never send it.
@@ -119,10 +120,11 @@ final class OpenAiStreamDecoder extends SseStreamDecoder {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "id" -> id = t == JsonToken.VALUE_STRING ? p.getText() : id;
-                case "model" -> model = t == JsonToken.VALUE_STRING ? p.getText() : model;
+                // Only the first chunk's id and model are used: later chunks skip them without a String each.
+                case "id" -> id = t == JsonToken.VALUE_STRING && state == State.IDLE ? p.getText() : id;
+                case "model" -> model = t == JsonToken.VALUE_STRING && state == State.IDLE ? p.getText() : model;
                 case "created" -> created = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : created;
-                case "object" -> errorObject |= t == JsonToken.VALUE_STRING && p.getText().equals("error");
+                case "object" -> errorObject |= t == JsonToken.VALUE_STRING && OpenAiWire.textIs(p, "error");
                 case "choices" -> {
                     if (t == JsonToken.START_ARRAY) {
                         readChoices(p);
@@ -282,14 +284,17 @@ final class OpenAiStreamDecoder extends SseStreamDecoder {
             throw new BadChunk("upstream sent tool_calls[].index " + index + " (expected: 0.." + MAX_TOOL_INDEX + ")");
         }
         int slot;
+        int mapped = index < slotOfIndex.length ? slotOfIndex[index] : -1;
         if (callId != null && !callId.isEmpty()) {
             slot = slotIds.indexOf(callId);
             if (slot < 0) {
-                slot = openSlot(callId, name);
+                // A new call always names its function; a fresh id on a nameless fragment is a server minting ids
+                // per chunk, and the fragment continues the call at its index.
+                slot = mapped >= 0 && (name == null || name.isEmpty()) ? mapped : openSlot(callId, name);
             }
             map(index, slot);
         } else {
-            slot = index < slotOfIndex.length ? slotOfIndex[index] : -1;
+            slot = mapped;
             if (slot < 0) {
                 slot = openSlot(null, name);
                 map(index, slot);

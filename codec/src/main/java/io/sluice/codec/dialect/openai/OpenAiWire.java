@@ -16,6 +16,22 @@ final class OpenAiWire {
     private OpenAiWire() {
     }
 
+    /** Whether the current string token is {@code expected}, without making a String of it. */
+    static boolean textIs(JsonParser p, String expected) throws IOException {
+        int n = p.getTextLength();
+        if (n != expected.length()) {
+            return false;
+        }
+        char[] chars = p.getTextCharacters();
+        int off = p.getTextOffset();
+        for (int i = 0; i < n; i++) {
+            if (chars[off + i] != expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An OpenAI {@code finish_reason} in hub terms; {@code function_call} is the legacy spelling of tool_calls. */
     static FinishReason finishReason(String wire) {
         return switch (wire) {

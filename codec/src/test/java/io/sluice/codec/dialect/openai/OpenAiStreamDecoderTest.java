@@ -184,6 +184,18 @@ class OpenAiStreamDecoderTest {
     }
 
     @Test
+    void freshIdOnANamelessFragmentContinuesTheCallAtItsIndex() {
+        String sse = chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a1\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}]}", null)
+                + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a2\",\"function\":{\"arguments\":\":1}\"}}]}", null)
+                + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"b1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}",
+                "tool_calls")
+                + "data: [DONE]\n\n";
+        assertThat(decode(sse)).isEqualTo("start id=c1 model=m created=5\ntool_start 0 id=a1 name=f\n"
+                + "tool_args 0 \"{\\\"x\\\"\"\ntool_args 0 \":1}\"\ntool_start 1 id=b1 name=g\ntool_args 1 \"{}\"\n"
+                + "finish TOOL_CALLS null\nend\n");
+    }
+
+    @Test
     void releaseMidEventLeaksNothingAndCallsNothing() {
         HubRecorder rec = new HubRecorder();
         StreamDecoder d = OpenAiDialect.INSTANCE.streamDecoder(rec);
