@@ -23,9 +23,10 @@ import java.util.List;
  *
  * <p>Items: reasoning deltas open a reasoning item with one summary part (its signature becomes
  * {@code encrypted_content}, whichever provider made it, so the client can send it back); text opens a message item
- * with one {@code output_text} part; each tool call is a function_call item. Function calls stay open together until
- * other content or the end, so arguments of parallel calls may interleave. An error ends the stream with an
- * {@code error} event (the documented flat shape) followed by {@code response.failed}.
+ * with one {@code output_text} part; each tool call is a function_call item. As OpenAI does, an item is done before
+ * the next one is added. Arguments that arrive for a call already done (a source that interleaves parallel calls) are
+ * still sent as deltas of that item and are in the final {@code output}; strict clients may have closed it. An error
+ * ends the stream with an {@code error} event (the documented flat shape) followed by {@code response.failed}.
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
 
@@ -46,7 +47,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private int firstOpen;
     /** The open reasoning or message item, or null. */
     private OutputItem current;
-    /** Function-call items by hub slot. */
+    /** Function-call items by hub slot (done ones included, for late arguments). */
     private final List<OutputItem> calls = new ArrayList<>(0);
     private FinishReason finish;
     private Usage usage;
@@ -155,9 +156,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             return;
         }
         try {
-            if (current != null) {
-                close(current, ResponseObjectWriter.COMPLETED);
-            }
+            closeAll(ResponseObjectWriter.COMPLETED);
             OutputItem c = add(OutputItem.Kind.FUNCTION_CALL, callId, name);
             while (calls.size() <= slot) {
                 calls.add(null);
