@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
  * Errors in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, and the error vocabulary of the
  * Responses stream ({@code error} events, {@code response.failed}'s {@code response.error}).
  *
- * <p>Mapping, OpenAI → hub: the {@code code} is looked up first, then the {@code type} (table in {@link #hubType}); an
- * error whose words are unknown takes its type from the HTTP status ({@link HubError#typeFor}), or is an
- * {@code api_error} mid-stream. Hub → OpenAI: {@code type} by status as proxy-core's {@code OpenAiErrors}; {@code code}
+ * <p>Mapping, OpenAI → hub: an error body's {@code code} when known (table in {@link #known}), else the HTTP status
+ * ({@link HubError#typeFor}); mid-stream, where there is no status, the {@code code}, then the {@code type}, else
+ * {@code api_error}, with the status derived from the type. Hub → OpenAI: {@code type} by status as proxy-core's {@code OpenAiErrors}; {@code code}
  * is {@code rate_limit_exceeded} / {@code server_error} for those two, else the hub type itself, so a Sluice-to-Sluice
  * hop keeps the type. {@code response.failed} codes are an enum in OpenAI's SDKs, so there only
  * {@code rate_limit_exceeded}, {@code invalid_prompt} and {@code server_error} are used.
@@ -144,7 +144,6 @@ final class ResponsesErrors {
 
     /** Any body (OpenAI JSON, HTML, empty) into a usable error for {@code status}. */
     static HubError decode(int status, ByteBuf body) {
-        String type = null;
         String code = null;
         String message = null;
         try (JsonParser p = JsonIo.parser(body)) {
@@ -158,7 +157,6 @@ final class ResponsesErrors {
                             p.nextToken();
                             switch (g) {
                                 case "message" -> message = JsonIo.text(p);
-                                case "type" -> type = JsonIo.text(p);
                                 case "code" -> code = JsonIo.text(p);
                                 default -> p.skipChildren();
                             }
@@ -178,7 +176,8 @@ final class ResponsesErrors {
         if (message == null || message.isEmpty()) {
             message = "upstream returned HTTP " + status + snippet(body);
         }
-        String t = hubType(type, code);
+        // The HTTP status says more than OpenAI's broad error.type words (a 503 "server_error" is an overload).
+        String t = known(code);
         return new HubError(status, t != null ? t : HubError.typeFor(status), message);
     }
 
