@@ -32,6 +32,7 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.dialect.StreamEncoder;
+import io.sluice.codec.dialect.anthropic.AnthropicDialect;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
@@ -408,7 +409,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private void countTokens() {
         HubRequest hub;
         try {
-            hub = route.dialect.readRequest(body);
+            hub = AnthropicDialect.INSTANCE.readCountTokensRequest(body);
         } catch (RequestException e) {
             releaseBody();
             sendError(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");

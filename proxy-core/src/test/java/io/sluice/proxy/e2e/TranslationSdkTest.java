@@ -199,9 +199,9 @@ class TranslationSdkTest {
         assertThat(tools).hasSize(2);
         assertThat(tools.get(0).id()).isEqualTo("call_weather_1");
         assertThat(tools.get(0).name()).isEqualTo("get_weather");
-        assertThat(json(tools.get(0)._input().toString())).isEqualTo(json("{\"location\":\"Paris\"}"));
+        assertThat(tools.get(0)._input()).isEqualTo(com.anthropic.core.JsonValue.from(Map.of("location", "Paris")));
         assertThat(tools.get(1).id()).isEqualTo("call_time_2");
-        assertThat(json(tools.get(1)._input().toString())).isEqualTo(json("{\"tz\":\"Europe/Paris\"}"));
+        assertThat(tools.get(1)._input()).isEqualTo(com.anthropic.core.JsonValue.from(Map.of("tz", "Europe/Paris")));
         assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
         assertThat(m.usage().inputTokens()).isEqualTo(12);
         assertThat(m.usage().outputTokens()).isEqualTo(4);
@@ -223,7 +223,7 @@ class TranslationSdkTest {
     }
 
     @Test
-    void anthropicSdkStreamsTextFromAnOpenAiUpstream() {
+    void anthropicSdkStreamsTextFromAnOpenAiUpstream() throws Exception {
         openAi.script(r -> OpenAiSdkTest.sse(OpenAiSdkTest.TEXT_EVENTS));
 
         MessageAccumulator acc = MessageAccumulator.create();
@@ -249,7 +249,7 @@ class TranslationSdkTest {
     }
 
     @Test
-    void anthropicSdkSeesUpstreamErrorsInItsOwnShape() {
+    void anthropicSdkSeesUpstreamErrorsInItsOwnShape() throws Exception {
         openAi.script(r -> Reply.json(400, "{\"error\":{\"message\":\"Invalid 'messages': empty.\","
                 + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}"));
 
@@ -369,7 +369,7 @@ class TranslationSdkTest {
     }
 
     @Test
-    void openAiSdkGetsAWholeCompletionFromAnAnthropicUpstream() {
+    void openAiSdkGetsAWholeCompletionFromAnAnthropicUpstream() throws Exception {
         ChatCompletion cc = openAiSdk.chat().completions().create(openAiParams("an/claude-sonnet-4-5", false));
 
         assertThat(cc.choices().get(0).message().content()).contains("Hi! My name is Claude.");
@@ -382,7 +382,7 @@ class TranslationSdkTest {
     }
 
     @Test
-    void openAiSdkSeesAnthropicRateLimitsAsItsOwn() {
+    void openAiSdkSeesAnthropicRateLimitsAsItsOwn() throws Exception {
         anthropic.script(r -> Reply.json(429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
                 + "\"message\":\"Number of request tokens has exceeded your per-minute rate limit\"}}"));
 
@@ -419,7 +419,7 @@ class TranslationSdkTest {
     }
 
     @Test
-    void openAiSdkGetsAWholeCompletionFromAGeminiUpstream() {
+    void openAiSdkGetsAWholeCompletionFromAGeminiUpstream() throws Exception {
         ChatCompletion cc = openAiSdk.chat().completions().create(openAiParams("gm/gemini-2.5-flash", false));
 
         assertThat(cc.choices().get(0).message().content()).contains("Hello from Gemini.");

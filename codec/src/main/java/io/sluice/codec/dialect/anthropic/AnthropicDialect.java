@@ -34,6 +34,11 @@ public final class AnthropicDialect implements Dialect {
         return AnthropicRequestReader.read(body);
     }
 
+    /** A {@code /v1/messages/count_tokens} body: a Messages request without {@code max_tokens}. */
+    public HubRequest readCountTokensRequest(ByteBuf body) throws RequestException {
+        return AnthropicRequestReader.read(body, false);
+    }
+
     @Override
     public StreamEncoder streamEncoder(ByteBufAllocator alloc, HubRequest request) {
         return new AnthropicStreamEncoder(alloc, request == null ? null : request.model);

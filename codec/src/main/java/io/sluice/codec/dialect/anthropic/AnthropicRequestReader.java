@@ -33,6 +33,11 @@ final class AnthropicRequestReader {
     }
 
     static HubRequest read(ByteBuf body) throws RequestException {
+        return read(body, true);
+    }
+
+    /** @param requireMaxTokens false for {@code /v1/messages/count_tokens}, whose body has no {@code max_tokens} */
+    static HubRequest read(ByteBuf body, boolean requireMaxTokens) throws RequestException {
         try (JsonParser p = JsonIo.parser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new RequestException("request body: expected a JSON object");
@@ -75,7 +80,7 @@ final class AnthropicRequestReader {
             if (req.model == null) {
                 throw new RequestException("model: Field required", "model");
             }
-            if (!sawMaxTokens) {
+            if (!sawMaxTokens && requireMaxTokens) {
                 throw new RequestException("max_tokens: Field required", "max_tokens");
             }
             if (!sawMessages) {
