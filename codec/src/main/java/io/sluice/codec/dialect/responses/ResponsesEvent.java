@@ -60,10 +60,14 @@ final class ResponsesEvent {
         errorMessage = null;
     }
 
-    /** Reads the event whose parser is not yet advanced. */
-    void read(JsonParser p) throws IOException {
+    /** Reads the event whose parser is not yet advanced; false for empty data (a bare keep-alive). */
+    boolean read(JsonParser p) throws IOException {
         reset();
-        if (p.nextToken() != JsonToken.START_OBJECT) {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            return false;
+        }
+        if (first != JsonToken.START_OBJECT) {
             throw new IOException("event data is not a JSON object");
         }
         String itemIdField = null;
@@ -72,7 +76,8 @@ final class ResponsesEvent {
             JsonToken t = p.nextToken();
             switch (f) {
                 case "type" -> type = JsonIo.text(p);
-                case "item_id" -> itemIdField = JsonIo.text(p);
+                // text deltas (most events) need no item id: skip building it when the type came first, as it does
+                case "item_id" -> itemIdField = textDelta() ? null : JsonIo.text(p);
                 case "output_index" -> outputIndex = t.isNumeric() ? p.getIntValue() : -1;
                 case "summary_index" -> summaryIndex = t.isNumeric() ? p.getIntValue() : 0;
                 case "delta" -> delta = JsonIo.text(p);
@@ -88,6 +93,11 @@ final class ResponsesEvent {
         if (itemIdField != null) {
             itemId = itemIdField;
         }
+        return true;
+    }
+
+    private boolean textDelta() {
+        return "response.output_text.delta".equals(type) || "response.refusal.delta".equals(type);
     }
 
     private void readItem(JsonParser p, JsonToken t) throws IOException {

@@ -51,8 +51,7 @@ final class ResponsesStreamDecoder extends SseStreamDecoder {
 
     @Override
     protected void onJson(String event, JsonParser json) throws IOException {
-        ev.read(json);
-        String type = ev.type != null ? ev.type : event;
+        String type = ev.read(json) ? ev.type != null ? ev.type : event : null;
         if (type == null) {
             return;
         }

@@ -118,6 +118,22 @@ class ResponsesStreamDecoderTest {
     }
 
     @Test
+    void emptyDataIsAKeepAliveNotAnError() {
+        HubRecorder rec = new HubRecorder();
+        StreamDecoder d = ResponsesDialect.INSTANCE.streamDecoder(rec);
+        ByteBuf a = PooledChunks.of("data: \n\nevent: response.created\ndata: {\"type\":\"response.created\","
+                + "\"response\":{\"id\":\"resp_1\",\"model\":\"m\",\"created_at\":5}}\n\ndata:\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{}}\n\n");
+        try {
+            d.feed(a);
+        } finally {
+            a.release();
+        }
+        d.end();
+        assertThat(rec.lines()).containsExactly("start id=resp_1 model=m created=5", "finish STOP null", "end");
+    }
+
+    @Test
     void releaseBeforeEndCallsNothing() {
         HubRecorder rec = new HubRecorder();
         StreamDecoder d = ResponsesDialect.INSTANCE.streamDecoder(rec);
