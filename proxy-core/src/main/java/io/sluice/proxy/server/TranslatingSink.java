@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.StreamDecoder;
 import io.sluice.codec.dialect.StreamEncoder;
 import io.sluice.codec.hub.FinishReason;
@@ -287,6 +288,9 @@ public final class TranslatingSink implements ResponseSink, HubListener {
 
     private void sendError(HubError error) {
         int st = error.status() >= 400 && error.status() <= 599 ? error.status() : 502;
+        if (st == 529 && clientDialect != Dialects.ANTHROPIC) {
+            st = 503; // 529 is Anthropic's "overloaded"; other clients' SDKs retry on 503
+        }
         sendFull(HttpResponseStatus.valueOf(st), clientDialect.encodeError(error, alloc()));
     }
 

@@ -160,11 +160,12 @@ class MainTest {
 
     @Test
     void modelsReportsConfigErrors() throws IOException {
-        Path file = write("bad.yaml", "providers:\n  x:\n    type: anthropic\n");
+        Path file = write("bad.yaml", "providers:\n  x:\n    type: bedrock\n");
         assertThat(run("models", "-c", file.toString())).isEqualTo(2);
         assertThat(out()).isEmpty();
         assertThat(err()).isEqualTo("sluice: " + file
-                + ": providers.x.type: \"anthropic\" (expected: one of mock, openai, openai-compatible)"
+                + ": providers.x.type: \"bedrock\" (expected: one of mock, openai, openai-compatible, anthropic,"
+                + " anthropic-compatible, gemini)"
                 + System.lineSeparator());
     }
 

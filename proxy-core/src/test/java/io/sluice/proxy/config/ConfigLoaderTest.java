@@ -421,10 +421,16 @@ class ConfigLoaderTest {
                 .hasMessage("providers.openai.baseUrl: \"http://a b\" (expected: http or https URL)");
         assertError("providers:\n  local:\n    type: openai-compatible\n").hasMessage(
                 "providers.local.baseUrl: missing (expected: http or https URL, required for type openai-compatible)");
-        assertError("providers:\n  x:\n    type: anthropic\n")
-                .hasMessage("providers.x.type: \"anthropic\" (expected: one of mock, openai, openai-compatible)");
+        assertError("providers:\n  x:\n    type: bedrock\n")
+                .hasMessage("providers.x.type: \"bedrock\" (expected: one of mock, openai, openai-compatible, anthropic, anthropic-compatible, gemini)");
         assertError("providers:\n  x: {}\n")
-                .hasMessage("providers.x.type: missing (expected: one of mock, openai, openai-compatible)");
+                .hasMessage("providers.x.type: missing (expected: one of mock, openai, openai-compatible, anthropic, anthropic-compatible, gemini)");
+        assertError("providers:\n  claude:\n    type: anthropic-compatible\n").hasMessage(
+                "providers.claude.baseUrl: missing (expected: http or https URL, required for type anthropic-compatible)");
+        assertError("providers:\n  g:\n    type: gemini\n    dialect: openai\n")
+                .hasMessage("providers.g.dialect: \"openai\" (expected: gemini for type gemini)");
+        assertError("providers:\n  o:\n    type: openai\n    dialect: klingon\n")
+                .hasMessage("providers.o.dialect: \"klingon\" (expected: one of openai, anthropic, gemini, responses)");
         assertError("providers:\n  openai:\n    mock: { chunkWords: 2 }\n")
                 .hasMessage("providers.openai.mock: not allowed here (expected: only with type mock, this is type openai)");
         assertError("providers:\n  openai:\n    models: [a, a]\n")

@@ -114,7 +114,7 @@ class ProviderConfigTest {
         assertThat(p.toString())
                 .isEqualTo("ProviderConfig[name=openai, type=openai, baseUrl=https://api.openai.com/v1, "
                         + "apiKeys=[sk-...abcd, ****], models=[], headers={Authorization=Bea...mnop}, enabled=true, "
-                        + "mock=null]")
+                        + "mock=null, dialect=openai]")
                 .doesNotContain("0123456789")
                 .doesNotContain("tiny");
         assertThat(p.maskedApiKeys()).containsExactly("sk-...abcd", "****");
@@ -172,7 +172,8 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> new ProviderConfig("Mock", "mock", null, null, null, null, true, null))
                 .hasMessage("name: \"Mock\" (expected: a provider name matching [a-z0-9][a-z0-9_-]*)");
         assertThatThrownBy(() -> new ProviderConfig("m", "MOCK", null, null, null, null, true, null))
-                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, openai-compatible)");
+                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, openai-compatible, anthropic,"
+                        + " anthropic-compatible, gemini)");
     }
 
     @Test

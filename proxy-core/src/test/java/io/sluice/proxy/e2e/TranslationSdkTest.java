@@ -431,6 +431,82 @@ class TranslationSdkTest {
         assertThat(gemini.take().uri()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
     }
 
+    // ---- OpenAI SDK speaking the Responses API ----
+
+    private static com.openai.models.responses.ResponseCreateParams responsesParams(String model) {
+        return com.openai.models.responses.ResponseCreateParams.builder()
+                .model(model)
+                .instructions("You are terse.")
+                .input("Weather and time in Paris?")
+                .maxOutputTokens(256)
+                .addTool(responsesTool("get_weather", "location"))
+                .addTool(responsesTool("get_time", "tz"))
+                .build();
+    }
+
+    private static com.openai.models.responses.FunctionTool responsesTool(String name, String param) {
+        return com.openai.models.responses.FunctionTool.builder()
+                .name(name)
+                .strict(false)
+                .parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of(param, Map.of("type", "string"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of(param)))
+                        .build())
+                .build();
+    }
+
+    private static void assertResponsesCalls(com.openai.models.responses.Response r) {
+        StringBuilder text = new StringBuilder();
+        List<com.openai.models.responses.ResponseFunctionToolCall> calls = new java.util.ArrayList<>();
+        for (com.openai.models.responses.ResponseOutputItem item : r.output()) {
+            if (item.isMessage()) {
+                item.asMessage().content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text())));
+            } else if (item.isFunctionCall()) {
+                calls.add(item.asFunctionCall());
+            }
+        }
+        assertThat(text.toString()).isEqualTo("Checking both.");
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).name()).isEqualTo("get_weather");
+        assertThat(calls.get(0).callId()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+        assertThat(json(calls.get(0).arguments())).isEqualTo(json("{\"location\":\"Paris\"}"));
+        assertThat(calls.get(1).name()).isEqualTo("get_time");
+        assertThat(json(calls.get(1).arguments())).isEqualTo(json("{\"tz\":\"Europe/Paris\"}"));
+        assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(472);
+        assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(89);
+    }
+
+    @Test
+    void responsesSdkStreamsToolCallsFromAnAnthropicUpstream() throws Exception {
+        anthropic.script(r -> Reply.sse(ANTHROPIC_TOOLS_SSE));
+
+        com.openai.helpers.ResponseAccumulator acc = com.openai.helpers.ResponseAccumulator.create();
+        try (var stream = openAiSdk.responses().createStreaming(responsesParams("an/claude-sonnet-4-5"))) {
+            stream.stream().forEach(acc::accumulate);
+        }
+
+        assertResponsesCalls(acc.response());
+        JsonNode sent = json(anthropic.take().body());
+        assertThat(sent.at("/system/0/text").asText(sent.path("system").asText())).isEqualTo("You are terse.");
+        assertThat(sent.get("max_tokens").asInt()).isEqualTo(256);
+        assertThat(sent.at("/tools/1/name").asText()).isEqualTo("get_time");
+    }
+
+    @Test
+    void responsesSdkGetsAWholeResponseFromAnOpenAiUpstream() throws Exception {
+        com.openai.models.responses.Response r = openAiSdk.responses().create(responsesParams("oa/gpt-4o-mini"));
+
+        StringBuilder text = new StringBuilder();
+        r.output().stream().filter(com.openai.models.responses.ResponseOutputItem::isMessage)
+                .forEach(i -> i.asMessage().content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
+        assertThat(text.toString()).isEqualTo("Hello! How can I assist you today?");
+        assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(19);
+        JsonNode sent = json(openAi.take().body());
+        assertThat(sent.at("/messages/0/content").asText()).isEqualTo("You are terse.");
+        assertThat(sent.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+    }
+
     // ---- Gemini clients ----
 
     @Test
