@@ -31,34 +31,39 @@ class TranslationMatrixTest {
         {"responses", "text", "tools", "reasoning", "failed", "truncated"},
     };
 
-    static List<Arguments> pairs() {
+    /** One case per provider fixture, every client dialect inside it (each test case pays a leak-check GC). */
+    static List<Arguments> fixtures() {
         List<Arguments> out = new ArrayList<>();
         for (String[] row : FIXTURES) {
             for (int i = 1; i < row.length; i++) {
-                for (Dialect client : Dialects.ALL) {
-                    out.add(Arguments.of(row[0], row[i], client.name()));
-                }
+                out.add(Arguments.of(row[0], row[i]));
             }
         }
         return out;
     }
 
-    @ParameterizedTest(name = "{0}/{1} -> {2}")
-    @MethodSource("pairs")
-    void translatesWhateverTheChunking(String provider, String fixture, String client) {
+    @ParameterizedTest(name = "{0}/{1} -> every client dialect")
+    @MethodSource("fixtures")
+    void translatesToEveryClientWhateverTheChunking(String provider, String fixture) {
+        for (Dialect client : Dialects.ALL) {
+            translatesWhateverTheChunking(provider, fixture, client.name());
+        }
+    }
+
+    private void translatesWhateverTheChunking(String provider, String fixture, String client) {
         String input = Golden.read("dialect/" + provider + "/" + fixture + ".sse");
         String whole = null;
         for (int size : Chunks.SIZES) {
             String out = translate(Dialects.byName(provider), Dialects.byName(client), input, size);
+            // Anthropic and Gemini streams carry no creation time: encoders write the clock's; golden files can't.
+            if (provider.equals("gemini") || provider.equals("anthropic")) {
+                out = out.replaceAll("\"created(_at)?\":\\d+", "\"created$1\":0");
+            }
             if (whole == null) {
                 whole = out;
             } else {
                 assertThat(out).as("chunk size " + size).isEqualTo(whole);
             }
-        }
-        // Gemini streams carry no creation time: the encoders write the clock's, which a golden file cannot hold.
-        if (provider.equals("gemini")) {
-            whole = whole.replaceAll("\"created(_at)?\":\\d+", "\"created$1\":0");
         }
         Golden.check("dialect/matrix/" + provider + "/" + fixture + "." + client + ".sse", whole);
     }
