@@ -21,6 +21,8 @@ public final class JsonIo {
     public static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+            // Emoji and other astral characters leave as 4-byte UTF-8, as providers write them, not \uD83D\uDE00.
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
 
     private JsonIo() {
