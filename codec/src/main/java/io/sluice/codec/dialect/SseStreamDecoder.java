@@ -1,6 +1,10 @@
 package io.sluice.codec.dialect;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubListener;
@@ -21,6 +25,11 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
     private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
     private boolean started;
     private boolean finished;
+    /** Copy of the current event's data; grows to the largest event seen. */
+    private byte[] scratch = new byte[512];
+    private JsonParser stream;
+    private ByteArrayFeeder feeder;
+    private JsonParser view;
 
     protected SseStreamDecoder(HubListener listener) {
         this.listener = listener;
@@ -64,6 +73,7 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
         if (!finished) {
             finished = true;
             framer.release();
+            closeParser();
             listener.onEnd();
         }
     }
@@ -73,6 +83,7 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
         if (!finished) {
             finished = true;
             framer.release();
+            closeParser();
             listener.onError(error);
         }
     }
@@ -104,6 +115,7 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
     public final void release() {
         finished = true;
         framer.release();
+        closeParser();
     }
 
     @Override
@@ -116,11 +128,19 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
                 onDone();
                 return;
             }
-            try (JsonParser p = JsonIo.parser(data)) {
-                onJson(event, p);
+            JsonParser p;
+            try {
+                p = parser(data);
             } catch (IOException | RuntimeException e) {
-                fail(new HubError(502, HubError.API_ERROR, "upstream sent an event that is not valid JSON: "
-                        + e.getClass().getSimpleName()));
+                fail(invalid(e));
+                return;
+            }
+            try {
+                onJson(event, p);
+                drainEvent();
+            } catch (IOException | RuntimeException e) {
+                closeParser(); // its state is unknown now; a later event (if any) gets a fresh one
+                fail(invalid(e));
             }
         } finally {
             data.release();
@@ -130,6 +150,95 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
     @Override
     public final void onError(String message) {
         fail(new HubError(502, HubError.API_ERROR, "upstream stream: " + message));
+    }
+
+    private static HubError invalid(Exception e) {
+        return new HubError(502, HubError.API_ERROR, "upstream sent an event that is not valid JSON: "
+                + e.getClass().getSimpleName());
+    }
+
+    /**
+     * The stream's one parser, fed this event's data. A blocking parser per event costs about 1 KB (parser, I/O
+     * context, a child symbol table); jackson's non-blocking parser reads root value after root value, so one per stream
+     * serves every event: the data is copied into the stream's scratch array (with a newline separating root values)
+     * and fed whole, and the dialect sees a view on which "no more input" reads as the end.
+     */
+    private JsonParser parser(ByteBuf data) throws IOException {
+        int n = data.readableBytes();
+        if (scratch.length < n + 1) {
+            scratch = new byte[Math.max(n + 1, scratch.length * 2)];
+        }
+        data.getBytes(data.readerIndex(), scratch, 0, n);
+        scratch[n] = '\n';
+        if (stream == null) {
+            stream = JsonIo.FACTORY.createNonBlockingByteArrayParser();
+            feeder = (ByteArrayFeeder) stream.getNonBlockingInputFeeder();
+            view = new EventView(stream);
+        }
+        feeder.feedInput(scratch, 0, n + 1);
+        return view;
+    }
+
+    /** Reads whatever the dialect left of this event, so the next one starts at a root value. */
+    private void drainEvent() throws IOException {
+        if (stream != null) {
+            JsonToken t;
+            while ((t = stream.nextToken()) != JsonToken.NOT_AVAILABLE) {
+                if (t == null) {
+                    throw new IOException("unexpected end of event data");
+                }
+            }
+            if (!stream.getParsingContext().inRoot()) {
+                // The event's JSON stopped mid-value: the next event must not be read as its continuation.
+                throw new IOException("event data ends inside a JSON value");
+            }
+        }
+    }
+
+    private void closeParser() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // nothing held but recycled buffers
+            }
+            stream = null;
+            feeder = null;
+            view = null;
+        }
+    }
+
+    /** The parser as a dialect sees it: the end of the fed event reads as the end of input. */
+    private static final class EventView extends JsonParserDelegate {
+        EventView(JsonParser d) {
+            super(d);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            return endOfEvent(delegate.nextToken());
+        }
+
+        @Override
+        public JsonToken nextValue() throws IOException {
+            return endOfEvent(delegate.nextValue());
+        }
+
+        /** As a blocking parser over the event alone would: null at the end, an error if that is inside a value. */
+        private JsonToken endOfEvent(JsonToken t) throws IOException {
+            if (t != JsonToken.NOT_AVAILABLE) {
+                return t;
+            }
+            if (!delegate.getParsingContext().inRoot()) {
+                throw new JsonEOFException(delegate, null, "event data ends inside a JSON value");
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            // one parser serves the whole stream; SseStreamDecoder closes it
+        }
     }
 
     private static boolean isDone(ByteBuf data) {
