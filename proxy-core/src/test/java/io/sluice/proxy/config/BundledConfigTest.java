@@ -53,6 +53,22 @@ class BundledConfigTest {
     }
 
     @Test
+    void defaultConfigEnablesAnthropicAndGeminiFromTheEnvironment() {
+        SluiceConfig config = ConfigLoader.load(confDir().resolve("sluice.yaml"), Map.of(
+                "ANTHROPIC_ENABLED", "true", "ANTHROPIC_API_KEY", "sk-ant-api03-0123456789abcd",
+                "GEMINI_ENABLED", "true", "GEMINI_API_KEY", "AIzaSy0123456789abcd"));
+        assertThat(config.enabledProviders()).extracting(ProviderConfig::name)
+                .containsExactly("mock", "anthropic", "gemini");
+        ProviderConfig anthropic = config.provider("anthropic").orElseThrow();
+        assertThat(anthropic.dialect()).isEqualTo("anthropic");
+        assertThat(anthropic.baseUrl()).hasToString("https://api.anthropic.com/v1");
+        assertThat(anthropic.apiKeys()).containsExactly("sk-ant-api03-0123456789abcd");
+        ProviderConfig gemini = config.provider("gemini").orElseThrow();
+        assertThat(gemini.dialect()).isEqualTo("gemini");
+        assertThat(gemini.baseUrl()).hasToString("https://generativelanguage.googleapis.com/v1beta");
+    }
+
+    @Test
     void openAiCompatibleExampleLoads() {
         SluiceConfig config = ConfigLoader.load(confDir().resolve("examples/openai-compatible.yaml"), Map.of());
         ProviderConfig local = config.provider("local").orElseThrow();

@@ -138,6 +138,7 @@ class TranslationSdkTest {
                 .openAiCompatible("oa", openAi, "gpt-4o-mini")
                 .provider("an", "anthropic", anthropic, "/v1", "claude-sonnet-4-5")
                 .provider("gm", "gemini", gemini, "/v1beta", "gemini-2.5-flash")
+                .mock()
                 .start();
         String base = "http://127.0.0.1:" + sluice.localAddress().getPort();
         openAiSdk = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey("sk-client-key-never-forwarded")
@@ -282,6 +283,23 @@ class TranslationSdkTest {
         assertThat(res.statusCode()).isEqualTo(200);
         long n = json(res.body()).get("input_tokens").asLong();
         assertThat(n).isBetween(100L, 110L);
+    }
+
+    @Test
+    void theBuiltInMockAnswersAnthropicClientsToo() throws Exception {
+        MessageCreateParams params = MessageCreateParams.builder().model("mock/echo").maxTokens(64)
+                .addUserMessage("hello through the hub").build();
+
+        Message whole = anthropicSdk.messages().create(params);
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (var stream = anthropicSdk.messages().createStreaming(params)) {
+            stream.stream().forEach(acc::accumulate);
+        }
+
+        assertThat(text(whole)).contains("hello through the hub");
+        assertThat(text(acc.message())).isEqualTo(text(whole));
+        assertThat(acc.message().stopReason()).contains(StopReason.END_TURN);
+        assertThat(acc.message().usage().outputTokens()).isPositive();
     }
 
     // ---- OpenAI SDK in front of Anthropic and Gemini upstreams ----
