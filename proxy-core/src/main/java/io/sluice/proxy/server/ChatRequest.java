@@ -16,16 +16,20 @@ import io.sluice.proxy.route.ModelRouter;
  * not in the body (Gemini puts it in the path). <b>Translated</b> ({@code hub != null}): {@code body} was already
  * written in the provider's dialect from {@code hub}, the client's request as the hub reads it.
  *
- * @param client the dialect the client speaks (its route)
+ * @param client        the dialect the client speaks (its route)
+ * @param anthropicBeta the client's {@code anthropic-beta} header, or null: forwarded on an Anthropic passthrough
+ *                      (Claude Code turns on features with it), never to another dialect
+ * @param anthropicVersion the client's {@code anthropic-version}, or null: on a passthrough its body is written for it
  */
 public record ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream,
                           boolean includeUsage, int modelStart, int modelEnd, CompositeByteBuf body, Dialect client,
-                          HubRequest hub) {
+                          HubRequest hub, String anthropicBeta, String anthropicVersion) {
 
     /** An OpenAI-dialect passthrough request. */
     public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
                        int modelStart, int modelEnd, CompositeByteBuf body) {
-        this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, Dialects.OPENAI, null);
+        this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, Dialects.OPENAI, null, null,
+                null);
     }
 
     public boolean translated() {

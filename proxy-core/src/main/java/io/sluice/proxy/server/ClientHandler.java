@@ -65,6 +65,9 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private String uri;
     private HttpVersion version;
     private boolean keepAlive;
+    /** Anthropic clients' feature headers, kept for a passthrough to an Anthropic provider. */
+    private String anthropicBeta;
+    private String anthropicVersion;
     private long startNanos;
     private CompositeByteBuf body;
     private ChatRequestScanner scanner;
@@ -230,6 +233,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         version = req.protocolVersion();
         route = Route.of(uri);
         keepAlive = HttpUtil.isKeepAlive(req);
+        anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
+        anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
         status = 0;
         headSent = false;
         fullSent = false;
@@ -352,7 +357,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (client == provider) {
             boolean inBody = gemini == null;
             request = new ChatRequest(method, model, target, stream, scanner.includeUsage(),
-                    inBody ? scanner.modelStart() : -1, inBody ? scanner.modelEnd() : -1, body, client, null);
+                    inBody ? scanner.modelStart() : -1, inBody ? scanner.modelEnd() : -1, body, client, null,
+                    anthropicBeta, anthropicVersion);
         } else {
             request = translate(client, provider, target, model, stream);
             if (request == null) {
@@ -399,7 +405,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         CompositeByteBuf translated = ctx.alloc().compositeBuffer(1).addComponent(true, out);
         body = translated;
         // The upstream request always asks for usage (accounting); what the client asked is in hub.includeUsage.
-        return new ChatRequest(method, model, target, stream, true, -1, -1, translated, client, hub);
+        return new ChatRequest(method, model, target, stream, true, -1, -1, translated, client, hub, null, null);
     }
 
     /**

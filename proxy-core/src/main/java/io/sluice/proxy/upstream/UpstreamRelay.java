@@ -156,6 +156,15 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 .set(HttpHeaderNames.USER_AGENT, ProxyContext.USER_AGENT);
         apiKey = proxy.nextKey(provider);
         Auth.apply(dialect, apiKey, h);
+        if (dialect == Dialects.ANTHROPIC && !request.translated()) {
+            // Passthrough: the body was written for the client's API version and beta features.
+            if (request.anthropicVersion() != null) {
+                h.set("anthropic-version", request.anthropicVersion());
+            }
+            if (request.anthropicBeta() != null) {
+                h.set("anthropic-beta", request.anthropicBeta());
+            }
+        }
         for (Map.Entry<String, String> e : provider.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
         }

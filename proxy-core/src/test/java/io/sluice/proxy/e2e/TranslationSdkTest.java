@@ -286,6 +286,29 @@ class TranslationSdkTest {
     }
 
     @Test
+    void anthropicBetaHeadersReachAnAnthropicUpstreamButNoOther() throws Exception {
+        String body = "{\"model\":\"an/claude-sonnet-4-5\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(E2e.base(sluice) + "/v1/messages"))
+                .header("content-type", "application/json")
+                .header("anthropic-version", "2024-01-01")
+                .header("anthropic-beta", "interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14");
+
+        assertThat(E2e.http(sluice).send(req.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        TestUpstream.Received got = anthropic.take();
+        assertThat(got.header("anthropic-beta"))
+                .isEqualTo("interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14");
+        assertThat(got.header("anthropic-version")).isEqualTo("2024-01-01");
+
+        assertThat(E2e.http(sluice).send(req.POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                body.replace("an/claude-sonnet-4-5", "oa/gpt-4o-mini"))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(openAi.take().header("anthropic-beta")).isNull();
+    }
+
+    @Test
     void theBuiltInMockAnswersAnthropicClientsToo() throws Exception {
         MessageCreateParams params = MessageCreateParams.builder().model("mock/echo").maxTokens(64)
                 .addUserMessage("hello through the hub").build();
@@ -591,6 +614,8 @@ class TranslationSdkTest {
         assertThat(m.usage().outputTokens()).isEqualTo(89);
         TestUpstream.Received got = anthropic.take();
         assertThat(got.header("x-api-key")).isEqualTo(UPSTREAM_KEY);
+        // The SDK's own version (3.12 sends a newer one than the 2023-06-01 Sluice pins for translated requests).
+        assertThat(got.header("anthropic-version")).matches("\\d{4}-\\d{2}-\\d{2}");
         assertThat(json(got.body()).get("model").asText()).isEqualTo("claude-sonnet-4-5");
         E2e.await("completion tokens counted", Duration.ofSeconds(5), () -> EndpointsTest.sample(
                 sluice.metrics().scrape(), "llm_tokens_total", "provider", "an", "model", "claude-sonnet-4-5", "kind",
