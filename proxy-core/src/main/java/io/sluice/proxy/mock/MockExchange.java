@@ -1,9 +1,7 @@
 package io.sluice.proxy.mock;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
@@ -70,11 +68,8 @@ public final class MockExchange implements Exchange {
         } else {
             ByteBuf body = sink.alloc().buffer(256 + answer.text().length());
             body.writeCharSequence(completionJson(), StandardCharsets.UTF_8);
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             finish();
-            sink.head(res);
+            sink.head(Json.response(HttpResponseStatus.OK, body));
             sink.end(null);
         }
     }

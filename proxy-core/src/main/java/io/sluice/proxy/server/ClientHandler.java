@@ -490,11 +490,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (d == Dialects.OPENAI || d == Dialects.RESPONSES) {
             return OpenAiErrors.response(ctx.alloc(), st, message, type, code);
         }
-        ByteBuf body = d.encodeError(new HubError(st.code(), HubError.typeFor(st.code()), message), ctx.alloc());
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        return res;
+        return Json.response(st, d.encodeError(new HubError(st.code(), HubError.typeFor(st.code()), message),
+                ctx.alloc()));
     }
 
     private void sendFull(FullHttpResponse res) {

@@ -1,11 +1,27 @@
 package io.sluice.proxy.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
 /** Tiny JSON writing helpers for the few bodies Sluice composes itself. */
 public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Json() {
+    }
+
+    /** A complete {@code application/json} response carrying {@code body} (ownership moves to the response). */
+    public static FullHttpResponse response(HttpResponseStatus status, ByteBuf body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return res;
     }
 
     /** Appends {@code s} as a JSON string literal, escaping quotes, backslashes and control characters. */

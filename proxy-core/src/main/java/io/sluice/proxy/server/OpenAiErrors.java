@@ -2,12 +2,8 @@ package io.sluice.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -42,12 +38,7 @@ public final class OpenAiErrors {
     /** A complete JSON error response, owned by the caller (normally written straight away). */
     public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
                                             String type, String code) {
-        ByteBuf body = body(alloc, message, type, code);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        res.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        return res;
+        return Json.response(status, body(alloc, message, type, code));
     }
 
     /** The error type OpenAI uses for a status. */

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -67,7 +66,6 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     private CompositeByteBuf buffered;
     private boolean overflow;
     private Usage usage;
-    private HubError streamError;
 
     public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request) {
         this.client = client;
@@ -80,11 +78,6 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     /** The usage the provider reported, in hub terms; null if none (never estimated here). */
     public Usage usage() {
         return usage;
-    }
-
-    /** The error that ended the stream, if one did (provider error event, truncation). */
-    public HubError streamError() {
-        return streamError;
     }
 
     // ---- ResponseSink: what the exchange writes (provider dialect) ----
@@ -153,8 +146,10 @@ public final class TranslatingSink implements ResponseSink, HubListener {
         return out;
     }
 
+    private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "request-id"};
+
     private static void copyRequestId(HttpResponse from, HttpResponse to) {
-        for (String name : new String[] {"x-request-id", "request-id"}) {
+        for (String name : REQUEST_ID_HEADERS) {
             String v = from == null ? null : from.headers().get(name);
             if (v != null) {
                 to.headers().set(name, v);
@@ -234,27 +229,28 @@ public final class TranslatingSink implements ResponseSink, HubListener {
 
     private void endBuffered() {
         mode = Mode.DONE;
+        if (overflow) {
+            buffered.release();
+            buffered = null;
+            client.fail(HttpResponseStatus.BAD_GATEWAY, "upstream response larger than " + MAX_BUFFERED_BYTES
+                    + " bytes", HubError.API_ERROR, "upstream_too_large");
+            return;
+        }
+        if (clientStreams) {
+            // Asked to stream, the provider answered whole: replay the whole answer as one stream.
+            encoder = clientDialect.streamEncoder(alloc(), request);
+            target = encoder;
+        } else {
+            accumulator = new HubAccumulator();
+            target = accumulator;
+        }
         try {
-            if (overflow) {
-                onError(new HubError(502, HubError.API_ERROR, "upstream response larger than "
-                        + MAX_BUFFERED_BYTES + " bytes"));
-            } else if (clientStreams) {
-                // Asked to stream, the provider answered whole: replay the whole answer as one stream.
-                encoder = clientDialect.streamEncoder(alloc(), request);
-                target = encoder;
-                provider.decodeResponse(buffered, this);
-            } else {
-                accumulator = new HubAccumulator();
-                target = accumulator;
-                provider.decodeResponse(buffered, this);
-            }
+            provider.decodeResponse(buffered, this);
         } finally {
             buffered.release();
             buffered = null;
         }
-        if (overflow) {
-            client.fail(HttpResponseStatus.BAD_GATEWAY, streamError.message(), HubError.API_ERROR, "upstream_too_large");
-        } else if (clientStreams) {
+        if (clientStreams) {
             client.head(streamHead(null));
             ByteBuf out = encoder.take();
             encoder.release();
@@ -295,31 +291,25 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     }
 
     private void sendFull(HttpResponseStatus st, ByteBuf body) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        client.head(res);
+        client.head(Json.response(st, body));
         client.end(null);
     }
 
     @Override
     public void fail(HttpResponseStatus st, String message, String type, String code) {
-        boolean wasLive = mode == Mode.LIVE && clientStreams;
+        if (mode == Mode.LIVE && clientStreams) {
+            endWithError(new HubError(st.code(), HubError.typeFor(st.code()), message), code);
+            return;
+        }
         releaseAll();
         mode = Mode.DONE;
-        if (wasLive) {
-            endStreamWithError(new HubError(st.code(), HubError.typeFor(st.code()), message));
-        } else {
-            client.fail(st, message, type, code);
-        }
+        client.fail(st, message, type, code);
     }
 
     @Override
     public void endWithError(HubError error, String code) {
         if (mode == Mode.LIVE && clientStreams) {
-            if (decoder != null) {
-                decoder.release();
-            }
+            decoder.release();
             mode = Mode.DONE;
             endStreamWithError(error);
             return;
@@ -346,6 +336,7 @@ public final class TranslatingSink implements ResponseSink, HubListener {
         client.end(out);
     }
 
+    /** Releases what this sink holds; decoder and encoder releases are idempotent. */
     private void releaseAll() {
         if (decoder != null) {
             decoder.release();
@@ -354,7 +345,7 @@ public final class TranslatingSink implements ResponseSink, HubListener {
             buffered.release();
             buffered = null;
         }
-        if (encoder != null && !(mode == Mode.LIVE && clientStreams)) {
+        if (encoder != null) {
             encoder.release();
         }
     }
@@ -379,9 +370,6 @@ public final class TranslatingSink implements ResponseSink, HubListener {
         if (mode != Mode.DONE) {
             mode = Mode.DONE;
             releaseAll();
-            if (encoder != null) {
-                encoder.release();
-            }
         }
     }
 
@@ -440,9 +428,6 @@ public final class TranslatingSink implements ResponseSink, HubListener {
 
     @Override
     public void onError(HubError error) {
-        streamError = error;
-        if (target != null) {
-            target.onError(error);
-        }
+        target.onError(error);
     }
 }

@@ -28,6 +28,7 @@ import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.server.ChatRequest;
 import io.sluice.proxy.server.Exchange;
+import io.sluice.proxy.server.Json;
 import io.sluice.proxy.server.OpenAiErrors;
 import io.sluice.proxy.server.ProxyContext;
 import io.sluice.proxy.server.ResponseSink;
@@ -340,16 +341,13 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         releaseChannel(upstreamKeepAlive);
         String masked = Secrets.maskAll(text, provider.apiKeys());
         HttpResponseStatus status = HttpResponseStatus.valueOf(upstreamStatus);
-        if (looksLikeOpenAiError(masked)) {
+        if (looksLikeJsonError(masked)) {
+            // An error body of the provider's own dialect: relayed as it is (or translated by the sink).
             ByteBuf body = sink.alloc().buffer(masked.length());
             body.writeCharSequence(masked, StandardCharsets.UTF_8);
-            io.netty.handler.codec.http.DefaultFullHttpResponse res =
-                    new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             state = State.DONE;
             finishAccounting();
-            sink.head(res);
+            sink.head(Json.response(status, body));
             sink.end(null);
             return;
         }
@@ -358,7 +356,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 + (snippet.isBlank() ? "" : ": " + snippet.strip()), "upstream_http_" + upstreamStatus);
     }
 
-    private static boolean looksLikeOpenAiError(String body) {
+    private static boolean looksLikeJsonError(String body) {
         String s = body.stripLeading();
         return s.startsWith("{") && s.contains("\"error\"");
     }
