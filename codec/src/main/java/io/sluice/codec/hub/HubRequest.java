@@ -34,6 +34,12 @@ public final class HubRequest {
     public Double frequencyPenalty;
     /** End-user id: OpenAI {@code user}, Anthropic {@code metadata.user_id}. */
     public String user;
+    /**
+     * Provider quirk, set after routing: the name an OpenAI-dialect writer gives the output cap. Null means
+     * {@code max_completion_tokens}; older OpenAI-compatible servers (Ollama, vLLM, GitHub Models' non-OpenAI
+     * models) only know {@code max_tokens}.
+     */
+    public String maxTokensParam;
     private final List<String> dropped = new ArrayList<>(0);
 
     /** Records that {@code parameter} was not translated, on purpose. */

@@ -11,6 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import io.sluice.providers.EnvProviders;
+import io.sluice.providers.ProviderCatalog;
+import io.sluice.providers.ProviderDescriptor;
+import io.sluice.proxy.route.ModelRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,13 +32,16 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers");
+    static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv");
+    static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos");
+    /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
+    public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
             "ioThreads", "shutdownGrace", "maxHeaderBytes");
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
-            "enabled", "mock", "dialect");
+            "enabled", "mock", "dialect", "prefix", "options");
     static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -69,8 +78,66 @@ public final class ConfigLoader {
         JsonNode tree = readTree(yaml);
         EnvSubstitutor.apply(tree, "", env);
         ConfigNode root = ConfigNode.root(tree).object(ROOT_KEYS);
-        return new SluiceConfig(server(root.get("server")), upstream(root.get("upstream")),
-                providers(root.get("providers")));
+        List<ProviderConfig> providers = providers(root.get("providers"));
+        if (root.get("providersFromEnv").bool(DEFAULT_PROVIDERS_FROM_ENV)) {
+            providers.addAll(fromEnv(providers, env));
+        }
+        SluiceConfig config = new SluiceConfig(server(root.get("server")), upstream(root.get("upstream")), providers,
+                routing(root.get("routing")));
+        ModelRouter.validate(config);
+        return config;
+    }
+
+    /**
+     * Providers the environment turns on ({@code ANTHROPIC_ENABLED=1}, …) that the file does not already configure,
+     * by name or by type: the file's entry always wins.
+     */
+    static List<ProviderConfig> fromEnv(List<ProviderConfig> configured, Map<String, String> env) {
+        List<EnvProviders.EnvProvider> found;
+        try {
+            found = EnvProviders.read(ProviderCatalog.get(), env);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("environment: " + e.getMessage(), e);
+        }
+        List<ProviderConfig> out = new ArrayList<>();
+        for (EnvProviders.EnvProvider e : found) {
+            boolean inFile = configured.stream().anyMatch(p -> p.name().equals(e.name())
+                    || (!e.type().compatibleFamily() && p.type().equals(e.type().id())));
+            if (inFile) {
+                continue;
+            }
+            String where = "environment (" + e.enabledBy() + ")";
+            if (e.keys().isEmpty() && e.type().keyRequired()) {
+                String p = e.type().envPrefixes().get(0);
+                String also = e.type().keyVars().isEmpty() ? "" : " or " + String.join(", ", e.type().keyVars());
+                throw new ConfigException(where + ": provider " + e.name() + " is enabled but has no key (expected: "
+                        + p + "_API_KEY, " + p + "_TOKEN_1.." + also + ")");
+            }
+            URI baseUrl;
+            try {
+                baseUrl = e.baseUrl() == null ? null : new URI(e.baseUrl());
+            } catch (URISyntaxException x) {
+                throw new ConfigException(where + ": " + e.name() + ".baseUrl: \"" + e.baseUrl() + "\" (expected: "
+                        + ProviderChecks.EXPECTED_URL + ")", x);
+            }
+            try {
+                out.add(new ProviderConfig(e.name(), e.type().id(), baseUrl, e.keys(), e.models(), Map.of(), true,
+                        null, null, e.keyNames(), null, e.options()));
+            } catch (ConfigException x) {
+                throw new ConfigException(where + ": " + x.getMessage(), x);
+            }
+        }
+        return out;
+    }
+
+    private static RoutingConfig routing(ConfigNode n) {
+        n.object(ROUTING_KEYS);
+        Map<String, String> aliases = n.get("aliases").stringMap();
+        Map<String, String> wildcards = n.get("wildcards").stringMap();
+        Map<String, List<String>> combos = new LinkedHashMap<>();
+        n.get("combos").entries("a mapping of combo name to a list of models")
+                .forEach((name, list) -> combos.put(name, list.strings()));
+        return build(n, () -> new RoutingConfig(aliases, wildcards, combos));
     }
 
     private static JsonNode readTree(String yaml) {
@@ -136,7 +203,9 @@ public final class ConfigLoader {
     private static ProviderConfig provider(String name, ConfigNode n) {
         n.object(PROVIDER_KEYS);
         // "mock:" or "openai:" alone is enough: a provider named after a type has that type unless told otherwise.
-        String type = n.get("type").text(ProviderConfig.TYPES.contains(name) ? name : null);
+        // "openai-compatible-local:" is an openai-compatible provider.
+        ProviderDescriptor inferred = ProviderCatalog.get().inferFromName(name);
+        String type = n.get("type").text(inferred == null ? null : inferred.id());
         URI baseUrl = n.get("baseUrl").uri(ProviderChecks.EXPECTED_URL);
         List<String> apiKeys = apiKeys(n);
         List<String> models = n.get("models").strings();
@@ -144,8 +213,10 @@ public final class ConfigLoader {
         boolean enabled = n.get("enabled").bool(ProviderConfig.DEFAULT_ENABLED);
         MockSettings mock = mock(n.get("mock"));
         String dialect = n.get("dialect").text(null);
+        String prefix = n.get("prefix").text(null);
+        Map<String, String> options = n.get("options").stringMap();
         return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock,
-                dialect));
+                dialect, null, prefix, options));
     }
 
     /** {@code apiKey: x} is shorthand for {@code apiKeys: [x]}. */

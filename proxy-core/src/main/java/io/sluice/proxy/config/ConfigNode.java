@@ -115,17 +115,20 @@ final class ConfigNode {
         if (node.isBoolean()) {
             return node.booleanValue();
         }
+        if (node.isIntegralNumber() && (node.intValue() == 0 || node.intValue() == 1) && node.canConvertToInt()) {
+            return node.intValue() == 1;
+        }
         if (node.isTextual()) {
             switch (node.textValue().strip().toLowerCase(Locale.ROOT)) {
-                case "true":
+                case "true": case "1": case "yes": case "on": // the seeds' FOO_ENABLED=1 arrives here as "1"
                     return true;
-                case "false":
+                case "false": case "0": case "no": case "off":
                     return false;
                 default:
                     break;
             }
         }
-        throw error("true or false");
+        throw error("true or false (or 1/0, yes/no, on/off)");
     }
 
     Duration duration(Duration fallback) {

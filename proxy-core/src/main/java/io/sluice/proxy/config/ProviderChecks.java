@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import io.sluice.providers.ProviderDescriptor;
 
 /** Validation and normalization of {@link ProviderConfig} fields. */
 final class ProviderChecks {
@@ -23,15 +24,12 @@ final class ProviderChecks {
     private ProviderChecks() {
     }
 
-    static URI baseUrl(String type, URI url) {
+    static URI baseUrl(ProviderDescriptor d, URI url) {
         if (url == null) {
-            return switch (type) {
-                case ProviderConfig.TYPE_OPENAI -> ProviderConfig.DEFAULT_OPENAI_BASE_URL;
-                case ProviderConfig.TYPE_ANTHROPIC -> ProviderConfig.DEFAULT_ANTHROPIC_BASE_URL;
-                case ProviderConfig.TYPE_GEMINI -> ProviderConfig.DEFAULT_GEMINI_BASE_URL;
-                case ProviderConfig.TYPE_MOCK -> null;
-                default -> throw ConfigException.missing("baseUrl", EXPECTED_URL + ", required for type " + type);
-            };
+            if (d.defaultBaseUrl() != null || d.id().equals(ProviderConfig.TYPE_MOCK)) {
+                return d.defaultBaseUrl();
+            }
+            throw ConfigException.missing("baseUrl", EXPECTED_URL + ", required for type " + d.id());
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
@@ -71,9 +69,68 @@ final class ProviderChecks {
         return List.copyOf(clean);
     }
 
-    static List<String> models(String type, List<String> models) {
+    /** Names for the keys that survive {@link #apiKeys}: given ones, else {@code apiKeys[i]} by position. */
+    static List<String> keyNames(List<String> keys, List<String> names) {
+        if (keys == null) {
+            return List.of();
+        }
+        if (names != null && names.size() != keys.size()) {
+            throw ConfigException.invalid("keyNames", String.valueOf(names.size()), keys.size() + " names, one per key");
+        }
+        List<String> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i) == null ? "" : keys.get(i).strip();
+            if (!key.isEmpty()) {
+                out.add(names == null ? "apiKeys[" + i + "]" : names.get(i));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    static String prefix(ProviderDescriptor d, String prefix) {
+        if (prefix == null) {
+            return d.modelPrefix();
+        }
+        if (!ProviderConfig.PREFIX_PATTERN.matcher(prefix).matches()) {
+            throw ConfigException.invalid("prefix", prefix, "a model prefix matching "
+                    + ProviderConfig.PREFIX_PATTERN.pattern() + ", e.g. atlas- or team/");
+        }
+        return prefix;
+    }
+
+    static Map<String, String> options(ProviderDescriptor d, Map<String, String> options) {
+        Map<String, String> out = new LinkedHashMap<>(d.options());
+        if (options != null) {
+            options.forEach((k, v) -> {
+                if (!d.options().containsKey(k)) {
+                    throw ConfigException.invalid(k, v, d.options().isEmpty() ? "no options for type " + d.id()
+                            : "one of " + String.join(", ", d.options().keySet()) + " for type " + d.id());
+                }
+                if (v == null || v.isBlank() || v.chars().anyMatch(Character::isISOControl)) {
+                    throw ConfigException.invalid(k, v, "a non-empty value without control characters");
+                }
+                out.put(k, v.strip());
+            });
+        }
+        String tokenUrl = out.get(ProviderDescriptor.OPTION_TOKEN_URL);
+        if (tokenUrl != null) {
+            URI u;
+            try {
+                u = new URI(tokenUrl);
+            } catch (URISyntaxException e) {
+                throw ConfigException.invalid(ProviderDescriptor.OPTION_TOKEN_URL, tokenUrl, EXPECTED_URL);
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+                throw ConfigException.invalid(ProviderDescriptor.OPTION_TOKEN_URL, tokenUrl, EXPECTED_URL);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    static List<String> models(ProviderDescriptor d, List<String> models) {
         if (models == null || models.isEmpty()) {
-            return type.equals(ProviderConfig.TYPE_MOCK) ? ProviderConfig.DEFAULT_MOCK_MODELS : List.of();
+            return d.models();
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < models.size(); i++) {
@@ -128,12 +185,9 @@ final class ProviderChecks {
         return null;
     }
 
-    static String dialect(String type, String dialect) {
-        String byType = switch (type) {
-            case ProviderConfig.TYPE_ANTHROPIC, ProviderConfig.TYPE_ANTHROPIC_COMPATIBLE -> ProviderConfig.DIALECT_ANTHROPIC;
-            case ProviderConfig.TYPE_GEMINI -> ProviderConfig.DIALECT_GEMINI;
-            default -> ProviderConfig.DIALECT_OPENAI;
-        };
+    static String dialect(ProviderDescriptor d, String dialect) {
+        String type = d.id();
+        String byType = d.dialect();
         if (dialect == null) {
             return byType;
         }

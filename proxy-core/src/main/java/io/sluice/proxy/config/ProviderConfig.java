@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import io.sluice.providers.ProviderCatalog;
+import io.sluice.providers.ProviderDescriptor;
 
 /**
  * One upstream provider.
@@ -21,9 +23,16 @@ import java.util.regex.Pattern;
  * @param dialect the wire format the provider speaks, one of {@link #DIALECTS}; defaults from the type
  *                ({@code anthropic*} → anthropic, {@code gemini} → gemini, otherwise openai); {@code responses} selects
  *                OpenAI's Responses API for an {@code openai} or {@code openai-compatible} provider
+ * @param keyNames where each key came from ({@code GITHUB_TOKEN_2}, {@code apiKeys[1]}): the name logs and the
+ *                 monitoring API show instead of the key; same order and size as {@code apiKeys}
+ * @param prefix   the model prefix clients may use besides {@code <name>/} and {@code ext-<name>-}; defaults to the
+ *                 type's ({@code atlas-} for github-models); may be null
+ * @param options  type-specific settings ({@code apiVersion} for azure, {@code tokenUrl} for github-copilot) with
+ *                 the type's defaults filled in
  */
 public record ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
-                             Map<String, String> headers, boolean enabled, MockSettings mock, String dialect) {
+                             Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
+                             List<String> keyNames, String prefix, Map<String, String> options) {
 
     public static final String TYPE_MOCK = "mock";
     public static final String TYPE_OPENAI = "openai";
@@ -31,8 +40,8 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
     public static final String TYPE_ANTHROPIC = "anthropic";
     public static final String TYPE_ANTHROPIC_COMPATIBLE = "anthropic-compatible";
     public static final String TYPE_GEMINI = "gemini";
-    public static final List<String> TYPES = List.of(TYPE_MOCK, TYPE_OPENAI, TYPE_OPENAI_COMPATIBLE, TYPE_ANTHROPIC,
-            TYPE_ANTHROPIC_COMPATIBLE, TYPE_GEMINI);
+    /** Every type name the catalog accepts (ids and the seeds' aliases), sorted. */
+    public static final List<String> TYPES = ProviderCatalog.get().typeNames();
 
     public static final String DIALECT_OPENAI = "openai";
     public static final String DIALECT_ANTHROPIC = "anthropic";
@@ -47,21 +56,34 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
     public static final List<String> DEFAULT_MOCK_MODELS = List.of("echo", "lorem");
     public static final boolean DEFAULT_ENABLED = true;
     public static final Pattern NAME_PATTERN = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    /** A model prefix: what clients put before the upstream id ({@code atlas-}, {@code ext-copilot-}). */
+    public static final Pattern PREFIX_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*[-_./:]");
 
     public ProviderConfig {
         checkName("name", name);
         if (type == null) {
             throw ConfigException.missing("type", "one of " + String.join(", ", TYPES));
         }
-        if (!TYPES.contains(type)) {
+        ProviderDescriptor d = ProviderCatalog.get().byType(type);
+        if (d == null) {
             throw ConfigException.invalid("type", type, "one of " + String.join(", ", TYPES));
         }
-        baseUrl = ProviderChecks.baseUrl(type, baseUrl);
+        type = d.id(); // "atlas" and "githubcopilot" are spellings of github-models and github-copilot
+        baseUrl = ProviderChecks.baseUrl(d, baseUrl);
+        keyNames = ProviderChecks.keyNames(apiKeys, keyNames);
         apiKeys = ProviderChecks.apiKeys(apiKeys);
-        models = ProviderChecks.models(type, models);
+        models = ProviderChecks.models(d, models);
         headers = ProviderChecks.headers(headers);
         mock = ProviderChecks.mock(type, mock);
-        dialect = ProviderChecks.dialect(type, dialect);
+        dialect = ProviderChecks.dialect(d, dialect);
+        prefix = ProviderChecks.prefix(d, prefix);
+        options = ProviderChecks.options(d, options);
+    }
+
+    /** A provider with keys named by position and the type's prefix and options. */
+    public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
+                          Map<String, String> headers, boolean enabled, MockSettings mock, String dialect) {
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, null, null, null);
     }
 
     /** A provider speaking its type's default dialect. */
@@ -86,6 +108,16 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         return TYPE_MOCK.equals(type);
     }
 
+    /** What the catalog knows about this provider's type. */
+    public ProviderDescriptor descriptor() {
+        return ProviderCatalog.get().byType(type);
+    }
+
+    /** The value of option {@code name}: configured, else the type's default; null when the type has no such option. */
+    public String option(String name) {
+        return options.get(name);
+    }
+
     /** The API keys as {@link Secrets#mask} shows them, safe to log. */
     public List<String> maskedApiKeys() {
         return apiKeys.stream().map(Secrets::mask).toList();
@@ -98,6 +130,7 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         headers.forEach((k, v) -> maskedHeaders.put(k, Secrets.mask(v)));
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKeys=" + maskedApiKeys() + ", models=" + models + ", headers=" + maskedHeaders
-                + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + "]";
+                + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + ", keyNames=" + keyNames
+                + ", prefix=" + prefix + ", options=" + options + "]";
     }
 }

@@ -11,12 +11,15 @@ import java.util.Set;
  * @param server    the client-facing listener
  * @param upstream  connections to providers
  * @param providers every configured provider, enabled or not, in file order; names are unique
+ * @param routing   aliases, wildcards and combos
  */
-public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
+public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
+                           RoutingConfig routing) {
 
     public SluiceConfig {
         Check.notNull("server", server, "server settings");
         Check.notNull("upstream", upstream, "upstream settings");
+        routing = routing == null ? RoutingConfig.empty() : routing;
         providers = providers == null ? List.of() : List.copyOf(providers);
         Set<String> names = new HashSet<>();
         for (ProviderConfig p : providers) {
@@ -24,6 +27,10 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
                 throw ConfigException.invalid("providers", p.name(), "unique provider names");
             }
         }
+    }
+
+    public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
+        this(server, upstream, providers, null);
     }
 
     /** Default server and upstream settings, no providers. */
@@ -41,14 +48,18 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig withServer(ServerConfig newServer) {
-        return new SluiceConfig(newServer, upstream, providers);
+        return new SluiceConfig(newServer, upstream, providers, routing);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
-        return new SluiceConfig(server, newUpstream, providers);
+        return new SluiceConfig(server, newUpstream, providers, routing);
+    }
+
+    public SluiceConfig withRouting(RoutingConfig newRouting) {
+        return new SluiceConfig(server, upstream, providers, newRouting);
     }
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
-        return new SluiceConfig(server, upstream, newProviders);
+        return new SluiceConfig(server, upstream, newProviders, routing);
     }
 }

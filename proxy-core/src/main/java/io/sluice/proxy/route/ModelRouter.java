@@ -1,75 +1,286 @@
 package io.sluice.proxy.route;
 
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.proxy.config.ConfigException;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.internal.EditDistance;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
- * Model name → provider + upstream model id. Built once from the config; lookups are map reads.
+ * Model name → provider + upstream model id. Built once from the config; a lookup is a few map reads, a prefix scan
+ * and, only when nothing else matched, the wildcard list.
  *
- * <p>Resolution order: {@code <provider>/<model>} where {@code provider} is a configured, enabled provider name
- * (the prefix is stripped); then an exact match against the model lists of enabled providers (first provider in
- * config order wins).
+ * <p>Resolution order, first hit wins:
+ * <ol>
+ *   <li>an <b>alias</b> ({@code routing.aliases}), which may name another alias or a combo;</li>
+ *   <li>a <b>combo</b> ({@code routing.combos}): its first model serves, the others are its fallbacks;</li>
+ *   <li>an <b>exact id</b> listed by {@code /v1/models} ({@code openai/gpt-4o}, {@code atlas-openai/gpt-4o},
+ *       {@code ext-copilot-gpt-4o}), then a bare model id of an enabled provider, in config order;</li>
+ *   <li>a <b>prefix</b>, longest first: {@code ext-<provider>-<model>} for every provider, and a provider's own
+ *       ({@code atlas-<publisher>/<model>}, {@code ext-claude-code-<model>});</li>
+ *   <li>{@code <provider>/<model>} for an enabled provider;</li>
+ *   <li>a <b>wildcard</b> ({@code routing.wildcards}), most specific first (most literal characters).</li>
+ * </ol>
+ * Prefix, {@code provider/} and wildcard routes accept any model id: the provider decides whether it exists.
  */
 public final class ModelRouter {
 
-    /** A resolved route. */
-    public record Route(ProviderConfig provider, String upstreamModel) {
+    /** One provider + model pair: a route's primary or one of its fallbacks. */
+    public record Target(ProviderConfig provider, String upstreamModel) {
     }
 
-    private final Map<String, ProviderConfig> byName = new HashMap<>();
-    private final Map<String, ProviderConfig> byModel = new HashMap<>();
+    /**
+     * A resolved route.
+     *
+     * @param via       the alias or combo name that led here, or null
+     * @param fallbacks what to try, in order, when the primary fails before answering (the scheduler's business)
+     */
+    public record Route(ProviderConfig provider, String upstreamModel, String via, List<Target> fallbacks) {
+
+        public Route(ProviderConfig provider, String upstreamModel) {
+            this(provider, upstreamModel, null, List.of());
+        }
+
+        public Target target() {
+            return new Target(provider, upstreamModel);
+        }
+    }
+
+    /** One {@code /v1/models} entry. */
+    public record ModelEntry(String id, String ownedBy) {
+    }
+
+    public static final int MAX_MODEL_LENGTH = 256;
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ModelRouter.class);
+
+    private record Prefix(String text, ProviderConfig provider) {
+    }
+
+    private record Wildcard(ModelGlob glob, String target, int order) {
+    }
+
+    private final Map<String, ProviderConfig> byName = new LinkedHashMap<>();
+    private final Map<String, Target> exact = new HashMap<>();
+    private final List<Prefix> prefixes = new ArrayList<>();
+    private final List<Wildcard> wildcards = new ArrayList<>();
+    private final Map<String, Route> named = new HashMap<>();
+    private final Map<String, String> unavailable = new LinkedHashMap<>();
+    private final List<ModelEntry> entries = new ArrayList<>();
     private final List<String> publicIds;
 
     public ModelRouter(SluiceConfig config) {
-        List<String> ids = new ArrayList<>();
-        for (ProviderConfig p : config.providers()) {
-            if (!p.enabled()) {
-                continue;
-            }
+        List<ProviderConfig> enabled = config.enabledProviders();
+        for (ProviderConfig p : enabled) {
             byName.put(p.name(), p);
-            for (String m : p.models()) {
-                byModel.putIfAbsent(m, p);
-                ids.add(p.name() + '/' + m);
+            prefixes.add(new Prefix("ext-" + p.name() + "-", p));
+            if (p.prefix() != null) {
+                prefixes.add(new Prefix(p.prefix(), p));
             }
         }
+        prefixes.sort(Comparator.comparingInt((Prefix x) -> x.text().length()).reversed());
+        for (ProviderConfig p : enabled) {
+            for (String m : p.models()) {
+                String id = publicId(p, m);
+                exact.putIfAbsent(id, new Target(p, m));
+                exact.putIfAbsent(p.name() + '/' + m, new Target(p, m));
+                entries.add(new ModelEntry(id, p.name()));
+            }
+        }
+        for (ProviderConfig p : enabled) {
+            for (String m : p.models()) {
+                exact.putIfAbsent(m, new Target(p, m));
+            }
+        }
+        int order = 0;
+        for (Map.Entry<String, String> w : config.routing().wildcards().entrySet()) {
+            wildcards.add(new Wildcard(new ModelGlob(w.getKey()), w.getValue(), order++));
+        }
+        wildcards.sort(Comparator.comparingLong((Wildcard w) -> w.glob().specificity()).reversed()
+                .thenComparingInt(Wildcard::order));
+        resolveNamed(config);
+        List<String> ids = new ArrayList<>(entries.size());
+        entries.forEach(e -> ids.add(e.id()));
         this.publicIds = Collections.unmodifiableList(ids);
     }
 
-    /** The route for {@code model}, or null when nothing matches. */
+    /** Builds the router once to report configuration mistakes (alias cycles) at load time. */
+    public static void validate(SluiceConfig config) {
+        new ModelRouter(config);
+    }
+
+    /** The id {@code /v1/models} lists for model {@code m} of {@code p}: its own prefix, else {@code name/}. */
+    public static String publicId(ProviderConfig p, String m) {
+        return p.prefix() != null ? p.prefix() + m : p.name() + '/' + m;
+    }
+
+    private void resolveNamed(SluiceConfig config) {
+        Map<String, String> aliases = config.routing().aliases();
+        Map<String, List<String>> combos = config.routing().combos();
+        combos.forEach((name, chain) -> {
+            List<Target> targets = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String m : chain) {
+                Route r = aliases.containsKey(m) ? null : resolveBase(m);
+                if (r == null) {
+                    missing.add(m);
+                } else {
+                    targets.add(r.target());
+                }
+            }
+            if (!missing.isEmpty()) {
+                LOG.warn("combo {}: skipping {} (no enabled provider serves them)", name, missing);
+            }
+            if (targets.isEmpty()) {
+                unavailable.put(name, "combo " + name + ": no enabled provider serves any of " + chain);
+                return;
+            }
+            Target first = targets.get(0);
+            named.put(name, new Route(first.provider(), first.upstreamModel(), name,
+                    List.copyOf(targets.subList(1, targets.size()))));
+            entries.add(new ModelEntry(name, first.provider().name()));
+        });
+        aliases.forEach((name, target) -> {
+            List<String> path = new ArrayList<>();
+            path.add(name);
+            String t = target;
+            while (aliases.containsKey(t)) {
+                if (path.contains(t)) {
+                    path.add(t);
+                    throw ConfigException.invalid("routing.aliases." + name, target,
+                            "an alias that does not loop (" + String.join(" -> ", path) + ")");
+                }
+                path.add(t);
+                t = aliases.get(t);
+            }
+            Route r = named.containsKey(t) ? named.get(t) : resolveBase(t);
+            if (r == null) {
+                String why = unavailable.containsKey(t) ? unavailable.get(t) : "no enabled provider serves " + t;
+                unavailable.put(name, "alias " + name + " -> " + target + ": " + why);
+                LOG.warn("alias {} -> {}: {}", name, target, why);
+                return;
+            }
+            named.put(name, new Route(r.provider(), r.upstreamModel(), name, r.fallbacks()));
+            entries.add(new ModelEntry(name, r.provider().name()));
+        });
+    }
+
+    /** The route for {@code model}, or null when nothing matches ({@link #unavailable} may say why). */
     public Route resolve(String model) {
+        Route r = named.get(model);
+        return r != null ? r : resolveBase(model);
+    }
+
+    /** Steps 3–6: everything but aliases and combos. */
+    private Route resolveBase(String model) {
+        Target t = exact.get(model);
+        if (t != null) {
+            return new Route(t.provider(), t.upstreamModel());
+        }
+        for (Prefix p : prefixes) {
+            if (model.length() > p.text().length() && model.startsWith(p.text())) {
+                return new Route(p.provider(), model.substring(p.text().length()));
+            }
+        }
         int slash = model.indexOf('/');
-        if (slash > 0) {
+        if (slash > 0 && slash < model.length() - 1) {
             ProviderConfig p = byName.get(model.substring(0, slash));
-            if (p != null && slash < model.length() - 1) {
+            if (p != null) {
                 return new Route(p, model.substring(slash + 1));
             }
         }
-        ProviderConfig p = byModel.get(model);
-        return p == null ? null : new Route(p, model);
+        for (Wildcard w : wildcards) {
+            Matcher m = w.glob().match(model);
+            if (m != null) {
+                String target = w.target();
+                int s = target.indexOf('/');
+                ProviderConfig p = byName.get(s < 0 ? target : target.substring(0, s));
+                if (p != null) {
+                    String upstream = s < 0 ? model : ModelGlob.expand(target.substring(s + 1), m);
+                    if (!upstream.isEmpty()) {
+                        return new Route(p, upstream);
+                    }
+                }
+            }
+        }
+        return null;
     }
 
-    /** Every {@code provider/model} id served, in config order. */
+    /**
+     * The route for {@code model} on one named provider ({@code /v1/providers/{provider}/…}), or null when that
+     * provider is not enabled. The model may carry the provider's own prefix or name; otherwise it goes as it is.
+     */
+    public Route resolveIn(String provider, String model) {
+        ProviderConfig p = byName.get(provider);
+        if (p == null) {
+            return null;
+        }
+        Route r = resolve(model);
+        if (r != null && r.provider() == p) {
+            return r;
+        }
+        for (String prefix : new String[] {p.name() + "/", "ext-" + p.name() + "-", p.prefix()}) {
+            if (prefix != null && model.length() > prefix.length() && model.startsWith(prefix)) {
+                return new Route(p, model.substring(prefix.length()));
+            }
+        }
+        return new Route(p, model);
+    }
+
+    /** Why an alias or combo named {@code model} does not resolve (its providers are off), or null. */
+    public String unavailable(String model) {
+        return unavailable.get(model);
+    }
+
+    /**
+     * Null when {@code model} is an acceptable model id, else what is wrong with it. Model ids end up in upstream
+     * bodies, URL paths (Gemini, Azure) and logs: no control characters or whitespace, no backslash, no {@code ..}
+     * path segment, at most {@value #MAX_MODEL_LENGTH} characters.
+     */
+    public static String invalid(String model) {
+        if (model.length() > MAX_MODEL_LENGTH) {
+            return "model id is longer than " + MAX_MODEL_LENGTH + " characters";
+        }
+        for (int i = 0; i < model.length(); i++) {
+            char c = model.charAt(i);
+            if (c <= 0x20 || c == 0x7f || Character.isISOControl(c) || Character.isWhitespace(c)) {
+                return "model id contains a space or control character";
+            }
+            if (c == '\\') {
+                return "model id contains a backslash";
+            }
+        }
+        for (String segment : model.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return "model id contains a . or .. path segment";
+            }
+        }
+        return null;
+    }
+
+    /** Every id {@code /v1/models} lists: provider models, then combos, then aliases. */
+    public List<ModelEntry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    /** Every id served, in {@link #entries()} order. */
     public List<String> modelIds() {
         return publicIds;
     }
 
     /** Enabled providers by name, in config order. */
     public Map<String, ProviderConfig> providers() {
-        Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        for (String id : publicIds) {
-            String name = id.substring(0, id.indexOf('/'));
-            out.putIfAbsent(name, byName.get(name));
-        }
-        byName.forEach(out::putIfAbsent);
-        return out;
+        return Collections.unmodifiableMap(byName);
     }
 
     /** Up to {@code max} served ids that look like {@code model}, closest first, for "did you mean" errors. */
@@ -78,9 +289,9 @@ public final class ModelRouter {
         List<Map.Entry<String, Integer>> scored = new ArrayList<>();
         for (String id : publicIds) {
             String hay = id.toLowerCase(Locale.ROOT);
-            int d = Math.min(EditDistance.between(needle, hay),
-                    EditDistance.between(needle, hay.substring(hay.indexOf('/') + 1)));
-            if (hay.contains(needle) || needle.contains(hay.substring(hay.indexOf('/') + 1))) {
+            String tail = tail(hay);
+            int d = Math.min(EditDistance.between(needle, hay), EditDistance.between(tail(needle), tail));
+            if (hay.contains(needle) || needle.contains(tail)) {
                 d = Math.min(d, 1);
             }
             if (d <= Math.max(3, needle.length() / 3)) {
@@ -89,9 +300,16 @@ public final class ModelRouter {
         }
         scored.sort(Map.Entry.comparingByValue());
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < scored.size() && i < max; i++) {
-            out.add(scored.get(i).getKey());
+        for (int i = 0; i < scored.size() && out.size() < max; i++) {
+            if (!out.contains(scored.get(i).getKey())) {
+                out.add(scored.get(i).getKey());
+            }
         }
         return out;
+    }
+
+    /** The model part of an id: after the last {@code /}. */
+    private static String tail(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
     }
 }

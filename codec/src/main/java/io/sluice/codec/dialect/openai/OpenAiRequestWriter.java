@@ -61,7 +61,7 @@ final class OpenAiRequestWriter {
             g.writeEndObject();
         }
         if (r.maxTokens != null) {
-            g.writeNumberField("max_completion_tokens", r.maxTokens);
+            g.writeNumberField(r.maxTokensParam == null ? "max_completion_tokens" : r.maxTokensParam, r.maxTokens);
         }
         if (r.temperature != null) {
             g.writeNumberField("temperature", r.temperature);
