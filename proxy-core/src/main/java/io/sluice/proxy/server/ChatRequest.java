@@ -6,6 +6,7 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.proxy.route.ModelRouter;
+import io.sluice.providers.Operation;
 
 /**
  * A fully received chat request, ready for its exchange. {@code body} is owned by whoever holds this object (the
@@ -20,16 +21,29 @@ import io.sluice.proxy.route.ModelRouter;
  * @param anthropicBeta the client's {@code anthropic-beta} header, or null: forwarded on an Anthropic passthrough
  *                      (Claude Code turns on features with it), never to another dialect
  * @param anthropicVersion the client's {@code anthropic-version}, or null: on a passthrough its body is written for it
+ * @param operation     chat, embeddings or image generation: picks the upstream path
  */
 public record ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream,
                           boolean includeUsage, int modelStart, int modelEnd, CompositeByteBuf body, Dialect client,
-                          HubRequest hub, String anthropicBeta, String anthropicVersion) {
+                          HubRequest hub, String anthropicBeta, String anthropicVersion, Operation operation) {
+
+    public ChatRequest {
+        operation = operation == null ? Operation.CHAT : operation;
+    }
+
+    /** A chat request. */
+    public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
+                       int modelStart, int modelEnd, CompositeByteBuf body, Dialect client, HubRequest hub,
+                       String anthropicBeta, String anthropicVersion) {
+        this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, client, hub, anthropicBeta,
+                anthropicVersion, Operation.CHAT);
+    }
 
     /** An OpenAI-dialect passthrough request. */
     public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
                        int modelStart, int modelEnd, CompositeByteBuf body) {
         this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, Dialects.OPENAI, null, null,
-                null);
+                null, Operation.CHAT);
     }
 
     public boolean translated() {

@@ -38,6 +38,8 @@ import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.route.ModelRouter;
+import io.sluice.providers.Operation;
+import io.sluice.providers.ProviderDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -67,6 +69,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private boolean keepAlive;
     /** Anthropic clients' feature headers, kept for a passthrough to an Anthropic provider. */
     private String anthropicBeta;
+    /** The provider named by {@code /v1/providers/{provider}/…}, or null for model-based routing. */
+    private String forcedProvider;
     private String anthropicVersion;
     private long startNanos;
     private CompositeByteBuf body;
@@ -119,6 +123,18 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             this.dialect = dialect;
         }
 
+        /** {@code /v1/providers/{provider}/chat/completions} (also {@code /messages}, {@code /responses}). */
+        static final String PROVIDER_ROUTE = "/v1/providers/";
+
+        /** The provider a {@link #PROVIDER_ROUTE} path names, else null. */
+        static String forcedProvider(String uri) {
+            if (!uri.startsWith(PROVIDER_ROUTE)) {
+                return null;
+            }
+            int slash = uri.indexOf('/', PROVIDER_ROUTE.length());
+            return slash < 0 ? null : uri.substring(PROVIDER_ROUTE.length(), slash);
+        }
+
         /** Routes whose POST body is a chat request in the route's dialect. */
         boolean chat() {
             return this == CHAT || this == MESSAGES || this == RESPONSES || this == GEMINI;
@@ -129,6 +145,14 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             String path = q < 0 ? uri : uri.substring(0, q);
             if (path.length() > 1 && path.endsWith("/")) {
                 path = path.substring(0, path.length() - 1);
+            }
+            if (path.startsWith(PROVIDER_ROUTE)) {
+                int slash = path.indexOf('/', PROVIDER_ROUTE.length());
+                if (slash <= PROVIDER_ROUTE.length()) {
+                    return OTHER;
+                }
+                Route r = of("/v1" + path.substring(slash));
+                return r.chat() && r != GEMINI ? r : OTHER;
             }
             switch (path) {
                 case "/v1/chat/completions": case "/chat/completions": return CHAT;
@@ -232,6 +256,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         uri = req.uri();
         version = req.protocolVersion();
         route = Route.of(uri);
+        forcedProvider = route == Route.OTHER ? null : Route.forcedProvider(uri);
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
         anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
@@ -342,13 +367,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             sendError(HttpResponseStatus.BAD_REQUEST, "you must provide a model parameter", "missing_model");
             return;
         }
-        ModelRouter.Route target = proxy.router().resolve(model);
+        ModelRouter.Route target = route(model);
         if (target == null) {
-            releaseBody();
-            List<String> close = proxy.router().closeMatches(model, 5);
-            sendError(HttpResponseStatus.NOT_FOUND, "The model `" + printable(model) + "` does not exist"
-                    + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
-                    "model_not_found");
             return;
         }
         Dialect client = route.dialect;
@@ -372,6 +392,54 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     /**
+     * The route for {@code model}, or null after answering the client: 400 for a model id that is not acceptable
+     * (control characters, {@code ..}, one that cannot go into the provider's URL path), 404 for an unknown model or
+     * provider, naming close matches or why an alias is unavailable. Releases the body on every error.
+     */
+    private ModelRouter.Route route(String model) {
+        ModelRouter router = proxy.router();
+        String bad = ModelRouter.invalid(model);
+        if (bad != null) {
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, bad + ": `" + printable(model) + "`", "invalid_model");
+            return null;
+        }
+        ModelRouter.Route target;
+        if (forcedProvider != null) {
+            target = router.resolveIn(forcedProvider, model);
+            if (target == null) {
+                releaseBody();
+                sendError(HttpResponseStatus.NOT_FOUND, "The provider `" + printable(forcedProvider)
+                        + "` is not configured or not enabled; enabled providers: "
+                        + String.join(", ", router.providers().keySet()), "provider_not_found");
+                return null;
+            }
+        } else {
+            target = router.resolve(model);
+            if (target == null) {
+                releaseBody();
+                String why = router.unavailable(model);
+                List<String> close = router.closeMatches(model, 5);
+                sendError(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + printable(model)
+                        + "` is unavailable: " + why : "The model `" + printable(model) + "` does not exist"
+                        + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
+                        "model_not_found");
+                return null;
+            }
+        }
+        if (target.provider().descriptor().modelInPath(Operation.CHAT)
+                && !ProviderDescriptor.pathSafe(target.upstreamModel())) {
+            releaseBody();
+            sendError(HttpResponseStatus.BAD_REQUEST, "model `" + printable(target.upstreamModel())
+                    + "` cannot be sent to provider " + target.provider().name()
+                    + ", which takes the model in its URL path (expected: letters, digits, '.', '_', '-')",
+                    "invalid_model");
+            return null;
+        }
+        return target;
+    }
+
+    /**
      * Reads the client's body in its dialect and writes it in the provider's; null (after answering 400) when the
      * body is not a valid request. The client's body is released here on every path but success, where the
      * translated body replaces it.
@@ -385,6 +453,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             hub.stream = stream;
             String clientModel = hub.model;
             hub.model = target.upstreamModel();
+            target.provider().descriptor().quirks().apply(hub);
             out = provider.writeRequest(hub, ctx.alloc());
             hub.model = clientModel == null ? model : clientModel;
         } catch (RequestException e) {

@@ -12,6 +12,9 @@ import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.upstream.Origin;
 import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
+import io.sluice.providers.ProviderCatalog;
+import io.sluice.proxy.upstream.CopilotTokens;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,8 @@ public final class ProxyContext {
     private final String modelsJson;
     private final Map<String, Origin> origins = new HashMap<>();
     private final Map<String, AtomicInteger> keyCursor = new HashMap<>();
+    private final CopilotTokens copilotTokens = new CopilotTokens(
+            ProviderCatalog.get().byType("github-copilot").headers(), System::currentTimeMillis);
 
     public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
         this.config = config;
@@ -87,16 +92,34 @@ public final class ProxyContext {
 
     /** Round-robin over the provider's keys; null when it has none. (Rotation on failure: the scheduler issue.) */
     public String nextKey(ProviderConfig p) {
+        int i = nextKeyIndex(p);
+        return i < 0 ? null : p.apiKeys().get(i);
+    }
+
+    /** Round-robin index into the provider's keys; -1 when it has none. */
+    public int nextKeyIndex(ProviderConfig p) {
         List<String> keys = p.apiKeys();
         if (keys.isEmpty()) {
-            return null;
+            return -1;
         }
-        int i = keyCursor.get(p.name()).getAndIncrement();
-        return keys.get(Math.floorMod(i, keys.size()));
+        return Math.floorMod(keyCursor.get(p.name()).getAndIncrement(), keys.size());
     }
 
     public Origin origin(ProviderConfig p) {
         return origins.get(p.name());
+    }
+
+    /** The origin of {@code target}: the provider's own when it is its base URL, else one for that URI. */
+    public Origin origin(ProviderConfig p, URI target) {
+        if (target.equals(p.baseUrl())) {
+            return origins.get(p.name());
+        }
+        return Origin.of(target);
+    }
+
+    /** The Copilot token cache every github-copilot provider of this server shares. */
+    public CopilotTokens copilotTokens() {
+        return copilotTokens;
     }
 
     public SluiceConfig config() {
@@ -127,15 +150,15 @@ public final class ProxyContext {
     private static String buildModelsJson(ModelRouter router) {
         StringBuilder sb = new StringBuilder("{\"object\":\"list\",\"data\":[");
         boolean first = true;
-        for (String id : router.modelIds()) {
+        for (ModelRouter.ModelEntry e : router.entries()) {
             if (!first) {
                 sb.append(',');
             }
             first = false;
             sb.append("{\"id\":");
-            Json.quote(sb, id);
+            Json.quote(sb, e.id());
             sb.append(",\"object\":\"model\",\"created\":0,\"owned_by\":");
-            Json.quote(sb, id.substring(0, id.indexOf('/')));
+            Json.quote(sb, e.ownedBy());
             sb.append('}');
         }
         return sb.append("]}").toString();

@@ -1,14 +1,14 @@
 package io.sluice.proxy.upstream;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
+import io.sluice.providers.AuthScheme;
 
 /**
- * How each dialect's API takes a key: OpenAI and Responses {@code Authorization: Bearer}, Anthropic {@code x-api-key}
- * with a pinned {@code anthropic-version}, Gemini {@code x-goog-api-key}. Headers configured on the provider are set
- * after this and win (an {@code anthropic-version} of your choosing, Azure's {@code api-key}).
+ * How a provider takes a key: the descriptor's {@link AuthScheme} ({@code Authorization: Bearer}, {@code x-api-key},
+ * {@code x-goog-api-key}, Azure's {@code api-key}), plus the pinned {@code anthropic-version} of the Anthropic dialect.
+ * Headers of the descriptor and of the config are set after this and win.
  */
 final class Auth {
 
@@ -18,18 +18,11 @@ final class Auth {
     private Auth() {
     }
 
-    static void apply(Dialect dialect, String apiKey, HttpHeaders h) {
+    /** Sets the dialect's version header, then {@code apiKey} as the provider's scheme wants it. */
+    static void apply(Dialect dialect, AuthScheme scheme, String apiKey, HttpHeaders h) {
         if (dialect == Dialects.ANTHROPIC) {
             h.set("anthropic-version", ANTHROPIC_VERSION);
-            if (apiKey != null) {
-                h.set("x-api-key", apiKey);
-            }
-        } else if (dialect == Dialects.GEMINI) {
-            if (apiKey != null) {
-                h.set("x-goog-api-key", apiKey);
-            }
-        } else if (apiKey != null) {
-            h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
         }
+        scheme.apply(apiKey, h::set);
     }
 }

@@ -33,7 +33,11 @@ import io.sluice.proxy.server.OpenAiErrors;
 import io.sluice.proxy.server.ProxyContext;
 import io.sluice.proxy.server.ResponseSink;
 import io.sluice.proxy.server.TranslatingSink;
+import io.sluice.providers.AuthScheme;
+import io.sluice.providers.ProviderDescriptor;
 import java.net.ConnectException;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +67,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private final ChatRequest request;
     private final ResponseSink sink;
     private final ProviderConfig provider;
-    private final OriginPool pool;
+    private OriginPool pool;
+    /** The API root requests go to: the provider's base URL, or the API host a Copilot token names. */
+    private URI base;
+    /** Index into the provider's keys of the key this exchange uses, -1 for none. */
+    private int keyIndex = -1;
     /** The provider's dialect: request path, auth headers, and how usage is read on passthrough. */
     private final Dialect dialect;
     /** Usage of a passthrough in a dialect other than OpenAI's, read by that dialect's decoder; else null. */
@@ -88,13 +96,48 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         this.request = request;
         this.sink = sink;
         this.provider = request.route().provider();
-        this.pool = proxy.pools().pool(sink.eventLoop(), proxy.origin(provider));
         this.dialect = proxy.dialect(provider);
     }
 
     @Override
     public void start() {
         proxy.metrics().upstreamActive().incrementAndGet();
+        keyIndex = proxy.nextKeyIndex(provider);
+        apiKey = keyIndex < 0 ? null : provider.apiKeys().get(keyIndex);
+        if (provider.descriptor().auth() == AuthScheme.COPILOT_TOKEN_EXCHANGE && apiKey != null) {
+            CompletableFuture<CopilotTokens.Token> token = proxy.copilotTokens()
+                    .token(provider.option(ProviderDescriptor.OPTION_TOKEN_URL), apiKey);
+            if (token.isDone() && !token.isCompletedExceptionally()) {
+                onCopilotToken(token.join(), null);
+            } else {
+                token.whenComplete((t, err) -> sink.eventLoop().execute(() -> onCopilotToken(t, err)));
+            }
+            return;
+        }
+        connect(provider.baseUrl());
+    }
+
+    /** The GitHub token was exchanged (or not): go on with the Copilot token in place of the configured key. */
+    private void onCopilotToken(CopilotTokens.Token token, Throwable err) {
+        if (state == State.DONE) {
+            return; // the client left while the exchange ran
+        }
+        if (err != null) {
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            proxy.metrics().upstreamResponse(provider.name(), 0);
+            finishWithError(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
+                    + ": exchanging GitHub token " + provider.keyNames().get(keyIndex) + " for a Copilot token failed: "
+                    + cause.getMessage(), "upstream_auth_error");
+            return;
+        }
+        apiKey = token.token();
+        connect(token.api() != null ? token.api() : provider.baseUrl());
+    }
+
+    private void connect(URI target) {
+        base = target;
+        pool = proxy.pools().pool(sink.eventLoop(), proxy.origin(provider, target));
         Future<Channel> f = pool.acquire();
         if (f.isDone()) {
             onAcquired(f);
@@ -142,12 +185,14 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             out = body;
             bodyOwned = false;
         }
-        String path = provider.baseUrl().getRawPath();
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
+        ProviderDescriptor d = provider.descriptor();
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                path + dialect.path(request.route().upstreamModel(), request.stream()), out);
+                path + d.path(request.operation(), provider.dialect(), request.route().upstreamModel(),
+                        request.stream(), provider.options()), out);
         HttpHeaders h = req.headers();
         h.set(HttpHeaderNames.HOST, pool.origin().hostHeader())
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
@@ -155,8 +200,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 .set(HttpHeaderNames.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
                 .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
                 .set(HttpHeaderNames.USER_AGENT, ProxyContext.USER_AGENT);
-        apiKey = proxy.nextKey(provider);
-        Auth.apply(dialect, apiKey, h);
+        Auth.apply(dialect, d.auth(), apiKey, h);
         if (dialect == Dialects.ANTHROPIC && !request.translated()) {
             // Passthrough: the body was written for the client's API version and beta features.
             if (request.anthropicVersion() != null) {
@@ -165,6 +209,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             if (request.anthropicBeta() != null) {
                 h.set("anthropic-beta", request.anthropicBeta());
             }
+        }
+        for (Map.Entry<String, String> e : d.headers().entrySet()) {
+            h.set(e.getKey(), e.getValue());
         }
         for (Map.Entry<String, String> e : provider.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
