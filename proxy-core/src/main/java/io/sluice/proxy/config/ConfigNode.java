@@ -128,7 +128,7 @@ final class ConfigNode {
                     break;
             }
         }
-        throw error("true or false (or 1/0, yes/no, on/off)");
+        throw error("true or false; 1/0, yes/no and on/off also work");
     }
 
     Duration duration(Duration fallback) {

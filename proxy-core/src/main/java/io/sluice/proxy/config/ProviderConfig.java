@@ -40,8 +40,9 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
     public static final String TYPE_ANTHROPIC = "anthropic";
     public static final String TYPE_ANTHROPIC_COMPATIBLE = "anthropic-compatible";
     public static final String TYPE_GEMINI = "gemini";
-    /** Every type name the catalog accepts (ids and the seeds' aliases), sorted. */
-    public static final List<String> TYPES = ProviderCatalog.get().typeNames();
+    /** Every provider type, catalog order; the seeds' spellings ({@code atlas}, …) are accepted too. */
+    public static final List<String> TYPES =
+            ProviderCatalog.get().all().stream().map(ProviderDescriptor::id).toList();
 
     public static final String DIALECT_OPENAI = "openai";
     public static final String DIALECT_ANTHROPIC = "anthropic";

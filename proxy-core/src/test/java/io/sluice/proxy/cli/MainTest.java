@@ -164,8 +164,7 @@ class MainTest {
         assertThat(run("models", "-c", file.toString())).isEqualTo(2);
         assertThat(out()).isEmpty();
         assertThat(err()).isEqualTo("sluice: " + file
-                + ": providers.x.type: \"bedrock\" (expected: one of mock, openai, openai-compatible, anthropic,"
-                + " anthropic-compatible, gemini)"
+                + ": providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)"
                 + System.lineSeparator());
     }
 

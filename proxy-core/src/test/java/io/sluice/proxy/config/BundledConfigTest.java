@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.sluice.proxy.route.ModelRouter;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +36,67 @@ class BundledConfigTest {
         assertThat(mock.models()).containsExactly("echo", "lorem");
         assertThat(mock.mock()).isEqualTo(MockSettings.defaults());
 
-        ProviderConfig openai = config.provider("openai").orElseThrow();
-        assertThat(openai.enabled()).isFalse();
-        assertThat(openai.apiKeys()).isEmpty();
-        assertThat(openai.baseUrl()).isEqualTo(ProviderConfig.DEFAULT_OPENAI_BASE_URL);
+        assertThat(config.provider("openai")).isEmpty();
+        ModelRouter router = new ModelRouter(config);
+        assertThat(router.resolve("default").upstreamModel()).isEqualTo("echo");
+        // Only the mock is on: the combo's Claude entries are skipped and it falls through to the mock.
+        assertThat(router.resolve("any-claude").provider().name()).isEqualTo("mock");
+    }
+
+    /** Every provider of the seeds, configured by environment variables alone. */
+    @Test
+    void theSeedsEnvironmentAloneEnablesEveryProvider() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("EXT_OPENAI_ENABLED", "1");
+        env.put("EXT_OPENAI_API_KEY", "sk-proj-0123456789abcd");
+        env.put("ANTHROPIC_ENABLED", "1");
+        env.put("ANTHROPIC_API_KEY", "sk-ant-api03-0123456789abcd");
+        env.put("GOOGLE_AI_ENABLED", "1");
+        env.put("GOOGLE_API_KEY", "AIzaSy0123456789abcd");
+        env.put("AZURE_OPENAI_ENABLED", "1");
+        env.put("AZURE_OPENAI_API_KEY", "azure-0123456789abcd");
+        env.put("AZURE_OPENAI_ENDPOINT", "https://my-resource.openai.azure.com");
+        env.put("AZURE_OPENAI_DEPLOYMENT", "gpt4o-prod");
+        env.put("OLLAMA_ENABLED", "1");
+        env.put("OLLAMA_BASE_URL", "http://127.0.0.1:11434/v1");
+        env.put("OPENROUTER_ENABLED", "1");
+        env.put("OPENROUTER_API_KEY", "sk-or-v1-0123456789abcd");
+        env.put("XAI_ENABLED", "1");
+        env.put("XAI_API_KEY", "xai-0123456789abcd");
+        env.put("LITELLM_ENABLED", "1");
+        env.put("LITELLM_BASE_URL", "http://127.0.0.1:4001/v1");
+        env.put("LITELLM_MODELS", "gpt-4o,claude-3-5-sonnet");
+        env.put("ATLAS_ENABLED", "1");
+        env.put("GITHUB_TOKEN", "gho_0123456789abcd1");
+        env.put("GITHUB_TOKEN_2", "gho_0123456789abcd2");
+        env.put("GITHUB_COPILOT_ENABLED", "1");
+        env.put("GITHUB_COPILOT_TOKEN_1", "gho_0123456789abcd3");
+        env.put("GITHUB_COPILOT_TOKEN_2", "gho_0123456789abcd4");
+        env.put("CLAUDE_CODE_ENABLED", "1");
+        env.put("CLAUDE_CODE_TOKEN_1", "sk-ant-api03-cc0123456789");
+        env.put("CURSOR_AGENT_ENABLED", "1");
+        env.put("CURSOR_AGENT_API_KEY", "cursor-0123456789abcd");
+        env.put("LEAD_WORKER_ENABLED", "1");
+        env.put("LEAD_WORKER_TOKEN_1", "lw-0123456789abcd");
+        env.put("OPENAI_COMPATIBLE_VLLM_BASE_URL", "http://127.0.0.1:8000/v1");
+        SluiceConfig config = ConfigLoader.load(confDir().resolve("sluice.yaml"), env);
+        assertThat(config.enabledProviders()).extracting(ProviderConfig::name).containsExactly("mock", "openai",
+                "anthropic", "gemini", "azure", "ollama", "openrouter", "xai", "litellm", "github-models",
+                "github-copilot", "claude-code", "cursor-agent", "lead-worker", "openai-compatible-vllm");
+        assertThat(config.provider("github-models").orElseThrow().keyNames())
+                .containsExactly("GITHUB_TOKEN", "GITHUB_TOKEN_2");
+        assertThat(config.provider("github-copilot").orElseThrow().keyNames())
+                .containsExactly("GITHUB_COPILOT_TOKEN_1", "GITHUB_COPILOT_TOKEN_2");
+        assertThat(config.provider("azure").orElseThrow().models()).containsExactly("gpt4o-prod");
+        assertThat(config.provider("litellm").orElseThrow().models()).containsExactly("gpt-4o", "claude-3-5-sonnet");
+        ModelRouter router = new ModelRouter(config);
+        assertThat(router.entries()).filteredOn(e -> e.ownedBy().equals("github-models")).hasSize(58);
+        assertThat(router.resolve("any-claude").provider().name()).isEqualTo("anthropic");
+        assertThat(router.resolve("any-claude").fallbacks()).hasSize(4);
+        assertThat(router.resolve("ext-claude-code-claude-3-5-sonnet-20241022").provider().name())
+                .isEqualTo("claude-code");
+        assertThat(router.resolve("ext-leadworker-worker-fast").provider().name()).isEqualTo("lead-worker");
+        assertThat(router.resolve("ext-cursor-cursor-small").provider().name()).isEqualTo("cursor-agent");
     }
 
     @Test
@@ -59,6 +117,7 @@ class BundledConfigTest {
                 "GEMINI_ENABLED", "true", "GEMINI_API_KEY", "AIzaSy0123456789abcd"));
         assertThat(config.enabledProviders()).extracting(ProviderConfig::name)
                 .containsExactly("mock", "anthropic", "gemini");
+        assertThat(config.provider("gemini").orElseThrow().keyNames()).containsExactly("GEMINI_API_KEY");
         ProviderConfig anthropic = config.provider("anthropic").orElseThrow();
         assertThat(anthropic.dialect()).isEqualTo("anthropic");
         assertThat(anthropic.baseUrl()).hasToString("https://api.anthropic.com/v1");

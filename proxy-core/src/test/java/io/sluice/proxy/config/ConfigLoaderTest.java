@@ -168,7 +168,7 @@ class ConfigLoaderTest {
                         new MockSettings(Duration.ZERO, 3)),
                 new ProviderConfig("up", "openai-compatible", URI.create("https://llm.internal:8443/api/v1"),
                         List.of("k-0123456789ab", "k-0123456789cd"), List.of(), Map.of("X-A", "1", "X-B", "2"),
-                        true, null));
+                        true, null, null, List.of("apiKeys[0]", "apiKeys[2]"), null, null));
     }
 
     @Test
@@ -298,9 +298,14 @@ class ConfigLoaderTest {
     @Test
     void rejectsNonBooleans() {
         assertError("upstream:\n  insecureTls: maybe\n")
-                .hasMessage("upstream.insecureTls: \"maybe\" (expected: true or false)");
-        assertError("providers:\n  mock:\n    enabled: 1\n")
-                .hasMessage("providers.mock.enabled: 1 (expected: true or false)");
+                .hasMessage("upstream.insecureTls: \"maybe\" (expected: true or false; 1/0, yes/no and on/off also work)");
+        assertError("providers:\n  mock:\n    enabled: 2\n")
+                .hasMessage("providers.mock.enabled: 2 (expected: true or false; 1/0, yes/no and on/off also work)");
+        // The seeds write FOO_ENABLED=1; "enabled: ${FOO_ENABLED}" must take it.
+        assertThat(ConfigLoader.parse("providers:\n  mock:\n    enabled: \"1\"\n", Map.of()).providers().get(0)
+                .enabled()).isTrue();
+        assertThat(ConfigLoader.parse("providers:\n  mock:\n    enabled: off\n", Map.of()).providers().get(0)
+                .enabled()).isFalse();
     }
 
     @Test
@@ -321,9 +326,9 @@ class ConfigLoaderTest {
 
     @Test
     void rejectsWrongShapes() {
-        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, providers)");
+        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv)");
         assertError("just text\n")
-                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers)");
+                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes)");
         assertError("providers:\n  - mock\n")
@@ -354,9 +359,9 @@ class ConfigLoaderTest {
         assertError("providers:\n  mock:\n    mock: { delay: 1s }\n")
                 .hasMessage("providers.mock.mock.delay: unknown key (expected one of: chunkDelay, chunkWords)");
         assertError("sever:\n  port: 1\n")
-                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers)");
+                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, routing, providersFromEnv)");
         assertError("listen: 1\n")
-                .hasMessage("listen: unknown key (expected one of: server, upstream, providers)");
+                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, providersFromEnv)");
     }
 
     @Test
@@ -422,9 +427,9 @@ class ConfigLoaderTest {
         assertError("providers:\n  local:\n    type: openai-compatible\n").hasMessage(
                 "providers.local.baseUrl: missing (expected: http or https URL, required for type openai-compatible)");
         assertError("providers:\n  x:\n    type: bedrock\n")
-                .hasMessage("providers.x.type: \"bedrock\" (expected: one of mock, openai, openai-compatible, anthropic, anthropic-compatible, gemini)");
+                .hasMessage("providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
         assertError("providers:\n  x: {}\n")
-                .hasMessage("providers.x.type: missing (expected: one of mock, openai, openai-compatible, anthropic, anthropic-compatible, gemini)");
+                .hasMessage("providers.x.type: missing (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
         assertError("providers:\n  claude:\n    type: anthropic-compatible\n").hasMessage(
                 "providers.claude.baseUrl: missing (expected: http or https URL, required for type anthropic-compatible)");
         assertError("providers:\n  g:\n    type: gemini\n    dialect: openai\n")

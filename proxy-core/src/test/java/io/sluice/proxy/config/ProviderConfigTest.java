@@ -109,12 +109,13 @@ class ProviderConfigTest {
 
     @Test
     void toStringMasksKeysAndHeaderValues() {
-        ProviderConfig p = openai(List.of("sk-proj-0123456789abcd", "tiny"),
-                Map.of("Authorization", "Bearer abcdefghijklmnop"));
+        ProviderConfig p = new ProviderConfig("openai", "openai", null, List.of("sk-proj-0123456789abcd", "tiny"),
+                List.of("gpt-4o"), Map.of("Authorization", "Bearer abcdefghijklmnop"), true, null);
         assertThat(p.toString())
                 .isEqualTo("ProviderConfig[name=openai, type=openai, baseUrl=https://api.openai.com/v1, "
-                        + "apiKeys=[sk-...abcd, ****], models=[], headers={Authorization=Bea...mnop}, enabled=true, "
-                        + "mock=null, dialect=openai]")
+                        + "apiKeys=[sk-...abcd, ****], models=[gpt-4o], headers={Authorization=Bea...mnop}, "
+                        + "enabled=true, mock=null, dialect=openai, keyNames=[apiKeys[0], apiKeys[1]], prefix=null, "
+                        + "options={}]")
                 .doesNotContain("0123456789")
                 .doesNotContain("tiny");
         assertThat(p.maskedApiKeys()).containsExactly("sk-...abcd", "****");
@@ -172,8 +173,7 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> new ProviderConfig("Mock", "mock", null, null, null, null, true, null))
                 .hasMessage("name: \"Mock\" (expected: a provider name matching [a-z0-9][a-z0-9_-]*)");
         assertThatThrownBy(() -> new ProviderConfig("m", "MOCK", null, null, null, null, true, null))
-                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, openai-compatible, anthropic,"
-                        + " anthropic-compatible, gemini)");
+                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
     }
 
     @Test
