@@ -77,6 +77,8 @@ public final class ModelRouter {
     private final Map<String, Route> named = new HashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private final List<ModelEntry> entries = new ArrayList<>();
+    /** Public id → the model part to compare a misspelt id with ("gpt-4o" for "atlas-openai/gpt-4o"). */
+    private final Map<String, String> modelPart = new HashMap<>();
     private final List<String> publicIds;
 
     public ModelRouter(SluiceConfig config) {
@@ -95,6 +97,7 @@ public final class ModelRouter {
                 exact.putIfAbsent(id, new Target(p, m));
                 exact.putIfAbsent(p.name() + '/' + m, new Target(p, m));
                 entries.add(new ModelEntry(id, p.name()));
+                modelPart.put(id, m);
             }
         }
         for (ProviderConfig p : enabled) {
@@ -289,7 +292,7 @@ public final class ModelRouter {
         List<Map.Entry<String, Integer>> scored = new ArrayList<>();
         for (String id : publicIds) {
             String hay = id.toLowerCase(Locale.ROOT);
-            String tail = tail(hay);
+            String tail = tail(modelPart.getOrDefault(id, id).toLowerCase(Locale.ROOT));
             int d = Math.min(EditDistance.between(needle, hay), EditDistance.between(tail(needle), tail));
             if (hay.contains(needle) || needle.contains(tail)) {
                 d = Math.min(d, 1);
