@@ -84,7 +84,7 @@ final class ConfigSummary {
             warnings.add("no provider is enabled: every model request will fail");
         }
         for (ProviderConfig p : cfg.enabledProviders()) {
-            if (p.type().equals(ProviderConfig.TYPE_OPENAI) && p.apiKeys().isEmpty()) {
+            if (p.descriptor().keyRequired() && p.apiKeys().isEmpty()) {
                 warnings.add("provider " + p.name() + " is enabled but has no apiKeys (unset variable?)");
             }
         }

@@ -3,6 +3,7 @@ package io.sluice.proxy.cli;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.route.ModelRouter;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Print the model ids clients can ask for, one per line, as <provider>/<model>.")
+        description = "Print the model ids clients can ask for, one per line, as /v1/models lists them.")
 final class ModelsCommand implements Callable<Integer> {
 
     @Spec
@@ -30,7 +31,7 @@ final class ModelsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (ProviderConfig provider : all ? cfg.providers() : cfg.enabledProviders()) {
             for (String model : provider.models()) {
-                out.println(provider.name() + "/" + model);
+                out.println(ModelRouter.publicId(provider, model));
             }
         }
         out.flush();
