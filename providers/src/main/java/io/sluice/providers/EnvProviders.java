@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *       descriptor's own key variables ({@code GITHUB_TOKEN}, {@code GITHUB_TOKEN_2}, …), in that order, duplicates
  *       dropped; each key keeps the name of its variable, which is what logs and the monitoring API show;</li>
  *   <li>{@code <P>_BASE_URL} (or the descriptor's own, e.g. {@code AZURE_OPENAI_ENDPOINT}) overrides the base URL;</li>
- *   <li>{@code <P>_MODELS=a,b,c} replaces the default model list (Azure also takes {@code _DEPLOYMENT(S)});</li>
+ *   <li>{@code <P>_MODELS=a,b,c} replaces the default model list (Azure also takes {@code _DEPLOYMENT(S)});
+ *       {@code <P>_DISCOVER_MODELS=1} fetches the provider's own list;</li>
  *   <li>options such as {@code AZURE_OPENAI_API_VERSION} or {@code GITHUB_COPILOT_TOKEN_URL};</li>
  *   <li>{@code OPENAI_COMPATIBLE_<NAME>_BASE_URL} (and {@code ANTHROPIC_COMPATIBLE_…}) adds a provider named
  *       {@code openai-compatible-<name>}, on unless its {@code _ENABLED} says otherwise.</li>
@@ -29,7 +30,8 @@ public final class EnvProviders {
 
     /** A provider as the environment describes it. {@code keys} and {@code keyNames} line up. */
     public record EnvProvider(String name, ProviderDescriptor type, String enabledBy, List<String> keyNames,
-                              List<String> keys, String baseUrl, List<String> models, Map<String, String> options) {
+                              List<String> keys, String baseUrl, List<String> models, Map<String, String> options,
+                              Boolean discoverModels) {
     }
 
     private static final Pattern COMPATIBLE =
@@ -147,8 +149,15 @@ public final class EnvProviders {
                 }
             }
         });
+        Boolean discover = null;
+        for (String p : prefixes) {
+            String v = env.get(p + "_DISCOVER_MODELS");
+            if (discover == null && nonEmpty(v)) {
+                discover = truthy(p + "_DISCOVER_MODELS", v);
+            }
+        }
         return new EnvProvider(name, d, enabledBy, List.copyOf(keyNames), List.copyOf(keys), baseUrl, models,
-                Map.copyOf(options));
+                Map.copyOf(options), discover);
     }
 
     /** {@code stem} itself, then {@code stem_<n>} in numeric order. */

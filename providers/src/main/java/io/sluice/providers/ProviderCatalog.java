@@ -25,7 +25,7 @@ public final class ProviderCatalog {
     /** The built-in descriptors, in the order README and {@code /v1/models} list them. */
     public static final List<ProviderDescriptor> BUILT_IN = List.of(
             ProviderDescriptor.builder(MOCK).displayName("Built-in mock (offline)")
-                    .auth(AuthScheme.NONE).env("MOCK").models("echo", "lorem")
+                    .auth(AuthScheme.NONE).env("MOCK").models("echo", "lorem").modelsPath(null)
                     .capabilities(EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("openai").displayName("OpenAI")
                     .baseUrl("https://api.openai.com/v1").env("OPENAI", "EXT_OPENAI")
@@ -44,14 +44,14 @@ public final class ProviderCatalog {
                     .models("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash")
                     .capabilities(VISION).build(),
             ProviderDescriptor.builder("azure").displayName("Azure OpenAI").aliases("azure-openai")
-                    .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT)
+                    .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT).modelsPath(null)
                     .env("AZURE_OPENAI", "AZURE").baseUrlVars("AZURE_OPENAI_ENDPOINT")
                     .option(ProviderDescriptor.OPTION_API_VERSION, "2024-10-21", "API_VERSION")
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("ollama").displayName("Ollama (local)")
                     .auth(AuthScheme.NONE).baseUrl("http://localhost:11434/v1")
                     .models("llama3.2", "llama3.1", "qwen2.5-coder", "mistral", "gemma3")
-                    .quirks(new Quirks("max_tokens", Set.of()))
+                    .quirks(new Quirks("max_tokens", Set.of())).discoverModels()
                     .capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("openrouter").displayName("OpenRouter")
                     .baseUrl("https://openrouter.ai/api/v1").header("X-Title", "Sluice")
@@ -63,17 +63,17 @@ public final class ProviderCatalog {
                     .models("grok-4", "grok-3", "grok-3-mini", "grok-2-image")
                     .capabilities(VISION, IMAGES).build(),
             ProviderDescriptor.builder("litellm").displayName("LiteLLM proxy")
-                    .baseUrl("http://localhost:4000/v1").keyOptional()
+                    .baseUrl("http://localhost:4000/v1").keyOptional().discoverModels()
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("github-models").displayName("GitHub Models (ATLAS)")
                     .aliases("atlas", "github").env("ATLAS", "GITHUB_MODELS").keyVars("GITHUB_TOKEN")
-                    .baseUrl("https://models.github.ai/inference").modelPrefix("atlas-")
+                    .baseUrl("https://models.github.ai/inference").modelPrefix("atlas-").modelsPath(null)
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .models(GitHubModels.MODELS)
                     .capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("github-copilot").displayName("GitHub Copilot")
                     .aliases("githubcopilot", "copilot").env("GITHUB_COPILOT")
-                    .auth(AuthScheme.COPILOT_TOKEN_EXCHANGE).baseUrl("https://api.githubcopilot.com")
+                    .auth(AuthScheme.COPILOT_TOKEN_EXCHANGE).baseUrl("https://api.githubcopilot.com").modelsPath(null)
                     .modelPrefix("ext-copilot-")
                     .option(ProviderDescriptor.OPTION_TOKEN_URL, "https://api.github.com/copilot_internal/v2/token",
                             "TOKEN_URL")
@@ -93,17 +93,18 @@ public final class ProviderCatalog {
                     .capabilities(VISION).build(),
             ProviderDescriptor.builder("cursor-agent").displayName("Cursor Agent")
                     .aliases("cursor_agent", "cursor").baseUrl("https://api.cursor.sh/v1").modelPrefix("ext-cursor-")
+                    .modelsPath(null)
                     .models("gpt-4-cursor", "gpt-3.5-turbo-cursor", "claude-cursor", "cursor-small", "cursor-medium")
                     .build(),
             ProviderDescriptor.builder("lead-worker").displayName("Lead Worker")
                     .aliases("lead_worker", "leadworker").baseUrl("https://api.leadworker.ai/v1")
-                    .modelPrefix("ext-leadworker-")
+                    .modelPrefix("ext-leadworker-").modelsPath(null)
                     .models("worker-gpt-4", "worker-claude-3", "worker-fast", "worker-accurate", "worker-balanced")
                     .build(),
             ProviderDescriptor.builder(OPENAI_COMPATIBLE).displayName("Any OpenAI-compatible server")
-                    .keyOptional().compatibleFamily().capabilities(VISION, EMBEDDINGS, IMAGES).build(),
+                    .keyOptional().compatibleFamily().discoverModels().capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder(ANTHROPIC_COMPATIBLE).displayName("Any Anthropic-compatible server")
-                    .dialect("anthropic").auth(AuthScheme.X_API_KEY).keyOptional().compatibleFamily()
+                    .dialect("anthropic").auth(AuthScheme.X_API_KEY).keyOptional().compatibleFamily().modelsPath(null)
                     .capabilities(VISION).build());
 
     private static final ProviderCatalog DEFAULT = new ProviderCatalog(withServiceLoaded());

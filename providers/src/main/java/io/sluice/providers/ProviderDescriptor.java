@@ -62,6 +62,8 @@ public final class ProviderDescriptor {
     private final Map<String, String> envOptions;
     private final boolean compatibleFamily;
     private final boolean keyOptional;
+    private final String modelsPath;
+    private final boolean discoverByDefault;
 
     private ProviderDescriptor(Builder b) {
         if (b.id == null || !ID_PATTERN.matcher(b.id).matches()) {
@@ -89,6 +91,8 @@ public final class ProviderDescriptor {
         this.envOptions = Map.copyOf(b.envOptions);
         this.compatibleFamily = b.compatibleFamily;
         this.keyOptional = b.keyOptional || b.auth.keyOptional();
+        this.modelsPath = b.modelsPath;
+        this.discoverByDefault = b.discoverByDefault;
     }
 
     public static Builder builder(String id) {
@@ -190,6 +194,19 @@ public final class ProviderDescriptor {
         return compatibleFamily;
     }
 
+    /**
+     * Where the provider lists its models ({@code GET <base>/models}: OpenAI's {@code data[].id}, Gemini's
+     * {@code models[].name}), or null when it has no such list Sluice can read (Azure, Copilot, the mock).
+     */
+    public String modelsPath() {
+        return modelsPath;
+    }
+
+    /** Whether the provider's own model list is fetched unless the config says otherwise (local servers). */
+    public boolean discoverByDefault() {
+        return discoverByDefault;
+    }
+
     /** Whether the provider is useless without a key (a local server or the mock needs none). */
     public boolean keyRequired() {
         return !keyOptional;
@@ -259,6 +276,8 @@ public final class ProviderDescriptor {
         private final Map<String, String> envOptions = new LinkedHashMap<>();
         private boolean compatibleFamily;
         private boolean keyOptional;
+        private String modelsPath = "/models";
+        private boolean discoverByDefault;
 
         private Builder(String id) {
             this.id = id;
@@ -344,6 +363,18 @@ public final class ProviderDescriptor {
             if (envSuffix != null) {
                 envOptions.put(envSuffix, name);
             }
+            return this;
+        }
+
+        /** Where the model list is, or null for none. */
+        public Builder modelsPath(String v) {
+            modelsPath = v;
+            return this;
+        }
+
+        /** Fetch the provider's model list unless configured otherwise. */
+        public Builder discoverModels() {
+            discoverByDefault = true;
             return this;
         }
 

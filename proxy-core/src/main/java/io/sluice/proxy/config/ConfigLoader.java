@@ -41,7 +41,7 @@ public final class ConfigLoader {
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
-            "enabled", "mock", "dialect", "prefix", "options");
+            "enabled", "mock", "dialect", "prefix", "options", "discoverModels");
     static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -122,7 +122,7 @@ public final class ConfigLoader {
             }
             try {
                 out.add(new ProviderConfig(e.name(), e.type().id(), baseUrl, e.keys(), e.models(), Map.of(), true,
-                        null, null, e.keyNames(), null, e.options()));
+                        null, null, e.keyNames(), null, e.options(), e.discoverModels()));
             } catch (ConfigException x) {
                 throw new ConfigException(where + ": " + x.getMessage(), x);
             }
@@ -215,8 +215,9 @@ public final class ConfigLoader {
         String dialect = n.get("dialect").text(null);
         String prefix = n.get("prefix").text(null);
         Map<String, String> options = n.get("options").stringMap();
+        Boolean discover = n.get("discoverModels").isAbsent() ? null : n.get("discoverModels").bool(false);
         return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock,
-                dialect, null, prefix, options));
+                dialect, null, prefix, options, discover));
     }
 
     /** {@code apiKey: x} is shorthand for {@code apiKeys: [x]}. */

@@ -29,10 +29,13 @@ import io.sluice.providers.ProviderDescriptor;
  *                 type's ({@code atlas-} for github-models); may be null
  * @param options  type-specific settings ({@code apiVersion} for azure, {@code tokenUrl} for github-copilot) with
  *                 the type's defaults filled in
+ * @param discoverModels whether {@code GET <baseUrl>/models} is fetched (at start and every few minutes) and its ids
+ *                 served besides {@code models}; defaults from the type (on for ollama, litellm, *-compatible)
  */
 public record ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                              Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
-                             List<String> keyNames, String prefix, Map<String, String> options) {
+                             List<String> keyNames, String prefix, Map<String, String> options,
+                             Boolean discoverModels) {
 
     public static final String TYPE_MOCK = "mock";
     public static final String TYPE_OPENAI = "openai";
@@ -79,12 +82,25 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         dialect = ProviderChecks.dialect(d, dialect);
         prefix = ProviderChecks.prefix(d, prefix);
         options = ProviderChecks.options(d, options);
+        if (discoverModels == null) {
+            discoverModels = d.discoverByDefault() && d.modelsPath() != null;
+        } else if (discoverModels && d.modelsPath() == null) {
+            throw ConfigException.invalid("discoverModels", "true", "false: type " + d.id()
+                    + " has no model list to fetch");
+        }
+    }
+
+    /** A provider that fetches its model list when its type does by default. */
+    public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
+                          Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
+                          List<String> keyNames, String prefix, Map<String, String> options) {
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, keyNames, prefix, options, null);
     }
 
     /** A provider with keys named by position and the type's prefix and options. */
     public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                           Map<String, String> headers, boolean enabled, MockSettings mock, String dialect) {
-        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, null, null, null);
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, null, null, null, null);
     }
 
     /** A provider speaking its type's default dialect. */
@@ -132,6 +148,6 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKeys=" + maskedApiKeys() + ", models=" + models + ", headers=" + maskedHeaders
                 + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + ", keyNames=" + keyNames
-                + ", prefix=" + prefix + ", options=" + options + "]";
+                + ", prefix=" + prefix + ", options=" + options + ", discoverModels=" + discoverModels + "]";
     }
 }

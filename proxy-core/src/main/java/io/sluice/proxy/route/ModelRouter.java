@@ -82,6 +82,14 @@ public final class ModelRouter {
     private final List<String> publicIds;
 
     public ModelRouter(SluiceConfig config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * @param discovered provider name → model ids fetched from the provider ({@link ModelDiscovery}), served after
+     *                   the configured ones
+     */
+    public ModelRouter(SluiceConfig config, Map<String, List<String>> discovered) {
         List<ProviderConfig> enabled = config.enabledProviders();
         for (ProviderConfig p : enabled) {
             byName.put(p.name(), p);
@@ -91,8 +99,18 @@ public final class ModelRouter {
             }
         }
         prefixes.sort(Comparator.comparingInt((Prefix x) -> x.text().length()).reversed());
+        Map<ProviderConfig, List<String>> models = new LinkedHashMap<>();
         for (ProviderConfig p : enabled) {
-            for (String m : p.models()) {
+            List<String> all = new ArrayList<>(p.models());
+            for (String m : discovered.getOrDefault(p.name(), List.of())) {
+                if (!all.contains(m)) {
+                    all.add(m);
+                }
+            }
+            models.put(p, all);
+        }
+        for (ProviderConfig p : enabled) {
+            for (String m : models.get(p)) {
                 String id = publicId(p, m);
                 exact.putIfAbsent(id, new Target(p, m));
                 exact.putIfAbsent(p.name() + '/' + m, new Target(p, m));
@@ -101,7 +119,7 @@ public final class ModelRouter {
             }
         }
         for (ProviderConfig p : enabled) {
-            for (String m : p.models()) {
+            for (String m : models.get(p)) {
                 exact.putIfAbsent(m, new Target(p, m));
             }
         }

@@ -28,10 +28,10 @@ public final class ProxyContext {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance("io.sluice.proxy");
 
     private final SluiceConfig config;
-    private final ModelRouter router;
+    private volatile ModelRouter router;
     private final SluiceMetrics metrics;
     private final UpstreamPools pools;
-    private final String modelsJson;
+    private volatile String modelsJson;
     private final Map<String, Origin> origins = new HashMap<>();
     private final Map<String, AtomicInteger> keyCursor = new HashMap<>();
     private final CopilotTokens copilotTokens = new CopilotTokens(
@@ -142,7 +142,17 @@ public final class ProxyContext {
         return LOG;
     }
 
-    /** {@code GET /v1/models} body, OpenAI list shape; computed once. */
+    /**
+     * Serves newly discovered model lists: the router and the {@code /v1/models} body are rebuilt and swapped in;
+     * requests already routed keep the route they have.
+     */
+    public synchronized void discovered(Map<String, List<String>> models) {
+        ModelRouter r = new ModelRouter(config, models);
+        router = r;
+        modelsJson = buildModelsJson(r);
+    }
+
+    /** {@code GET /v1/models} body, OpenAI list shape; computed at start and when discovered lists change. */
     public String modelsJson() {
         return modelsJson;
     }

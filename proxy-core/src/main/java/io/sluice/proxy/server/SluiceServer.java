@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.route.ModelDiscovery;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ public final class SluiceServer implements AutoCloseable {
     private final SluiceMetrics metrics;
     private final UpstreamPools pools;
     private final ProxyContext proxy;
+    private final ModelDiscovery discovery;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
     private Channel serverChannel;
@@ -47,6 +49,7 @@ public final class SluiceServer implements AutoCloseable {
         this.metrics = new SluiceMetrics();
         this.pools = new UpstreamPools(config.upstream(), transport);
         this.proxy = new ProxyContext(config, metrics, pools);
+        this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH, proxy::discovered);
     }
 
     /** Binds and starts serving; returns once the listening socket is bound. */
@@ -54,6 +57,7 @@ public final class SluiceServer implements AutoCloseable {
         SluiceServer s = new SluiceServer(config);
         try {
             s.bind();
+            s.discovery.start();
         } catch (RuntimeException | InterruptedException e) {
             s.close();
             throw e;
@@ -118,6 +122,7 @@ public final class SluiceServer implements AutoCloseable {
             return;
         }
         try {
+            discovery.close();
             if (serverChannel != null) {
                 serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }

@@ -62,7 +62,6 @@ public final class CopilotTokens {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     private final Map<String, String> headers;
-    private volatile HttpClient http;
     private final java.util.concurrent.atomic.AtomicInteger exchanges = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
@@ -199,19 +198,7 @@ public final class CopilotTokens {
         return new Token(token, apiUri, expiresMillis, Math.min(refreshAt, expiresMillis - EXPIRY_SAFETY_MILLIS));
     }
 
-    private HttpClient client() {
-        HttpClient c = http;
-        if (c == null) {
-            synchronized (this) { // once per process, never on a request's hot path after the first exchange
-                c = http;
-                if (c == null) {
-                    c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER)
-                            .build();
-                    http = c;
-                }
-            }
-        }
-        return c;
+    private static HttpClient client() {
+        return JdkHttp.client();
     }
 }

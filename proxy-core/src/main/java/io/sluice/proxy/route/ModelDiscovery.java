@@ -1,0 +1,184 @@
+package io.sluice.proxy.route;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.codec.dialect.JsonIo;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.upstream.JdkHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Fetches the model lists of providers with {@code discoverModels} (local servers by default: what Ollama has pulled,
+ * what LiteLLM is configured for), at start and then every {@link #DEFAULT_REFRESH}. A fetched list is served
+ * besides the configured models; a failed fetch keeps the last good list and is logged once per failure streak.
+ * Requests go out on the JDK client (one per process), never on an event loop.
+ */
+public final class ModelDiscovery implements AutoCloseable {
+
+    public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
+    /** More ids than this from one provider are cut: /v1/models is built as one string. */
+    static final int MAX_MODELS = 5000;
+    static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ModelDiscovery.class);
+
+    private final List<ProviderConfig> providers = new ArrayList<>();
+    private final Map<String, List<String>> found = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+    private final Consumer<Map<String, List<String>>> onChange;
+    private final EventExecutor timer;
+    private final Duration every;
+    private ScheduledFuture<?> task;
+    private volatile boolean closed;
+
+    /**
+     * @param onChange called (from the HTTP client's thread) with every provider's latest list whenever one changes
+     */
+    public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
+                          Consumer<Map<String, List<String>>> onChange) {
+        for (ProviderConfig p : config.enabledProviders()) {
+            if (p.discoverModels() && p.baseUrl() != null) {
+                providers.add(p);
+            }
+        }
+        this.timer = timer;
+        this.every = every;
+        this.onChange = onChange;
+    }
+
+    /** Fetches now, then every period. Does nothing when no provider discovers models. */
+    public void start() {
+        if (providers.isEmpty()) {
+            return;
+        }
+        task = timer.scheduleAtFixedRate(this::fetchAll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fetchAll() {
+        for (ProviderConfig p : providers) {
+            fetch(p);
+        }
+    }
+
+    private void fetch(ProviderConfig p) {
+        String base = p.baseUrl().toString();
+        URI uri = URI.create(base + p.descriptor().modelsPath());
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET()
+                .header("Accept", "application/json").header("User-Agent", "sluice/0.1");
+        String key = p.apiKeys().isEmpty() ? null : p.apiKeys().get(0);
+        p.descriptor().auth().apply(key, req::header);
+        if (p.dialect().equals(ProviderConfig.DIALECT_ANTHROPIC)) {
+            req.header("anthropic-version", "2023-06-01");
+        }
+        p.descriptor().headers().forEach(req::setHeader);
+        p.headers().forEach(req::setHeader);
+        JdkHttp.client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+            if (closed) {
+                return;
+            }
+            try {
+                if (err != null) {
+                    throw new IOException(String.valueOf(err.getCause() != null ? err.getCause() : err));
+                }
+                if (res.statusCode() != 200) {
+                    throw new IOException("HTTP " + res.statusCode());
+                }
+                if (res.body().length() > MAX_BODY_CHARS) {
+                    throw new IOException("model list larger than " + MAX_BODY_CHARS + " characters");
+                }
+                List<String> ids = parse(res.body());
+                if (failing.remove(p.name()) != null) {
+                    LOG.info("provider {}: model list at {} is back ({} models)", p.name(), uri, ids.size());
+                }
+                if (!ids.equals(found.put(p.name(), ids))) {
+                    LOG.info("provider {}: {} models from {}", p.name(), ids.size(), uri);
+                    onChange.accept(Map.copyOf(found));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (failing.put(p.name(), Boolean.TRUE) == null) {
+                    LOG.warn("provider {}: cannot list models at {}: {} (serving the configured list{})", p.name(),
+                            uri, e.getMessage(), found.containsKey(p.name()) ? " and the last one fetched" : "");
+                }
+            }
+        });
+    }
+
+    /** Provider name → its last fetched model ids. */
+    public Map<String, List<String>> found() {
+        return Map.copyOf(found);
+    }
+
+    /**
+     * The ids of a model list: OpenAI's and Anthropic's {@code {"data":[{"id":…}]}}, Gemini's and Ollama's native
+     * {@code {"models":[{"name":…}]}} (Gemini's {@code models/} prefix removed). Ids that would not pass
+     * {@link ModelRouter#invalid} are skipped.
+     */
+    static List<String> parse(String body) throws IOException {
+        Map<String, Boolean> ids = new LinkedHashMap<>();
+        try (JsonParser p = JsonIo.FACTORY.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("expected a JSON object");
+            }
+            boolean listSeen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                boolean openAi = field.equals("data");
+                if ((openAi || field.equals("models")) && v == JsonToken.START_ARRAY) {
+                    listSeen = true;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        String id = null;
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = p.currentName();
+                            JsonToken t = p.nextToken();
+                            if (t == JsonToken.VALUE_STRING && name.equals(openAi ? "id" : "name")) {
+                                id = p.getText();
+                            } else if (t == JsonToken.VALUE_STRING && id == null && name.equals("model")) {
+                                id = p.getText(); // Ollama's native list has both name and model
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        if (id != null && id.startsWith("models/")) {
+                            id = id.substring("models/".length());
+                        }
+                        if (id != null && !id.isEmpty() && ModelRouter.invalid(id) == null && ids.size() < MAX_MODELS) {
+                            ids.put(id, Boolean.TRUE);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (!listSeen) {
+                throw new IOException("no data or models list in the response");
+            }
+        }
+        return List.copyOf(ids.keySet());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

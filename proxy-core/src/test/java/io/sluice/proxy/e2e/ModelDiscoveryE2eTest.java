@@ -1,0 +1,100 @@
+package io.sluice.proxy.e2e;
+
+import static io.sluice.proxy.e2e.E2e.JSON;
+import static io.sluice.proxy.e2e.E2e.chatBody;
+import static io.sluice.proxy.e2e.E2e.get;
+import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.e2e.E2e.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.testing.TestUpstream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A local server's own model list shows in /v1/models and routes bare ids; a failing list keeps the config's. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ModelDiscoveryE2eTest {
+
+    private static final String COMPLETION = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+            + "\"finish_reason\":\"stop\"}]}";
+
+    private static List<String> ids(SluiceServer s) throws Exception {
+        JsonNode data = json(get(s, "/v1/models").body()).path("data");
+        List<String> out = new ArrayList<>();
+        data.forEach(m -> out.add(m.path("id").asText()));
+        return out;
+    }
+
+    @Test
+    void discoveredModelsAreListedAndRouted() throws Exception {
+        try (TestUpstream up = new TestUpstream(r -> r.method().equals("GET")
+                ? TestUpstream.Reply.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"qwen3:8b\"},"
+                        + "{\"id\":\"llama3.2:latest\"}]}")
+                : TestUpstream.Reply.json(200, COMPLETION))) {
+            SluiceServer s = SluiceServer.start(ConfigLoader.parse("""
+                    server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}
+                    providersFromEnv: false
+                    providers:
+                      ollama:
+                        baseUrl: http://127.0.0.1:%d/v1
+                        models: [configured-model]
+                    """.formatted(up.port()), Map.of()));
+            try {
+                TestUpstream.Received list = up.take();
+                assertThat(list.method()).isEqualTo("GET");
+                assertThat(list.uri()).isEqualTo("/v1/models");
+                assertThat(list.header("authorization")).isNull(); // ollama takes no key
+                E2e.await("discovered models listed", Duration.ofSeconds(10),
+                        () -> {
+                            try {
+                                return ids(s).contains("ollama/qwen3:8b");
+                            } catch (Exception e) {
+                                return false;
+                            }
+                        });
+                assertThat(ids(s)).containsExactly("ollama/configured-model", "ollama/qwen3:8b",
+                        "ollama/llama3.2:latest");
+                assertThat(post(s, "/v1/chat/completions", chatBody("llama3.2:latest", false, "hi")).statusCode())
+                        .isEqualTo(200);
+                assertThat(JSON.readTree(up.take().body()).path("model").asText()).isEqualTo("llama3.2:latest");
+            } finally {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aFailingListKeepsTheConfiguredModels() throws Exception {
+        try (TestUpstream up = new TestUpstream(r -> TestUpstream.Reply.json(500, "{\"error\":\"down\"}"))) {
+            SluiceServer s = SluiceServer.start(ConfigLoader.parse("""
+                    server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}
+                    providersFromEnv: false
+                    providers:
+                      openai-compatible-box:
+                        baseUrl: http://127.0.0.1:%d/v1
+                        apiKey: sk-box-0123456789abcd
+                        models: [m1]
+                      openai:
+                        apiKey: sk-openai-0123456789ab
+                        models: [gpt-4o]
+                    """.formatted(up.port()), Map.of()));
+            try {
+                TestUpstream.Received list = up.take(); // only the compatible one discovers by default
+                assertThat(list.header("authorization")).isEqualTo("Bearer sk-box-0123456789abcd");
+                assertThat(ids(s)).containsExactly("openai-compatible-box/m1", "openai/gpt-4o");
+                assertThat(up.requestsWaiting()).isZero();
+            } finally {
+                s.close();
+            }
+        }
+    }
+}
