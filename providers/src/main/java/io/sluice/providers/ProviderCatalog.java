@@ -102,7 +102,7 @@ public final class ProviderCatalog {
                     .models("worker-gpt-4", "worker-claude-3", "worker-fast", "worker-accurate", "worker-balanced")
                     .build(),
             ProviderDescriptor.builder(OPENAI_COMPATIBLE).displayName("Any OpenAI-compatible server")
-                    .keyOptional().compatibleFamily().discoverModels().capabilities(VISION, EMBEDDINGS, IMAGES).build(),
+                    .keyOptional().compatibleFamily().capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder(ANTHROPIC_COMPATIBLE).displayName("Any Anthropic-compatible server")
                     .dialect("anthropic").auth(AuthScheme.X_API_KEY).keyOptional().compatibleFamily().modelsPath(null)
                     .capabilities(VISION).build());

@@ -30,7 +30,7 @@ import io.sluice.providers.ProviderDescriptor;
  * @param options  type-specific settings ({@code apiVersion} for azure, {@code tokenUrl} for github-copilot) with
  *                 the type's defaults filled in
  * @param discoverModels whether {@code GET <baseUrl>/models} is fetched (at start and every few minutes) and its ids
- *                 served besides {@code models}; defaults from the type (on for ollama, litellm, *-compatible)
+ *                 served besides {@code models}; defaults from the type (on for ollama and litellm)
  */
 public record ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                              Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,

@@ -97,6 +97,20 @@ class EnvProvidersConfigTest {
     }
 
     @Test
+    void discoveryDefaultsFromTheTypeAndIsRefusedWithoutAList() {
+        SluiceConfig c = ConfigLoader.parse("", Map.of("OLLAMA_ENABLED", "1", "OPENAI_ENABLED", "1",
+                "OPENAI_API_KEY", "sk-0000000000001", "OPENAI_DISCOVER_MODELS", "1", "LITELLM_ENABLED", "1",
+                "LITELLM_DISCOVER_MODELS", "off"));
+        assertThat(c.provider("ollama").orElseThrow().discoverModels()).isTrue();
+        assertThat(c.provider("openai").orElseThrow().discoverModels()).isTrue();
+        assertThat(c.provider("litellm").orElseThrow().discoverModels()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.parse("providers:\n  azure:\n    baseUrl: https://r.example\n"
+                + "    discoverModels: true\n", Map.of()))
+                .hasMessage("providers.azure.discoverModels: \"true\" (expected: false: type azure has no model "
+                        + "list to fetch)");
+    }
+
+    @Test
     void dynamicCompatibleProvidersAndTheSwitch() {
         Map<String, String> env = Map.of("OPENAI_COMPATIBLE_LM_STUDIO_BASE_URL", "http://127.0.0.1:1234/v1",
                 "OPENAI_COMPATIBLE_LM_STUDIO_MODELS", "qwen3-8b");

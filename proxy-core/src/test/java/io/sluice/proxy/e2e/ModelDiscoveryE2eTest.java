@@ -83,12 +83,13 @@ class ModelDiscoveryE2eTest {
                         baseUrl: http://127.0.0.1:%d/v1
                         apiKey: sk-box-0123456789abcd
                         models: [m1]
+                        discoverModels: true
                       openai:
                         apiKey: sk-openai-0123456789ab
                         models: [gpt-4o]
                     """.formatted(up.port()), Map.of()));
             try {
-                TestUpstream.Received list = up.take(); // only the compatible one discovers by default
+                TestUpstream.Received list = up.take(); // only the one that asked for it
                 assertThat(list.header("authorization")).isEqualTo("Bearer sk-box-0123456789abcd");
                 assertThat(ids(s)).containsExactly("openai-compatible-box/m1", "openai/gpt-4o");
                 assertThat(up.requestsWaiting()).isZero();
