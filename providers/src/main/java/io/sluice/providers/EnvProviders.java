@@ -67,12 +67,12 @@ public final class EnvProviders {
         dynamic.forEach((prefix, family) -> {
             ProviderDescriptor d = catalog.byType(family.toLowerCase(Locale.ROOT) + "-compatible");
             String flag = env.get(prefix + "_ENABLED");
-            boolean on = flag == null || flag.isBlank() ? nonEmpty(env.get(prefix + "_BASE_URL"))
-                    : truthy(prefix + "_ENABLED", flag);
+            boolean byBaseUrl = flag == null || flag.isBlank();
+            boolean on = byBaseUrl ? nonEmpty(env.get(prefix + "_BASE_URL")) : truthy(prefix + "_ENABLED", flag);
             if (d != null && on) {
                 String suffix = prefix.substring(family.length() + "_COMPATIBLE_".length());
                 String name = d.id() + "-" + suffix.toLowerCase(Locale.ROOT).replace('_', '-');
-                out.add(build(name, d, List.of(prefix), flag == null ? prefix + "_BASE_URL" : prefix + "_ENABLED",
+                out.add(build(name, d, List.of(prefix), byBaseUrl ? prefix + "_BASE_URL" : prefix + "_ENABLED",
                         env));
             }
         });

@@ -158,7 +158,7 @@ public final class ProviderCatalog {
      */
     public ProviderDescriptor inferFromName(String name) {
         ProviderDescriptor d = byType(name);
-        if (d != null) {
+        if (d != null || name == null) {
             return d;
         }
         for (ProviderDescriptor c : all) {

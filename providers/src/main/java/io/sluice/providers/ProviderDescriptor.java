@@ -390,7 +390,7 @@ public final class ProviderDescriptor {
         }
 
         public ProviderDescriptor build() {
-            if (envPrefixes.isEmpty()) {
+            if (envPrefixes.isEmpty() && id != null) {
                 envPrefixes.add(id.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             }
             return new ProviderDescriptor(this);
