@@ -31,10 +31,7 @@ public record MockAnswer(List<String> pieces, String finishReason, int promptTok
 
     /** Builds the answer from the request body (read, not consumed: the reader index is kept). */
     public static MockAnswer of(String model, ByteBuf body, int wordsPerPiece) throws IOException {
-        JsonNode root;
-        try (ByteBufInputStream in = new ByteBufInputStream(body.duplicate())) {
-            root = MAPPER.readTree(in);
-        }
+        JsonNode root = readTree(body);
         String text;
         switch (model) {
             case "echo":
@@ -71,6 +68,13 @@ public record MockAnswer(List<String> pieces, String finishReason, int promptTok
             promptChars += contentText(m.get("content")).length() + 4;
         }
         return new MockAnswer(pieces, finish, Math.max(1, (promptChars + 3) / 4), words.size());
+    }
+
+    /** The request body as a tree (read, not consumed: the reader index is kept). */
+    static JsonNode readTree(ByteBuf body) throws IOException {
+        try (ByteBufInputStream in = new ByteBufInputStream(body.duplicate())) {
+            return MAPPER.readTree(in);
+        }
     }
 
     public String text() {

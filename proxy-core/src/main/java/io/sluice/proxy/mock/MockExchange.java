@@ -1,5 +1,6 @@
 package io.sluice.proxy.mock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,6 +16,7 @@ import io.sluice.proxy.server.ChatRequest;
 import io.sluice.proxy.server.Exchange;
 import io.sluice.proxy.server.Json;
 import io.sluice.proxy.server.ResponseSink;
+import io.sluice.providers.Operation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The built-in mock provider: answers in-process, in OpenAI's chat format, streamed one piece per
- * {@code chunkDelay} on the client's event loop, so {@code bin/sluice} works offline.
+ * {@code chunkDelay} on the client's event loop, so {@code bin/sluice} works offline. Embeddings and image
+ * generation are answered at once ({@link MockEmbeddings}, {@link MockImages}).
  */
 public final class MockExchange implements Exchange {
 
@@ -48,6 +51,10 @@ public final class MockExchange implements Exchange {
 
     @Override
     public void start() {
+        if (request.operation() != Operation.CHAT) {
+            answerOperation();
+            return;
+        }
         try {
             answer = MockAnswer.of(request.route().upstreamModel(), request.body(), settings.chunkWords());
         } catch (IOException | RuntimeException e) {
@@ -72,6 +79,32 @@ public final class MockExchange implements Exchange {
             sink.head(Json.response(HttpResponseStatus.OK, body));
             sink.end(null);
         }
+    }
+
+    /** Embeddings and image generation: one JSON response, or 400 for a request OpenAI would refuse too. */
+    private void answerOperation() {
+        String json;
+        try {
+            JsonNode root = MockAnswer.readTree(request.body());
+            json = request.operation() == Operation.EMBEDDINGS ? MockEmbeddings.answer(request.model(), root)
+                    : MockImages.answer(root, created);
+        } catch (MockRequestException e) {
+            finish();
+            sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", "invalid_request");
+            return;
+        } catch (IOException | RuntimeException e) {
+            finish();
+            sink.fail(HttpResponseStatus.BAD_REQUEST, "mock provider cannot read the request: " + e.getMessage(),
+                    "invalid_request_error", "invalid_json");
+            return;
+        } finally {
+            request.body().release();
+        }
+        ByteBuf body = sink.alloc().buffer(json.length());
+        body.writeCharSequence(json, StandardCharsets.UTF_8);
+        finish();
+        sink.head(Json.response(HttpResponseStatus.OK, body));
+        sink.end(null);
     }
 
     /** Writes the next event; schedules the one after it. */

@@ -37,6 +37,7 @@ import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.codec.sse.SseWriter;
+import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
@@ -109,6 +110,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
         RESPONSES("/v1/responses", Dialects.RESPONSES),
         GEMINI("/v1beta/models/{model}:generateContent", Dialects.GEMINI),
+        EMBEDDINGS("/v1/embeddings", Dialects.OPENAI),
+        IMAGES("/v1/images/generations", Dialects.OPENAI),
         MODELS("/v1/models", Dialects.OPENAI),
         HEALTH("/health", Dialects.OPENAI),
         METRICS("/metrics", Dialects.OPENAI),
@@ -123,7 +126,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             this.dialect = dialect;
         }
 
-        /** {@code /v1/providers/{provider}/chat/completions} (also {@code /messages}, {@code /responses}). */
+        /**
+         * {@code /v1/providers/{provider}/chat/completions} (also {@code /messages}, {@code /responses},
+         * {@code /embeddings}, {@code /images/generations}).
+         */
         static final String PROVIDER_ROUTE = "/v1/providers/";
 
         /** The provider a {@link #PROVIDER_ROUTE} path names, else null. */
@@ -140,6 +146,16 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             return this == CHAT || this == MESSAGES || this == RESPONSES || this == GEMINI;
         }
 
+        /** What the request asks a provider to do; {@link Operation#CHAT} for routes that are not a passthrough. */
+        Operation operation() {
+            return this == EMBEDDINGS ? Operation.EMBEDDINGS : this == IMAGES ? Operation.IMAGES : Operation.CHAT;
+        }
+
+        /** Routes whose POST body is read and scanned: chat, count_tokens, embeddings and images. */
+        boolean readsBody() {
+            return chat() || this == COUNT_TOKENS || this == EMBEDDINGS || this == IMAGES;
+        }
+
         static Route of(String uri) {
             int q = uri.indexOf('?');
             String path = q < 0 ? uri : uri.substring(0, q);
@@ -152,7 +168,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                     return OTHER;
                 }
                 Route r = of("/v1" + path.substring(slash));
-                return r.chat() && r != GEMINI ? r : OTHER;
+                return (r.chat() && r != GEMINI) || r == EMBEDDINGS || r == IMAGES ? r : OTHER;
             }
             switch (path) {
                 case "/v1/chat/completions": case "/chat/completions": return CHAT;
@@ -160,6 +176,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 case "/v1/messages/count_tokens": return COUNT_TOKENS;
                 case "/v1/responses": case "/responses": return RESPONSES;
                 case "/v1/models": case "/models": return MODELS;
+                case "/v1/embeddings": case "/embeddings": return EMBEDDINGS;
+                case "/v1/images/generations": case "/images/generations": return IMAGES;
                 case "/health": case "/healthz": return HEALTH;
                 case "/metrics": return METRICS;
                 default: return GeminiPath.parse(path) != null ? GEMINI : OTHER;
@@ -277,7 +295,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             }
             return;
         }
-        if ((route.chat() || route == Route.COUNT_TOKENS) && method.equals(HttpMethod.POST)) {
+        if (route.readsBody() && method.equals(HttpMethod.POST)) {
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > proxy.config().server().maxBodyBytes()) {
                 rejectTooLarge(declared);
@@ -371,6 +389,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (target == null) {
             return;
         }
+        if (route.operation() != Operation.CHAT) {
+            passthrough(route.operation(), model, target);
+            return;
+        }
         Dialect client = route.dialect;
         Dialect provider = proxy.dialect(target.provider());
         ChatRequest request;
@@ -427,7 +449,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 return null;
             }
         }
-        if (target.provider().descriptor().modelInPath(Operation.CHAT)
+        if (target.provider().descriptor().modelInPath(route.operation())
                 && !ProviderDescriptor.pathSafe(target.upstreamModel())) {
             releaseBody();
             sendError(HttpResponseStatus.BAD_REQUEST, "model `" + printable(target.upstreamModel())
@@ -437,6 +459,35 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             return null;
         }
         return target;
+    }
+
+    /**
+     * Embeddings and image generation: OpenAI's request goes to the provider as it is, only the model value spliced,
+     * and the answer comes back untouched. Only a provider that speaks OpenAI's chat API and has the capability can
+     * take it; the others get 400 {@code unsupported_operation} (no translation exists for these operations).
+     */
+    private void passthrough(Operation op, String model, ModelRouter.Route target) {
+        ProviderConfig p = target.provider();
+        String what = op == Operation.EMBEDDINGS ? "embeddings" : "image generation";
+        String refusal = null;
+        if (!p.descriptor().supports(op)) {
+            refusal = "provider " + p.name() + " does not support " + what;
+        } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())) {
+            refusal = "provider " + p.name() + " speaks the " + p.dialect() + " API, which has no OpenAI-compatible "
+                    + what + " endpoint";
+        }
+        if (refusal != null) {
+            releaseBody();
+            sendFull(OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, refusal,
+                    "invalid_request_error", "unsupported_operation", "model"));
+            return;
+        }
+        ChatRequest request = new ChatRequest(method, model, target, false, false, scanner.modelStart(),
+                scanner.modelEnd(), body, Dialects.OPENAI, null, null, null, op);
+        body = null;
+        scanner = null;
+        exchange = proxy.newExchange(request, this);
+        exchange.start();
     }
 
     /**
@@ -515,7 +566,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 }
                 sendJson(HttpResponseStatus.OK, proxy.modelsJson());
                 return;
-            case CHAT: case MESSAGES: case COUNT_TOKENS: case RESPONSES: case GEMINI:
+            case CHAT: case MESSAGES: case COUNT_TOKENS: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
                 methodNotAllowed("POST");
                 return;
             default:

@@ -18,12 +18,23 @@ public final class OpenAiErrors {
 
     /** The error JSON bytes, owned by the caller. */
     public static ByteBuf body(ByteBufAllocator alloc, String message, String type, String code) {
+        return body(alloc, message, type, code, null);
+    }
+
+    /** The error JSON bytes naming the request field at fault ({@code param}, null for none), owned by the caller. */
+    public static ByteBuf body(ByteBufAllocator alloc, String message, String type, String code, String param) {
         StringBuilder sb = new StringBuilder(96 + message.length());
         sb.append("{\"error\":{\"message\":");
         Json.quote(sb, message);
         sb.append(",\"type\":");
         Json.quote(sb, type);
-        sb.append(",\"param\":null,\"code\":");
+        sb.append(",\"param\":");
+        if (param == null) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, param);
+        }
+        sb.append(",\"code\":");
         if (code == null) {
             sb.append("null");
         } else {
@@ -39,6 +50,12 @@ public final class OpenAiErrors {
     public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
                                             String type, String code) {
         return Json.response(status, body(alloc, message, type, code));
+    }
+
+    /** As {@link #response(ByteBufAllocator, HttpResponseStatus, String, String, String)}, naming {@code param}. */
+    public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
+                                            String type, String code, String param) {
+        return Json.response(status, body(alloc, message, type, code, param));
     }
 
     /** The error type OpenAI uses for a status. */

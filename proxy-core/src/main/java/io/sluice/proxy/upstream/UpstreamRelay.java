@@ -34,6 +34,7 @@ import io.sluice.proxy.server.ProxyContext;
 import io.sluice.proxy.server.ResponseSink;
 import io.sluice.proxy.server.TranslatingSink;
 import io.sluice.providers.AuthScheme;
+import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.net.ConnectException;
 import java.net.URI;
@@ -46,7 +47,7 @@ import java.util.Map;
  * Relays one OpenAI-dialect chat request to an OpenAI-compatible upstream, same dialect both sides: the body goes
  * out as retained slices with only the model value spliced, and the upstream's body buffers are written to the
  * client as they arrive. SSE events are framed (slices, no copies) only to pick out usage, {@code [DONE]} and
- * in-band errors.
+ * in-band errors. Embeddings and image generation requests take the same path to their own upstream paths.
  *
  * <p>Backpressure: the upstream channel has AUTO_READ off; the next read is issued after a read batch is flushed
  * to a writable client, or when the client becomes writable again.
@@ -281,7 +282,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                         tap.feed(buf);
                     } else if (sse) {
                         framer.feed(buf, this);
-                    } else {
+                    } else if (request.operation() != Operation.IMAGES) {
+                        // Images: megabytes of base64 that jackson would copy into char buffers, and a usage object
+                        // (input_tokens/output_tokens) the scanner does not read: not scanned.
                         usage.scanJson(buf);
                     }
                 }

@@ -75,6 +75,12 @@ final class E2e {
             return this;
         }
 
+        /** Provider entries as YAML lines, indented two spaces (a name line, then its keys). */
+        Config providersYaml(String yaml) {
+            providers.append(yaml);
+            return this;
+        }
+
         /** The built-in mock, streaming as fast as the client reads. */
         Config mock() {
             providers.append("  mock:\n    type: mock\n    mock: { chunkDelay: 0ms, chunkWords: 1 }\n");

@@ -344,13 +344,13 @@ class ClientHandlerTest {
     @ParameterizedTest
     @FieldSource("io.sluice.codec.testing.Chunks#SIZES")
     void unknownPathIs404WithoutEchoingTheQuery(int size) {
-        List<Message> res = send(get("/v2/nothing?key=secret") + post("/v1/embeddings", "{\"input\":\"x\"}"), size);
+        List<Message> res = send(get("/v2/nothing?key=secret") + post("/v1/audio/speech", "{\"input\":\"x\"}"), size);
 
         assertThat(res).hasSize(2);
         assertError(res.get(0), 404, "not_found_error", "unknown_route");
         assertThat(res.get(0).error().get("message").asText()).isEqualTo("Unknown route: GET /v2/nothing");
         assertError(res.get(1), 404, "not_found_error", "unknown_route");
-        assertThat(res.get(1).error().get("message").asText()).isEqualTo("Unknown route: POST /v1/embeddings");
+        assertThat(res.get(1).error().get("message").asText()).isEqualTo("Unknown route: POST /v1/audio/speech");
         assertThat(proxy.requests("GET", "other", 404)).isEqualTo(1.0);
         assertThat(proxy.requests("POST", "other", 404)).isEqualTo(1.0);
         assertThat(client.isOpen()).isTrue();

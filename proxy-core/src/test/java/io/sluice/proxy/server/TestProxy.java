@@ -47,6 +47,20 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        /** A provider of catalog type {@code type} (anthropic, azure, cursor-agent, …) at {@code baseUrl}. */
+        public Builder provider(String name, String type, String baseUrl, String apiKey, String... models) {
+            providers.append("  ").append(name).append(":\n    type: ").append(type).append("\n    baseUrl: ")
+                    .append(baseUrl).append('\n').append("    apiKey: ").append(apiKey).append('\n')
+                    .append("    models: [").append(String.join(", ", models)).append("]\n");
+            return this;
+        }
+
+        /** Provider entries as YAML lines, indented two spaces (a name line, then its keys). */
+        public Builder providersYaml(String yaml) {
+            providers.append(yaml);
+            return this;
+        }
+
         public String yaml() {
             return "server:\n  host: 127.0.0.1\n  port: 0\n  ioThreads: 1\n" + server
                     + (upstream.length() == 0 ? "" : "upstream:\n" + upstream)
