@@ -104,6 +104,12 @@ public final class CopilotTokens {
                 return other; // a refresh is under way: share it
             }
         }
+        Token fresh = e.current;
+        if (fresh != null && clock.getAsLong() < fresh.refreshAtMillis()) {
+            // Another refresh ended between the caller's look at the cache and here: use its token.
+            finish(e, mine, fresh, null);
+            return mine;
+        }
         exchanges.incrementAndGet();
         HttpRequest.Builder req;
         try {
