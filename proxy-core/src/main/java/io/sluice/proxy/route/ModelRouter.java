@@ -80,6 +80,7 @@ public final class ModelRouter {
     /** Public id → the model part to compare a misspelt id with ("gpt-4o" for "atlas-openai/gpt-4o"). */
     private final Map<String, String> modelPart = new HashMap<>();
     private final List<String> publicIds;
+    private final boolean log;
 
     public ModelRouter(SluiceConfig config) {
         this(config, Map.of());
@@ -90,6 +91,11 @@ public final class ModelRouter {
      *                   the configured ones
      */
     public ModelRouter(SluiceConfig config, Map<String, List<String>> discovered) {
+        this(config, discovered, true);
+    }
+
+    private ModelRouter(SluiceConfig config, Map<String, List<String>> discovered, boolean log) {
+        this.log = log;
         List<ProviderConfig> enabled = config.enabledProviders();
         for (ProviderConfig p : enabled) {
             byName.put(p.name(), p);
@@ -135,9 +141,9 @@ public final class ModelRouter {
         this.publicIds = Collections.unmodifiableList(ids);
     }
 
-    /** Builds the router once to report configuration mistakes (alias cycles) at load time. */
+    /** Builds the router once, silently, to report configuration mistakes (alias cycles) at load time. */
     public static void validate(SluiceConfig config) {
-        new ModelRouter(config);
+        new ModelRouter(config, Map.of(), false);
     }
 
     /** The id {@code /v1/models} lists for model {@code m} of {@code p}: its own prefix, else {@code name/}. */
@@ -159,8 +165,8 @@ public final class ModelRouter {
                     targets.add(r.target());
                 }
             }
-            if (!missing.isEmpty()) {
-                LOG.warn("combo {}: skipping {} (no enabled provider serves them)", name, missing);
+            if (!missing.isEmpty() && log) {
+                LOG.info("combo {}: skipping {} (no enabled provider serves them)", name, missing);
             }
             if (targets.isEmpty()) {
                 unavailable.put(name, "combo " + name + ": no enabled provider serves any of " + chain);
@@ -188,7 +194,9 @@ public final class ModelRouter {
             if (r == null) {
                 String why = unavailable.containsKey(t) ? unavailable.get(t) : "no enabled provider serves " + t;
                 unavailable.put(name, "alias " + name + " -> " + target + ": " + why);
-                LOG.warn("alias {} -> {}: {}", name, target, why);
+                if (log) {
+                    LOG.info("alias {} -> {}: {}", name, target, why);
+                }
                 return;
             }
             named.put(name, new Route(r.provider(), r.upstreamModel(), name, r.fallbacks()));
