@@ -1,0 +1,115 @@
+package io.sluice.proxy.schedule;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-provider circuit breaker for PROVIDER-scope failures: CLOSED → OPEN after {@code threshold} consecutive
+ * failures → after {@code openNanos} exactly one probe is let through (HALF_OPEN) → its success closes the circuit,
+ * its failure opens it again for another {@code openNanos}.
+ *
+ * <p>Lock-free: the phase is an immutable object swapped by CAS (allocated only on a transition), the consecutive
+ * failure count an {@link AtomicInteger}. While CLOSED, {@link #allow()} is one volatile read.
+ *
+ * <p>Outcomes are not tied to the request that reported them: a late success or failure of a request sent before the
+ * circuit opened counts while HALF_OPEN as the probe's, and is ignored while OPEN. A probe that never reports (its
+ * client went away) is not waited for forever: after another {@code openNanos} the next caller becomes the probe.
+ */
+public final class CircuitBreaker {
+
+    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /** The state and, for OPEN and HALF_OPEN, the clock value from which the next probe may go. */
+    private record Phase(State state, long probeAt) {
+    }
+
+    private static final Phase CLOSED = new Phase(State.CLOSED, 0);
+
+    private final int threshold;
+    private final long openNanos;
+    private final LongSupplier nanoClock;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(CLOSED);
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+    /**
+     * @param threshold consecutive failures that open the circuit, > 0
+     * @param openNanos how long the circuit stays open before a probe, ≥ 0
+     */
+    public CircuitBreaker(int threshold, long openNanos, LongSupplier nanoClock) {
+        if (threshold <= 0) {
+            throw new IllegalArgumentException("threshold: " + threshold + " (expected: > 0)");
+        }
+        if (openNanos < 0) {
+            throw new IllegalArgumentException("openNanos: " + openNanos + " (expected: >= 0)");
+        }
+        this.threshold = threshold;
+        this.openNanos = openNanos;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    /** True when a request may go: the circuit is closed, or the single half-open probe slot went to this caller. */
+    public boolean allow() {
+        Phase p = phase.get();
+        if (p.state == State.CLOSED) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        if (now - p.probeAt < 0) {
+            return false; // open and cooling, or a probe is out
+        }
+        // One CAS winner per phase object: that caller is the probe. A probe that never reported is replaced.
+        return phase.compareAndSet(p, new Phase(State.HALF_OPEN, now + openNanos));
+    }
+
+    /** A request succeeded: while CLOSED, the failure run is broken; while HALF_OPEN, the circuit closes. */
+    public void success() {
+        Phase p = phase.get();
+        if (p.state == State.HALF_OPEN) {
+            if (phase.compareAndSet(p, CLOSED)) {
+                consecutiveFailures.set(0);
+            }
+        } else if (p.state == State.CLOSED && consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    /** A PROVIDER-scope failure: while CLOSED it counts towards the threshold; while HALF_OPEN it reopens. */
+    public void failure() {
+        Phase p = phase.get();
+        if (p.state == State.HALF_OPEN) {
+            phase.compareAndSet(p, open());
+        } else if (p.state == State.CLOSED && consecutiveFailures.incrementAndGet() >= threshold) {
+            if (phase.compareAndSet(CLOSED, open())) {
+                consecutiveFailures.set(0);
+            }
+        }
+    }
+
+    private Phase open() {
+        return new Phase(State.OPEN, nanoClock.getAsLong() + openNanos);
+    }
+
+    /** The state as last transitioned: OPEN stays OPEN past its deadline until a caller takes the probe. */
+    public State state() {
+        return phase.get().state;
+    }
+
+    /** Nanos until a probe will be allowed; 0 when {@link #allow()} would return true now. */
+    public long nanosUntilProbe() {
+        Phase p = phase.get();
+        if (p.state == State.CLOSED) {
+            return 0;
+        }
+        return Math.max(0, p.probeAt - nanoClock.getAsLong());
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    public long openNanos() {
+        return openNanos;
+    }
+}
