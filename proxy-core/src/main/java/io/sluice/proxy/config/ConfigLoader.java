@@ -32,7 +32,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv");
+    static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
+            "resilience", "rateLimits", "concurrency");
+    static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
+            "sseKeepAlive", "keyWait");
+    static final List<String> RATE_LIMIT_KEYS = List.of("global", "perProvider", "perKey", "perClientKey");
+    static final List<String> CONCURRENCY_KEYS = List.of("enabled", "maxConcurrent", "queueMax", "queueTimeout");
     static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
@@ -41,7 +46,8 @@ public final class ConfigLoader {
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
-            "enabled", "mock", "dialect", "prefix", "options", "discoverModels");
+            "enabled", "mock", "dialect", "prefix", "options", "discoverModels", "strategy", "weights", "rateLimit",
+            "maxConcurrent");
     static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -83,7 +89,8 @@ public final class ConfigLoader {
             providers.addAll(fromEnv(providers, env));
         }
         SluiceConfig config = new SluiceConfig(server(root.get("server")), upstream(root.get("upstream")), providers,
-                routing(root.get("routing")));
+                routing(root.get("routing")), resilience(root.get("resilience")),
+                rateLimits(root.get("rateLimits"), env), concurrency(root.get("concurrency"), env));
         ModelRouter.validate(config);
         return config;
     }
@@ -128,6 +135,84 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    private static ResilienceConfig resilience(ConfigNode n) {
+        n.object(RESILIENCE_KEYS);
+        int maxAttempts = n.get("maxAttempts").intValue(ResilienceConfig.DEFAULT_MAX_ATTEMPTS);
+        int breakerFailures = n.get("breakerFailures").intValue(ResilienceConfig.DEFAULT_BREAKER_FAILURES);
+        Duration breakerOpen = n.get("breakerOpen").duration(ResilienceConfig.DEFAULT_BREAKER_OPEN);
+        Duration keepAlive = n.get("sseKeepAlive").duration(ResilienceConfig.DEFAULT_SSE_KEEP_ALIVE);
+        Duration keyWait = n.get("keyWait").duration(ResilienceConfig.DEFAULT_KEY_WAIT);
+        return build(n, () -> new ResilienceConfig(maxAttempts, breakerFailures, breakerOpen, keepAlive, keyWait));
+    }
+
+    /** The file's {@code rateLimits}, else the seeds' {@code RATE_LIMIT_ENABLED} / {@code RATE_LIMIT_PER_MINUTE}. */
+    private static RateLimitConfig rateLimits(ConfigNode n, Map<String, String> env) {
+        if (n.isAbsent()) {
+            if (!envFlag(env, "RATE_LIMIT_ENABLED")) {
+                return RateLimitConfig.off();
+            }
+            long perMinute = envLong(env, "RATE_LIMIT_PER_MINUTE", RateLimitConfig.SEED_PER_PROVIDER);
+            return envBuild("RATE_LIMIT_PER_MINUTE", () -> new RateLimitConfig(0, perMinute, 0, 0));
+        }
+        n.object(RATE_LIMIT_KEYS);
+        long global = n.get("global").intValue(0);
+        long perProvider = n.get("perProvider").intValue(0);
+        long perKey = n.get("perKey").intValue(0);
+        long perClientKey = n.get("perClientKey").intValue(0);
+        return build(n, () -> new RateLimitConfig(global, perProvider, perKey, perClientKey));
+    }
+
+    /** The file's {@code concurrency}, else the seeds' {@code UPSTREAM_CONCURRENCY_ENABLED} and friends. */
+    private static ConcurrencyConfig concurrency(ConfigNode n, Map<String, String> env) {
+        if (n.isAbsent()) {
+            if (!envFlag(env, "UPSTREAM_CONCURRENCY_ENABLED")) {
+                return ConcurrencyConfig.off();
+            }
+            int max = (int) envLong(env, "UPSTREAM_MAX_CONCURRENT", ConcurrencyConfig.DEFAULT_MAX_CONCURRENT);
+            int queue = (int) envLong(env, "UPSTREAM_QUEUE_MAX", ConcurrencyConfig.DEFAULT_QUEUE_MAX);
+            long timeout = envLong(env, "UPSTREAM_QUEUE_TIMEOUT_MS", ConcurrencyConfig.DEFAULT_QUEUE_TIMEOUT.toMillis());
+            return envBuild("UPSTREAM_*", () -> new ConcurrencyConfig(true, max, queue, Duration.ofMillis(timeout)));
+        }
+        n.object(CONCURRENCY_KEYS);
+        boolean enabled = n.get("enabled").bool(true);
+        int max = n.get("maxConcurrent").intValue(ConcurrencyConfig.DEFAULT_MAX_CONCURRENT);
+        int queue = n.get("queueMax").intValue(ConcurrencyConfig.DEFAULT_QUEUE_MAX);
+        Duration timeout = n.get("queueTimeout").duration(ConcurrencyConfig.DEFAULT_QUEUE_TIMEOUT);
+        return build(n, () -> new ConcurrencyConfig(enabled, max, queue, timeout));
+    }
+
+    private static boolean envFlag(Map<String, String> env, String var) {
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            return false;
+        }
+        try {
+            return EnvProviders.truthy(var, v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("environment: " + e.getMessage(), e);
+        }
+    }
+
+    private static long envLong(Map<String, String> env, String var, long fallback) {
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("environment: " + var + ": \"" + v + "\" (expected: an integer)", e);
+        }
+    }
+
+    private static <T> T envBuild(String var, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (ConfigException e) {
+            throw new ConfigException("environment (" + var + "): " + e.getMessage(), e);
+        }
     }
 
     private static RoutingConfig routing(ConfigNode n) {
@@ -216,8 +301,23 @@ public final class ConfigLoader {
         String prefix = n.get("prefix").text(null);
         Map<String, String> options = n.get("options").stringMap();
         Boolean discover = n.get("discoverModels").isAbsent() ? null : n.get("discoverModels").bool(false);
+        String strategy = n.get("strategy").text(null);
+        List<Integer> weights = new ArrayList<>();
+        List<String> weightText = n.get("weights").strings();
+        if (weightText != null) {
+            for (String w : weightText) {
+                try {
+                    weights.add(Integer.valueOf(w.strip()));
+                } catch (NumberFormatException e) {
+                    throw ConfigException.invalid(n.path() + ".weights", w, "integers");
+                }
+            }
+        }
+        long rateLimit = n.get("rateLimit").intValue(-1);
+        int maxConcurrent = n.get("maxConcurrent").intValue(0);
         return build(n, () -> new ProviderConfig(name, type, baseUrl, apiKeys, models, headers, enabled, mock,
-                dialect, null, prefix, options, discover));
+                dialect, null, prefix, options, discover,
+                new ProviderLimits(strategy, weights, rateLimit, maxConcurrent)));
     }
 
     /** {@code apiKey: x} is shorthand for {@code apiKeys: [x]}. */

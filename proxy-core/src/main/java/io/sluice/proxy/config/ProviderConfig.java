@@ -31,11 +31,12 @@ import io.sluice.providers.ProviderDescriptor;
  *                 the type's defaults filled in
  * @param discoverModels whether {@code GET <baseUrl>/models} is fetched (at start and every few minutes) and its ids
  *                 served besides {@code models}; defaults from the type (on for ollama and litellm)
+ * @param limits   key strategy and weights, rate limit and concurrency of this provider
  */
 public record ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                              Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
                              List<String> keyNames, String prefix, Map<String, String> options,
-                             Boolean discoverModels) {
+                             Boolean discoverModels, ProviderLimits limits) {
 
     public static final String TYPE_MOCK = "mock";
     public static final String TYPE_OPENAI = "openai";
@@ -88,19 +89,33 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
             throw ConfigException.invalid("discoverModels", "true", "false: type " + d.id()
                     + " has no model list to fetch");
         }
+        limits = limits == null ? ProviderLimits.defaults() : limits;
+        if (!limits.weights().isEmpty() && limits.weights().size() != apiKeys.size()) {
+            throw ConfigException.invalid("weights", limits.weights().toString(),
+                    "one weight per key (" + apiKeys.size() + " keys)");
+        }
+    }
+
+    public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
+                          Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
+                          List<String> keyNames, String prefix, Map<String, String> options,
+                          Boolean discoverModels) {
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, keyNames, prefix, options,
+                discoverModels, null);
     }
 
     /** A provider that fetches its model list when its type does by default. */
     public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                           Map<String, String> headers, boolean enabled, MockSettings mock, String dialect,
                           List<String> keyNames, String prefix, Map<String, String> options) {
-        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, keyNames, prefix, options, null);
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, keyNames, prefix, options, null,
+                null);
     }
 
     /** A provider with keys named by position and the type's prefix and options. */
     public ProviderConfig(String name, String type, URI baseUrl, List<String> apiKeys, List<String> models,
                           Map<String, String> headers, boolean enabled, MockSettings mock, String dialect) {
-        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, null, null, null, null);
+        this(name, type, baseUrl, apiKeys, models, headers, enabled, mock, dialect, null, null, null, null, null);
     }
 
     /** A provider speaking its type's default dialect. */
@@ -148,6 +163,6 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKeys=" + maskedApiKeys() + ", models=" + models + ", headers=" + maskedHeaders
                 + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + ", keyNames=" + keyNames
-                + ", prefix=" + prefix + ", options=" + options + ", discoverModels=" + discoverModels + "]";
+                + ", prefix=" + prefix + ", options=" + options + ", discoverModels=" + discoverModels + ", limits=" + limits + "]";
     }
 }

@@ -12,14 +12,21 @@ import java.util.Set;
  * @param upstream  connections to providers
  * @param providers every configured provider, enabled or not, in file order; names are unique
  * @param routing   aliases, wildcards and combos
+ * @param resilience  retries, fallback, circuit breaker, SSE keep-alive
+ * @param rateLimits  requests per minute, off unless configured
+ * @param concurrency the upstream concurrency gate, off unless configured
  */
 public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
-                           RoutingConfig routing) {
+                           RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
+                           ConcurrencyConfig concurrency) {
 
     public SluiceConfig {
         Check.notNull("server", server, "server settings");
         Check.notNull("upstream", upstream, "upstream settings");
         routing = routing == null ? RoutingConfig.empty() : routing;
+        resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
+        rateLimits = rateLimits == null ? RateLimitConfig.off() : rateLimits;
+        concurrency = concurrency == null ? ConcurrencyConfig.off() : concurrency;
         providers = providers == null ? List.of() : List.copyOf(providers);
         Set<String> names = new HashSet<>();
         for (ProviderConfig p : providers) {
@@ -30,7 +37,12 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
-        this(server, upstream, providers, null);
+        this(server, upstream, providers, null, null, null, null);
+    }
+
+    public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
+                        RoutingConfig routing) {
+        this(server, upstream, providers, routing, null, null, null);
     }
 
     /** Default server and upstream settings, no providers. */
@@ -48,18 +60,30 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig withServer(ServerConfig newServer) {
-        return new SluiceConfig(newServer, upstream, providers, routing);
+        return new SluiceConfig(newServer, upstream, providers, routing, resilience, rateLimits, concurrency);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
-        return new SluiceConfig(server, newUpstream, providers, routing);
+        return new SluiceConfig(server, newUpstream, providers, routing, resilience, rateLimits, concurrency);
     }
 
     public SluiceConfig withRouting(RoutingConfig newRouting) {
-        return new SluiceConfig(server, upstream, providers, newRouting);
+        return new SluiceConfig(server, upstream, providers, newRouting, resilience, rateLimits, concurrency);
+    }
+
+    public SluiceConfig withResilience(ResilienceConfig r) {
+        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency);
+    }
+
+    public SluiceConfig withRateLimits(RateLimitConfig r) {
+        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency);
+    }
+
+    public SluiceConfig withConcurrency(ConcurrencyConfig c) {
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c);
     }
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
-        return new SluiceConfig(server, upstream, newProviders, routing);
+        return new SluiceConfig(server, upstream, newProviders, routing, resilience, rateLimits, concurrency);
     }
 }

@@ -36,6 +36,7 @@ public final class SluiceMetrics implements AutoCloseable {
     private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> upstreamResponses = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger upstreamActive = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -95,6 +96,41 @@ public final class SluiceMetrics implements AutoCloseable {
                 .description("Tokens reported by upstream usage objects")
                 .tags("provider", provider, "model", model, "kind", kind)
                 .register(registry)).increment(count);
+    }
+
+    /** A request refused by a rate limit; {@code scope} is global, provider, key or client. */
+    public void rateLimited(String scope) {
+        counters.computeIfAbsent("rl " + scope, k -> Counter.builder("rate.limit.exceeded")
+                .description("Requests refused by a configured rate limit, by scope")
+                .tags("scope", scope)
+                .register(registry)).increment();
+    }
+
+    /** Another upstream attempt for one client request: {@code reason} is the failure scope or status. */
+    public void retry(String provider, String reason) {
+        counters.computeIfAbsent("retry " + provider + ' ' + reason, k -> Counter.builder("upstream.retries")
+                .description("Upstream attempts after a failure, before the first byte reached the client")
+                .tags("provider", provider, "reason", reason)
+                .register(registry)).increment();
+    }
+
+    /** A provider key put to cool down; {@code key} is the key's name (its variable), never the key. */
+    public void keyCooldown(String provider, String key, int status) {
+        counters.computeIfAbsent("cool " + provider + ' ' + key + ' ' + status, k -> Counter.builder(
+                        "upstream.key.cooldowns")
+                .description("Provider keys put to cool down after an error, by key name and status")
+                .tags("provider", provider, "key", key, "status", Integer.toString(status))
+                .register(registry)).increment();
+    }
+
+    /** Registers the gauges of one provider's concurrency gate. */
+    public void gate(String provider, java.util.function.IntSupplier active, java.util.function.IntSupplier queued) {
+        Gauge.builder("upstream.gate.active", active, s -> s.getAsInt())
+                .description("Upstream calls holding a concurrency permit, per provider")
+                .tags("provider", provider).register(registry);
+        Gauge.builder("upstream.queue.length", queued, s -> s.getAsInt())
+                .description("Requests waiting for an upstream concurrency permit, per provider")
+                .tags("provider", provider).register(registry);
     }
 
     public AtomicInteger upstreamActive() {

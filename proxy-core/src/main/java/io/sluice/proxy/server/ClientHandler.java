@@ -70,6 +70,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private boolean keepAlive;
     /** Anthropic clients' feature headers, kept for a passthrough to an Anthropic provider. */
     private String anthropicBeta;
+    /** The client's credential when per-client limits are on, else null. */
+    private String clientKey;
     /** The provider named by {@code /v1/providers/{provider}/…}, or null for model-based routing. */
     private String forcedProvider;
     private String anthropicVersion;
@@ -277,6 +279,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         forcedProvider = route == Route.OTHER ? null : Route.forcedProvider(uri);
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
+        clientKey = proxy.config().rateLimits().perClientKey() > 0 ? clientKey(req.headers()) : null;
         anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
         status = 0;
         headSent = false;
@@ -375,6 +378,16 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         }
         if (route == Route.COUNT_TOKENS) {
             countTokens();
+            return;
+        }
+        ProxyContext.Refusal refused = proxy.admit(clientKey);
+        if (refused != null) {
+            releaseBody();
+            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(refused.retryNanos() + 999_999_999L));
+            FullHttpResponse res = errorResponse(HttpResponseStatus.TOO_MANY_REQUESTS, refused.message(),
+                    OpenAiErrors.typeFor(429), "rate_limit_exceeded");
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+            sendFull(res);
             return;
         }
         GeminiPath gemini = route == Route.GEMINI ? GeminiPath.parse(pathOnly()) : null;
@@ -739,6 +752,22 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     @Override
+    public void failRetryAfter(HttpResponseStatus st, String message, String type, String code,
+                               long retryAfterSeconds) {
+        if (state != State.RESPONDING || !ctx.channel().isActive()) {
+            return;
+        }
+        if (headSent) {
+            fail(st, message, type, code);
+            return;
+        }
+        FullHttpResponse res = errorResponse(st, message, type, code);
+        res.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        head(res);
+        complete();
+    }
+
+    @Override
     public void endWithError(HubError error, String code) {
         if (state != State.RESPONDING || !ctx.channel().isActive()) {
             return;
@@ -877,6 +906,16 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     }
 
     /** Strips control characters and bounds length before echoing client input in an error. */
+    /** What identifies a client for per-client limits: its Bearer token, x-api-key or x-goog-api-key. */
+    static String clientKey(io.netty.handler.codec.http.HttpHeaders h) {
+        String auth = h.get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).strip();
+        }
+        String k = h.get("x-api-key");
+        return k != null ? k : h.get("x-goog-api-key");
+    }
+
     static String printable(String s) {
         StringBuilder sb = new StringBuilder(Math.min(s.length(), 128));
         for (int i = 0; i < s.length() && sb.length() < 128; i++) {

@@ -14,6 +14,8 @@ import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.proxy.upstream.CopilotTokens;
+import io.sluice.proxy.schedule.ProviderRuntime;
+import io.sluice.proxy.schedule.RateLimiter;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,12 @@ public final class ProxyContext {
     private volatile String modelsJson;
     private final Map<String, Origin> origins = new HashMap<>();
     private final Map<String, AtomicInteger> keyCursor = new HashMap<>();
+    private final Map<String, ProviderRuntime> runtimes = new HashMap<>();
+    private final RateLimiter globalLimiter;
+    private final java.util.concurrent.ConcurrentHashMap<String, RateLimiter> clientLimiters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Client keys tracked for per-client limits at most; beyond, the map starts over (an attack, not clients). */
+    static final int MAX_CLIENT_LIMITERS = 100_000;
     private final CopilotTokens copilotTokens = new CopilotTokens(
             ProviderCatalog.get().byType("github-copilot").headers(), System::currentTimeMillis);
 
@@ -47,18 +55,40 @@ public final class ProxyContext {
                 origins.put(p.name(), Origin.of(p.baseUrl()));
             }
             keyCursor.put(p.name(), new AtomicInteger());
+            if (!p.isMock()) {
+                ProviderRuntime rt = new ProviderRuntime(p, config.resilience(), config.rateLimits(),
+                        config.concurrency(), System::nanoTime);
+                runtimes.put(p.name(), rt);
+                if (rt.gate() != null) {
+                    metrics.gate(p.name(), rt.gate()::active, rt.gate()::queued);
+                }
+            }
         }
         this.modelsJson = buildModelsJson(router);
+        long global = config.rateLimits().global();
+        this.globalLimiter = global > 0 ? new RateLimiter(global, System::nanoTime) : null;
     }
 
-    /** The exchange that answers {@code request}: the in-process mock or an upstream relay. */
+    /**
+     * The exchange that answers {@code request}: the in-process mock alone, or a {@link ScheduledExchange} that picks
+     * keys and retries when a real provider is involved.
+     */
     Exchange newExchange(ChatRequest request, ResponseSink sink) {
+        boolean mockOnly = request.route().provider().isMock() && request.route().fallbacks().isEmpty();
+        if (mockOnly) {
+            return attemptExchange(request, sink, null);
+        }
+        return new ScheduledExchange(this, request, sink);
+    }
+
+    /** One attempt at {@code request}: the mock or an upstream relay, behind a translating sink when needed. */
+    Exchange attemptExchange(ChatRequest request, ResponseSink sink, UpstreamRelay.Attempt attempt) {
         ProviderConfig p = request.route().provider();
         if (!request.translated()) {
-            return answer(p, request, sink);
+            return answer(p, request, sink, attempt);
         }
         TranslatingSink translating = new TranslatingSink(sink, dialect(p), request.client(), request.hub());
-        Exchange inner = answer(p, request, translating);
+        Exchange inner = answer(p, request, translating, attempt);
         return new Exchange() {
             @Override
             public void start() {
@@ -78,11 +108,48 @@ public final class ProxyContext {
         };
     }
 
-    private Exchange answer(ProviderConfig p, ChatRequest request, ResponseSink sink) {
+    private Exchange answer(ProviderConfig p, ChatRequest request, ResponseSink sink, UpstreamRelay.Attempt attempt) {
         if (p.isMock()) {
             return new MockExchange(request, sink, p.mock());
         }
-        return new UpstreamRelay(this, request, sink);
+        return new UpstreamRelay(this, request, sink, attempt);
+    }
+
+    /**
+     * Admission under the per-client-key and global rate limits (in that order, so one client over its own limit
+     * does not spend the global budget): null when admitted, else the refusal and nanos until a token frees up.
+     *
+     * @param clientKey the credential the client sent, or null
+     */
+    Refusal admit(String clientKey) {
+        long perClient = config.rateLimits().perClientKey();
+        if (perClient > 0) {
+            String id = clientKey == null ? "" : clientKey;
+            if (clientLimiters.size() >= MAX_CLIENT_LIMITERS && !clientLimiters.containsKey(id)) {
+                clientLimiters.clear();
+            }
+            RateLimiter l = clientLimiters.computeIfAbsent(id, k -> new RateLimiter(perClient, System::nanoTime));
+            if (!l.tryAcquire()) {
+                metrics.rateLimited("client");
+                return new Refusal("rate limit of " + perClient + " requests per minute for this client key reached",
+                        l.nanosUntilAvailable());
+            }
+        }
+        if (globalLimiter != null && !globalLimiter.tryAcquire()) {
+            metrics.rateLimited("global");
+            return new Refusal("global rate limit of " + globalLimiter.perMinute() + " requests per minute reached",
+                    globalLimiter.nanosUntilAvailable());
+        }
+        return null;
+    }
+
+    /** Why a request was not admitted. */
+    record Refusal(String message, long retryNanos) {
+    }
+
+    /** The scheduling state of provider {@code p} (not the mock). */
+    public ProviderRuntime runtime(ProviderConfig p) {
+        return runtimes.get(p.name());
     }
 
     /** The dialect {@code p} speaks; the built-in mock answers in OpenAI's. */

@@ -36,6 +36,15 @@ public interface ResponseSink {
     void fail(HttpResponseStatus status, String message, String type, String code);
 
     /**
+     * {@link #fail} with {@code Retry-After} (seconds) on the response when the head was not sent yet: for 429s and
+     * 503s the client can act on.
+     */
+    default void failRetryAfter(HttpResponseStatus status, String message, String type, String code,
+                                long retryAfterSeconds) {
+        fail(status, message, type, code);
+    }
+
+    /**
      * Ends a response that failed after its head was sent, with an error in the client's dialect as the body's last
      * event (OpenAI {@code data: {"error":…}}, Anthropic {@code event: error}, …). Before the head, same as
      * {@link #fail}.

@@ -54,6 +54,31 @@ import java.util.Map;
  */
 public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, SseListener {
 
+    /**
+     * The scheduler's side of one upstream attempt. Every attempt ends in exactly one of {@link #failedEarly},
+     * {@link #succeeded}, {@link #failedLate} or {@link #aborted}.
+     */
+    public interface Attempt {
+        /** The index of the provider key this attempt uses, -1 for none. */
+        int keyIndex();
+
+        /**
+         * The attempt failed before anything reached the client: an error status (200 when a 2xx carried an error
+         * or nothing), or a transport failure ({@code status} 0, {@code cause} set). Returns true when the scheduler
+         * takes over (another attempt will answer the client): the relay then ends without writing anything.
+         */
+        boolean failedEarly(int status, String retryAfter, String body, Throwable cause);
+
+        /** The provider answered 2xx and the response went to the client whole. */
+        void succeeded(long tokens);
+
+        /** The response failed after its head reached the client. */
+        void failedLate(Throwable cause);
+
+        /** The client went away first. */
+        void aborted();
+    }
+
     private enum State { ACQUIRING, AWAITING_HEAD, STREAMING, BUFFERING_ERROR, DONE }
 
     /** Upstream error bodies are read up to this size, then cut: they end up in a client error message. */
@@ -73,6 +98,14 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private URI base;
     /** Index into the provider's keys of the key this exchange uses, -1 for none. */
     private int keyIndex = -1;
+    /** The scheduler's view of this attempt, or null (plain relay: round-robin key, no retries). */
+    private final Attempt attempt;
+    /** A 2xx head held back until the first body bytes show the answer is not an error (so it can be retried). */
+    private HttpResponse pendingHead;
+    /** The {@code Retry-After} of an upstream error head, or null. */
+    private String retryAfter;
+    /** The attempt's outcome was reported: exactly one report per attempt. */
+    private boolean reported;
     /** The provider's dialect: request path, auth headers, and how usage is read on passthrough. */
     private final Dialect dialect;
     /** Usage of a passthrough in a dialect other than OpenAI's, read by that dialect's decoder; else null. */
@@ -93,6 +126,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private boolean bodyOwned = true;
 
     public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink) {
+        this(proxy, request, sink, null);
+    }
+
+    public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink, Attempt attempt) {
+        this.attempt = attempt;
         this.proxy = proxy;
         this.request = request;
         this.sink = sink;
@@ -103,7 +141,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     @Override
     public void start() {
         proxy.metrics().upstreamActive().incrementAndGet();
-        keyIndex = proxy.nextKeyIndex(provider);
+        keyIndex = attempt != null ? attempt.keyIndex() : proxy.nextKeyIndex(provider);
         apiKey = keyIndex < 0 ? null : provider.apiKeys().get(keyIndex);
         if (provider.descriptor().auth() == AuthScheme.COPILOT_TOKEN_EXCHANGE && apiKey != null) {
             CompletableFuture<CopilotTokens.Token> token = proxy.copilotTokens()
@@ -127,6 +165,10 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                     ? err.getCause() : err;
             proxy.metrics().upstreamResponse(provider.name(), 0);
+            int status = cause instanceof CopilotTokens.ExchangeException x && x.status() > 0 ? 401 : 0;
+            if (takenOver(status, null, null, cause)) {
+                return;
+            }
             finishWithError(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
                     + ": exchanging GitHub token " + provider.keyNames().get(keyIndex) + " for a Copilot token failed: "
                     + cause.getMessage(), "upstream_auth_error");
@@ -157,6 +199,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         if (!f.isSuccess()) {
             Throwable c = f.cause();
             proxy.metrics().upstreamResponse(provider.name(), 0);
+            if (takenOver(0, null, null, c)) {
+                return;
+            }
             finishWithError(HttpResponseStatus.BAD_GATEWAY, "cannot connect to provider " + provider.name()
                     + " at " + pool.origin() + ": " + describe(c), "upstream_connect_error");
             return;
@@ -236,6 +281,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         proxy.metrics().upstreamResponse(provider.name(), upstreamStatus);
         if (upstreamStatus < 200 || upstreamStatus >= 300) {
+            retryAfter = head.headers().get(HttpHeaderNames.RETRY_AFTER);
             state = State.BUFFERING_ERROR;
             errorBody = channel.alloc().compositeBuffer();
             return;
@@ -270,13 +316,55 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             HttpUtil.setTransferEncodingChunked(out, true);
         }
         state = State.STREAMING;
-        sink.head(out);
+        if (attempt != null) {
+            pendingHead = out; // sent with the first body bytes, once they show no error
+        } else {
+            sink.head(out);
+        }
+    }
+
+    /**
+     * First body bytes of a 2xx answer under a scheduler: an error in them (a 200 carrying {@code {"error":…}} or
+     * an SSE error event) or no body at all is a provider failure that may still be retried. Returns false when the
+     * scheduler took over (the relay has ended); otherwise the held head is sent.
+     */
+    private boolean commitHead(ByteBuf first, boolean last) {
+        HttpResponse head = pendingHead;
+        pendingHead = null;
+        boolean empty = !first.isReadable() && last;
+        if ((empty || ErrorSniffer.looksLikeError(first, sse))
+                && takenOver(200, null, empty ? "" : first.toString(StandardCharsets.UTF_8), null)) {
+            return false;
+        }
+        sink.head(head);
+        return true;
+    }
+
+    /**
+     * Offers an early failure to the scheduler; when it takes over, this relay ends without a word to the client
+     * (the upstream connection is closed unless the response was read whole).
+     */
+    private boolean takenOver(int status, String retryAfter, String body, Throwable cause) {
+        if (!reportEarly(status, retryAfter, body, cause)) {
+            return false;
+        }
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+        releaseChannel(false);
+        state = State.DONE;
+        finishAccounting();
+        return true;
     }
 
     @Override
     public void onContent(ByteBuf buf, boolean last) {
         try {
             if (state == State.STREAMING) {
+                if (pendingHead != null && (buf.isReadable() || last) && !commitHead(buf, last)) {
+                    return;
+                }
                 if (buf.isReadable()) {
                     if (tap != null) {
                         tap.feed(buf);
@@ -339,6 +427,18 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         if (state == State.AWAITING_HEAD) {
             proxy.metrics().upstreamResponse(provider.name(), 0);
         }
+        boolean early = state != State.STREAMING || pendingHead != null;
+        if (early && takenOver(0, null, null, cause)) {
+            return;
+        }
+        if (pendingHead != null) {
+            sink.head(pendingHead); // not retried: the client gets the head and then the error, as without a scheduler
+            pendingHead = null;
+        }
+        if (!early && attempt != null && !reported) {
+            reported = true;
+            attempt.failedLate(cause);
+        }
         if (state == State.STREAMING && sse) {
             // After the first byte: tell the client in its own dialect and end the stream properly.
             String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
@@ -380,7 +480,11 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         }
         releaseChannel(upstreamKeepAlive);
         state = State.DONE;
-        finishAccounting();
+        Usage u = finishAccounting();
+        if (attempt != null && !reported) {
+            reported = true;
+            attempt.succeeded(u == null ? 0 : u.promptTokens() + u.completionTokens());
+        }
         sink.end(lastChunk);
     }
 
@@ -388,6 +492,12 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         String text = errorBody.toString(StandardCharsets.UTF_8);
         errorBody.release();
         errorBody = null;
+        if (reportEarly(upstreamStatus, retryAfter, text, null)) {
+            releaseChannel(upstreamKeepAlive); // read whole: reusable
+            state = State.DONE;
+            finishAccounting();
+            return;
+        }
         releaseChannel(upstreamKeepAlive);
         String masked = Secrets.maskAll(text, provider.apiKeys());
         HttpResponseStatus status = HttpResponseStatus.valueOf(upstreamStatus);
@@ -414,10 +524,15 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private void finishWithError(HttpResponseStatus status, String message, String code) {
         state = State.DONE;
         finishAccounting();
+        if (attempt != null && !reported) { // e.g. a non-SSE body cut after its head was sent
+            reported = true;
+            attempt.failedLate(null);
+        }
         sink.fail(status, message, OpenAiErrors.typeFor(status.code()), code);
     }
 
-    private void finishAccounting() {
+    /** Ends this relay's accounting; returns the usage the upstream reported, or null. */
+    private Usage finishAccounting() {
         proxy.metrics().upstreamActive().decrementAndGet();
         if (framer != null) {
             framer.release();
@@ -439,6 +554,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             proxy.metrics().tokens(provider.name(), model, "cached", u.cachedTokens());
             proxy.metrics().tokens(provider.name(), model, "reasoning", u.reasoningTokens());
         }
+        return u;
     }
 
     private void releaseBody() {
@@ -477,6 +593,19 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         releaseChannel(false);
         state = State.DONE;
         finishAccounting();
+        if (attempt != null && !reported) {
+            reported = true;
+            attempt.aborted();
+        }
+    }
+
+    /** Reports an early failure (once); true when the scheduler takes over. */
+    private boolean reportEarly(int status, String retryAfter, String body, Throwable cause) {
+        if (attempt == null || reported) {
+            return false;
+        }
+        reported = true;
+        return attempt.failedEarly(status, retryAfter, body, cause);
     }
 
     private static String describe(Throwable c) {

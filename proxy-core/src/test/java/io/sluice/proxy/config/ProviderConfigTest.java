@@ -115,7 +115,8 @@ class ProviderConfigTest {
                 .isEqualTo("ProviderConfig[name=openai, type=openai, baseUrl=https://api.openai.com/v1, "
                         + "apiKeys=[sk-...abcd, ****], models=[gpt-4o], headers={Authorization=Bea...mnop}, "
                         + "enabled=true, mock=null, dialect=openai, keyNames=[apiKeys[0], apiKeys[1]], prefix=null, "
-                        + "options={}, discoverModels=false]")
+                        + "options={}, discoverModels=false, limits=ProviderLimits[strategy=round-robin, weights=[], "
+                        + "rateLimit=-1, maxConcurrent=0]]")
                 .doesNotContain("0123456789")
                 .doesNotContain("tiny");
         assertThat(p.maskedApiKeys()).containsExactly("sk-...abcd", "****");

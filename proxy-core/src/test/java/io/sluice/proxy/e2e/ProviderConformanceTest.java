@@ -9,6 +9,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
+import com.openai.errors.RateLimitException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -568,7 +569,18 @@ class ProviderConformanceTest {
                 assertThat(error.get("type").asText()).isEqualTo("api_error");
                 assertThat(tokens.take().header("authorization")).isEqualTo("token " + COPILOT_GITHUB_TOKEN);
 
-                // Nothing was cached: the SDK's request exchanges again, and fails the same way.
+                // The refused GitHub token is a key failure: it backs off (1 s) instead of hammering the token
+                // endpoint; meanwhile the SDK is told to retry later.
+                assertThatThrownBy(() -> sdk.chat().completions().create(params("ext-copilot-gpt-4o").build()))
+                        .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                            assertThat(e.statusCode()).isEqualTo(429);
+                            assertThat(e.headers().values("retry-after")).containsExactly("1");
+                            assertThat(e.getMessage()).contains("cooling down")
+                                    .doesNotContain(COPILOT_GITHUB_TOKEN);
+                        });
+                assertThat(tokens.requestsWaiting()).isZero();
+                // After the backoff nothing was cached: the next request exchanges again, and fails the same way.
+                Thread.sleep(1100);
                 assertThatThrownBy(() -> sdk.chat().completions().create(params("ext-copilot-gpt-4o").build()))
                         .isInstanceOfSatisfying(InternalServerException.class, e -> {
                             assertThat(e.statusCode()).isEqualTo(502);

@@ -1,0 +1,143 @@
+package io.sluice.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.codec.hub.HubError;
+import io.sluice.proxy.schedule.ConcurrencyGate;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of a {@link ScheduledExchange}: reports the provider's concurrency gate in
+ * {@code X-Upstream-Active} / {@code X-Upstream-Queue}, and keeps a streaming response alive with SSE comments
+ * ({@code : ping}) while the provider is silent, so proxies and load balancers in between do not cut it. Comments are
+ * ignored by every SSE client, whatever the dialect.
+ */
+final class GateSink implements ResponseSink {
+
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(": ping\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+
+    private final ResponseSink client;
+    private final long keepAliveNanos;
+    private ConcurrencyGate gate;
+    private ScheduledFuture<?> pinger;
+    private long lastWrite;
+    /** The last four bytes written, to ping only between events (a passthrough may stall mid-event). */
+    private int tail = 0x0a0a;
+
+    GateSink(ResponseSink client, long keepAliveNanos) {
+        this.client = client;
+        this.keepAliveNanos = keepAliveNanos;
+    }
+
+    /** The gate whose counts go into the response head. */
+    void gate(ConcurrencyGate g) {
+        this.gate = g;
+    }
+
+    void stopPings() {
+        if (pinger != null) {
+            pinger.cancel(false);
+            pinger = null;
+        }
+    }
+
+    private void ping() {
+        if (client.isDone()) {
+            stopPings();
+            return;
+        }
+        boolean betweenEvents = (tail & 0xffff) == 0x0a0a || tail == 0x0d0a0d0a; // "\n\n" or "\r\n\r\n"
+        if (betweenEvents && System.nanoTime() - lastWrite >= keepAliveNanos && client.isWritable()) {
+            client.content(PING.duplicate());
+            client.flush();
+            lastWrite = System.nanoTime();
+        }
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return client.eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return client.alloc();
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+        if (gate != null) {
+            head.headers().set("X-Upstream-Active", gate.active()).set("X-Upstream-Queue", gate.queued());
+        }
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (keepAliveNanos > 0 && type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            lastWrite = System.nanoTime();
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), keepAliveNanos / 2);
+            pinger = client.eventLoop().scheduleAtFixedRate(this::ping, period, period, TimeUnit.NANOSECONDS);
+        }
+        client.head(head);
+    }
+
+    @Override
+    public void content(ByteBuf chunk) {
+        lastWrite = System.nanoTime();
+        for (int i = Math.max(chunk.readerIndex(), chunk.writerIndex() - 4); i < chunk.writerIndex(); i++) {
+            tail = tail << 8 | (chunk.getByte(i) & 0xff);
+        }
+        client.content(chunk);
+    }
+
+    @Override
+    public void flush() {
+        client.flush();
+    }
+
+    @Override
+    public void end(ByteBuf lastOrNull) {
+        stopPings();
+        client.end(lastOrNull);
+    }
+
+    @Override
+    public void fail(HttpResponseStatus status, String message, String type, String code) {
+        stopPings();
+        client.fail(status, message, type, code);
+    }
+
+    @Override
+    public void failRetryAfter(HttpResponseStatus status, String message, String type, String code,
+                               long retryAfterSeconds) {
+        stopPings();
+        client.failRetryAfter(status, message, type, code, retryAfterSeconds);
+    }
+
+    @Override
+    public void endWithError(HubError error, String code) {
+        stopPings();
+        client.endWithError(error, code);
+    }
+
+    @Override
+    public boolean headSent() {
+        return client.headSent();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return client.isWritable();
+    }
+
+    @Override
+    public boolean isDone() {
+        return client.isDone();
+    }
+}
