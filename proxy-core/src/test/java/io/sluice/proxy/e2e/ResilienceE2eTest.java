@@ -152,6 +152,54 @@ class ResilienceE2eTest {
     }
 
     @Test
+    void aPerModel429LocksThatModelOnThatKeyOnly() throws Exception {
+        TestUpstream up = upstream(r -> key(r).equals("sk-a-000000000001") && r.body().contains("gpt-4o-mini")
+                ? Reply.json(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini in organization "
+                        + "org-x on tokens per min (TPM): Limit 200000, Used 199990\",\"type\":\"tokens\","
+                        + "\"code\":\"rate_limit_exceeded\"}}")
+                : Reply.json(200, OK));
+        SluiceServer s = sluice("providers:\n  p:\n    type: openai-compatible\n    baseUrl: http://127.0.0.1:"
+                + up.port() + "/v1\n    apiKeys: [sk-a-000000000001, sk-b-000000000002]\n    strategy: priority\n"
+                + "    models: [gpt-4o-mini, gpt-4o]\n");
+        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(List.of(key(up.take()), key(up.take()))).containsExactly("sk-a-000000000001", "sk-b-000000000002");
+        // Key a is locked for gpt-4o-mini only: priority still sends gpt-4o to it, and gpt-4o-mini to b at once.
+        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(key(up.take())).isEqualTo("sk-a-000000000001");
+        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(key(up.take())).isEqualTo("sk-b-000000000002");
+        assertThat(up.requestsWaiting()).isZero();
+    }
+
+    @Test
+    void theBreakerOpensAfterRepeatedProviderFailuresThenProbes() throws Exception {
+        boolean[] healthy = new boolean[1];
+        TestUpstream up = upstream(r -> healthy[0] ? Reply.json(200, OK)
+                : Reply.json(502, "<html>bad gateway</html>"));
+        SluiceServer s = sluice("resilience: {maxAttempts: 1, breakerFailures: 3, breakerOpen: 600ms}\nproviders:\n"
+                + provider(up, "p", "sk-a-000000000001"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode())
+                    .isEqualTo(502);
+        }
+        HttpResponse<String> open = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        assertThat(open.statusCode()).isEqualTo(503);
+        assertThat(json(open.body()).path("error").path("code").asText()).isEqualTo("provider_unavailable");
+        assertThat(open.headers().firstValue("retry-after")).isPresent();
+        assertThat(up.requestsWaiting()).isEqualTo(3); // refused without an upstream call
+        healthy[0] = true;
+        E2e.await("the breaker lets a probe through", Duration.ofSeconds(5),
+                () -> {
+                    try {
+                        return post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void withKeyWaitARequestWaitsForTheFirstKeyToCoolDown() throws Exception {
         int[] n = new int[1];
         TestUpstream up = upstream(r -> n[0]++ == 0
