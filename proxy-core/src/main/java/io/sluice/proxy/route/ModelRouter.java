@@ -289,9 +289,14 @@ public final class ModelRouter {
                 return "model id contains a backslash";
             }
         }
-        for (String segment : model.split("/", -1)) {
-            if (segment.equals("..") || segment.equals(".")) {
-                return "model id contains a . or .. path segment";
+        int start = 0; // each '/'-separated segment; no split(): this runs on every request
+        for (int i = 0; i <= model.length(); i++) {
+            if (i == model.length() || model.charAt(i) == '/') {
+                int len = i - start;
+                if ((len == 1 || len == 2) && model.charAt(start) == '.' && (len == 1 || model.charAt(start + 1) == '.')) {
+                    return "model id contains a . or .. path segment";
+                }
+                start = i + 1;
             }
         }
         return null;

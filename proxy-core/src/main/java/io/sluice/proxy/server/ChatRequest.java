@@ -1,6 +1,6 @@
 package io.sluice.proxy.server;
 
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
@@ -24,7 +24,7 @@ import io.sluice.providers.Operation;
  * @param operation     chat, embeddings or image generation: picks the upstream path
  */
 public record ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream,
-                          boolean includeUsage, int modelStart, int modelEnd, CompositeByteBuf body, Dialect client,
+                          boolean includeUsage, int modelStart, int modelEnd, ByteBuf body, Dialect client,
                           HubRequest hub, String anthropicBeta, String anthropicVersion, Operation operation) {
 
     public ChatRequest {
@@ -33,7 +33,7 @@ public record ChatRequest(HttpMethod method, String model, ModelRouter.Route rou
 
     /** A chat request. */
     public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
-                       int modelStart, int modelEnd, CompositeByteBuf body, Dialect client, HubRequest hub,
+                       int modelStart, int modelEnd, ByteBuf body, Dialect client, HubRequest hub,
                        String anthropicBeta, String anthropicVersion) {
         this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, client, hub, anthropicBeta,
                 anthropicVersion, Operation.CHAT);
@@ -41,7 +41,7 @@ public record ChatRequest(HttpMethod method, String model, ModelRouter.Route rou
 
     /** An OpenAI-dialect passthrough request. */
     public ChatRequest(HttpMethod method, String model, ModelRouter.Route route, boolean stream, boolean includeUsage,
-                       int modelStart, int modelEnd, CompositeByteBuf body) {
+                       int modelStart, int modelEnd, ByteBuf body) {
         this(method, model, route, stream, includeUsage, modelStart, modelEnd, body, Dialects.OPENAI, null, null,
                 null, Operation.CHAT);
     }

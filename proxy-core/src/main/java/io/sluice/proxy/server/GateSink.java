@@ -11,7 +11,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.codec.hub.HubError;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,7 +78,7 @@ final class GateSink implements ResponseSink {
             head.headers().set("X-Upstream-Active", gate.active()).set("X-Upstream-Queue", gate.queued());
         }
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (keepAliveNanos > 0 && type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+        if (keepAliveNanos > 0 && type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
             lastWrite = System.nanoTime();
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), keepAliveNanos / 2);
             pinger = client.eventLoop().scheduleAtFixedRate(this::ping, period, period, TimeUnit.NANOSECONDS);

@@ -1,7 +1,6 @@
 package io.sluice.proxy.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.RequestException;
@@ -247,12 +246,12 @@ final class ScheduledExchange implements Exchange {
         ProviderConfig p = t.provider();
         Dialect pd = proxy.dialect(p);
         ModelRouter.Route route = new ModelRouter.Route(p, t.upstreamModel(), request.route().via(), List.of());
-        boolean primary = t.equals(request.route().target());
+        boolean primary = t == chain.get(0);
         if (!request.translated() && pd == request.client()) {
-            return copy(request, route, retained(request.body()), request.hub());
+            return copy(request, route, retained(request), request.hub());
         }
         if (request.translated() && primary) {
-            return copy(request, route, retained(request.body()), request.hub());
+            return copy(request, route, retained(request), request.hub());
         }
         if (hub == null) {
             hub = request.client().readRequest(request.body());
@@ -268,18 +267,21 @@ final class ScheduledExchange implements Exchange {
         } finally {
             hub.model = clientModel == null ? request.model() : clientModel;
         }
-        CompositeByteBuf composite = out.alloc().compositeBuffer(1).addComponent(true, body);
-        return new ChatRequest(request.method(), request.model(), route, request.stream(), true, -1, -1, composite,
+        return new ChatRequest(request.method(), request.model(), route, request.stream(), true, -1, -1, body,
                 request.client(), hub, null, null, request.operation());
     }
 
-    private static ChatRequest copy(ChatRequest r, ModelRouter.Route route, CompositeByteBuf body, HubRequest hub) {
+    private static ChatRequest copy(ChatRequest r, ModelRouter.Route route, ByteBuf body, HubRequest hub) {
         return new ChatRequest(r.method(), r.model(), route, r.stream(), r.includeUsage(), r.modelStart(),
                 r.modelEnd(), body, r.client(), hub, r.anthropicBeta(), r.anthropicVersion(), r.operation());
     }
 
-    private CompositeByteBuf retained(CompositeByteBuf body) {
-        return out.alloc().compositeBuffer(1).addComponent(true, body.retainedDuplicate());
+    /**
+     * Another reference to the client's bytes for one attempt: the same buffer when the relay only slices it (model
+     * splice leaves its indexes alone), else a duplicate, since sending a body as it is consumes it.
+     */
+    private static ByteBuf retained(ChatRequest r) {
+        return r.modelStart() >= 0 ? r.body().retain() : r.body().retainedDuplicate();
     }
 
     /**

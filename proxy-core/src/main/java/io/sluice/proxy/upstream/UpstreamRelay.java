@@ -220,7 +220,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     }
 
     private FullHttpRequest buildRequest() {
-        CompositeByteBuf body = request.body();
+        ByteBuf body = request.body();
         ByteBuf out;
         if (request.modelStart() >= 0) {
             out = ModelSplice.splice(channel.alloc(), body, request.modelStart(), request.modelEnd(),
