@@ -75,6 +75,10 @@ final class ScheduledExchange implements Exchange {
 
     @Override
     public void start() {
+        goOrGiveUp();
+    }
+
+    private void goOrGiveUp() {
         Candidate c = pick();
         if (c == null) {
             giveUp();
@@ -191,12 +195,7 @@ final class ScheduledExchange implements Exchange {
                     + gate.maxConcurrent() + " slots)" : "no upstream slot freed up within the queue timeout"),
                     full ? "upstream_queue_full" : "upstream_queue_timeout", TimeUnit.SECONDS.toNanos(1));
             advance();
-            Candidate next = pick();
-            if (next == null) {
-                giveUp();
-            } else {
-                go(next);
-            }
+            goOrGiveUp();
         });
         if (!settled[0]) {
             ticket = t;
@@ -225,12 +224,7 @@ final class ScheduledExchange implements Exchange {
             refuse(HttpResponseStatus.BAD_GATEWAY, "request could not be written for provider "
                     + c.target().provider().name(), "translation_error", -1);
             advance();
-            Candidate next = pick();
-            if (next == null) {
-                giveUp();
-            } else {
-                go(next);
-            }
+            goOrGiveUp();
             return;
         }
         live = new Attempt(c, permit);
