@@ -1,5 +1,6 @@
 package io.sluice.proxy.upstream;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
@@ -18,10 +19,20 @@ final class Auth {
     private Auth() {
     }
 
+    /** Claude subscription (Claude Code) OAuth access tokens, which Anthropic takes as Bearer with a beta flag. */
+    static final String ANTHROPIC_OAUTH_PREFIX = "sk-ant-oat";
+    static final String ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20";
+
     /** Sets the dialect's version header, then {@code apiKey} as the provider's scheme wants it. */
     static void apply(Dialect dialect, AuthScheme scheme, String apiKey, HttpHeaders h) {
         if (dialect == Dialects.ANTHROPIC) {
             h.set("anthropic-version", ANTHROPIC_VERSION);
+            if (apiKey != null && apiKey.startsWith(ANTHROPIC_OAUTH_PREFIX)) {
+                // An OAuth token from a Claude login, not an API key: x-api-key would be refused.
+                h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+                h.set("anthropic-beta", ANTHROPIC_OAUTH_BETA);
+                return;
+            }
         }
         scheme.apply(apiKey, h::set);
     }

@@ -253,7 +253,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 h.set("anthropic-version", request.anthropicVersion());
             }
             if (request.anthropicBeta() != null) {
-                h.set("anthropic-beta", request.anthropicBeta());
+                String own = h.get("anthropic-beta"); // the OAuth beta Auth may have set
+                h.set("anthropic-beta", own == null || request.anthropicBeta().contains(own) ? request.anthropicBeta()
+                        : own + "," + request.anthropicBeta());
             }
         }
         for (Map.Entry<String, String> e : d.headers().entrySet()) {
