@@ -42,7 +42,7 @@ public final class ConfigLoader {
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
-            "ioThreads", "shutdownGrace", "maxHeaderBytes");
+            "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey");
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
@@ -260,8 +260,9 @@ public final class ConfigLoader {
         int ioThreads = n.get("ioThreads").intValue(ServerConfig.DEFAULT_IO_THREADS);
         Duration shutdownGrace = n.get("shutdownGrace").duration(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
         int maxHeaderBytes = n.get("maxHeaderBytes").intValue(ServerConfig.DEFAULT_MAX_HEADER_BYTES);
+        String adminKey = n.get("adminKey").secret().text(null);
         return build(n, () -> new ServerConfig(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads,
-                shutdownGrace, maxHeaderBytes));
+                shutdownGrace, maxHeaderBytes, adminKey));
     }
 
     private static UpstreamConfig upstream(ConfigNode n) {

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param ioThreads      event loop threads; 0 means one per core (see {@link #effectiveIoThreads()})
  * @param shutdownGrace  how long open exchanges may run on after a shutdown request
  * @param maxHeaderBytes largest request line plus headers accepted; larger gets 431
+ * @param adminKey       the key the admin API ({@code /api/...}) wants as {@code Authorization: Bearer}; null for none,
+ *                       which leaves the admin API open on a loopback bind and closed on any other
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
-                           int ioThreads, Duration shutdownGrace, int maxHeaderBytes) {
+                           int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -40,6 +42,27 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
         Check.range("ioThreads", ioThreads, 0, MAX_IO_THREADS);
         Check.notNegative("shutdownGrace", shutdownGrace);
         Check.atLeast("maxHeaderBytes", maxHeaderBytes, 1);
+        adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+    }
+
+    public ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+                        int ioThreads, Duration shutdownGrace, int maxHeaderBytes) {
+        this(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, null);
+    }
+
+    /** Whether the listener is bound to a loopback address only (127.0.0.0/8, ::1, localhost). */
+    public boolean loopbackOnly() {
+        String h = host.strip();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    }
+
+    /** Like the record's, but the admin key is masked: this string ends up in logs. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", readTimeout="
+                + readTimeout + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", shutdownGrace="
+                + shutdownGrace + ", maxHeaderBytes=" + maxHeaderBytes + ", adminKey="
+                + (adminKey == null ? null : Secrets.mask(adminKey)) + "]";
     }
 
     public static ServerConfig defaults() {
@@ -49,12 +72,12 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes);
+                maxHeaderBytes, adminKey);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes);
+                maxHeaderBytes, adminKey);
     }
 
     /** {@link #ioThreads()} with 0 resolved to the number of available processors. */

@@ -39,6 +39,7 @@ import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.route.ModelRouter;
+import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private boolean keepAlive;
     /** Anthropic clients' feature headers, kept for a passthrough to an Anthropic provider. */
     private String anthropicBeta;
+    /** Whether this admin request carried what the admin API wants (or needs nothing). */
+    private boolean adminAllowed;
     /** The client's credential when per-client limits are on, else null. */
     private String clientKey;
     /** The provider named by {@code /v1/providers/{provider}/…}, or null for model-based routing. */
@@ -117,6 +120,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         MODELS("/v1/models", Dialects.OPENAI),
         HEALTH("/health", Dialects.OPENAI),
         METRICS("/metrics", Dialects.OPENAI),
+        ADMIN("/api", Dialects.OPENAI),
         OTHER("other", Dialects.OPENAI);
 
         final String label;
@@ -182,7 +186,11 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 case "/v1/images/generations": case "/images/generations": return IMAGES;
                 case "/health": case "/healthz": return HEALTH;
                 case "/metrics": return METRICS;
-                default: return GeminiPath.parse(path) != null ? GEMINI : OTHER;
+                default:
+                    if (path.startsWith(MonitoringApi.PREFIX)) {
+                        return ADMIN;
+                    }
+                    return GeminiPath.parse(path) != null ? GEMINI : OTHER;
             }
         }
     }
@@ -280,6 +288,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
         clientKey = proxy.config().rateLimits().perClientKey() > 0 ? clientKey(req.headers()) : null;
+        adminAllowed = route == Route.ADMIN && MonitoringApi.allowed(proxy.config(),
+                req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get("x-admin-key"));
         anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
         status = 0;
         headSent = false;
@@ -572,6 +582,20 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 }
                 sendText(HttpResponseStatus.OK, proxy.metrics().scrape(), "text/plain; version=0.0.4; charset=utf-8");
                 return;
+            case ADMIN: {
+                if (!adminAllowed) {
+                    boolean keyed = proxy.config().server().adminKey() != null;
+                    MonitoringApi.Answer no = MonitoringApi.error(
+                            keyed ? HttpResponseStatus.UNAUTHORIZED : HttpResponseStatus.FORBIDDEN,
+                            keyed ? "the admin API needs server.adminKey as Authorization: Bearer or x-admin-key"
+                                    : "the admin API is closed on a non-loopback bind until server.adminKey is set");
+                    sendJson(no.status(), no.json());
+                    return;
+                }
+                MonitoringApi.Answer a = proxy.monitoring().handle(method, pathOnly());
+                sendJson(a.status(), a.json());
+                return;
+            }
             case MODELS:
                 if (!method.equals(HttpMethod.GET)) {
                     methodNotAllowed("GET");

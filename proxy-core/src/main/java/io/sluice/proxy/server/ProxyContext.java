@@ -15,6 +15,7 @@ import io.sluice.proxy.upstream.UpstreamRelay;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.proxy.upstream.CopilotTokens;
 import io.sluice.proxy.schedule.ProviderRuntime;
+import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.net.URI;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ public final class ProxyContext {
     private final Map<String, AtomicInteger> keyCursor = new HashMap<>();
     private final Map<String, ProviderRuntime> runtimes = new HashMap<>();
     private final RateLimiter globalLimiter;
+    private final MonitoringApi monitoring;
     private final java.util.concurrent.ConcurrentHashMap<String, RateLimiter> clientLimiters =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Client keys tracked for per-client limits at most; beyond, the map starts over (an attack, not clients). */
@@ -65,6 +67,7 @@ public final class ProxyContext {
             }
         }
         this.modelsJson = buildModelsJson(router);
+        this.monitoring = new MonitoringApi(config, this::runtime, this::router, System::currentTimeMillis);
         long global = config.rateLimits().global();
         this.globalLimiter = global > 0 ? new RateLimiter(global, System::nanoTime) : null;
     }
@@ -145,6 +148,11 @@ public final class ProxyContext {
 
     /** Why a request was not admitted. */
     record Refusal(String message, long retryNanos) {
+    }
+
+    /** The operator's JSON API over this server's live state. */
+    public MonitoringApi monitoring() {
+        return monitoring;
     }
 
     /** The scheduling state of provider {@code p} (not the mock). */

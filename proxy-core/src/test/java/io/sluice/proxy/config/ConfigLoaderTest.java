@@ -330,7 +330,7 @@ class ConfigLoaderTest {
         assertError("just text\n")
                 .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
-                + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes)");
+                + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
         assertError("providers:\n  - mock\n")
                 .hasMessage("providers: a list (expected: a mapping of provider name to settings)");
         assertError("providers:\n  mock: yes-please\n")
@@ -351,7 +351,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeySuggestsTheClosestAllowedKey() {
         assertError("server:\n  prot: 4000\n").hasMessage("server.prot: unknown key (did you mean port? expected one "
-                + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes)");
+                + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
         assertError("upstream:\n  connectTimout: 1s\n")
                 .hasMessageStartingWith("upstream.connectTimout: unknown key (did you mean connectTimeout? expected");
         assertError("providers:\n  openai:\n    apikeys: [x]\n")

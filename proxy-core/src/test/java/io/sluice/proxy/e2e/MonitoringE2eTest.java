@@ -1,0 +1,113 @@
+package io.sluice.proxy.e2e;
+
+import static io.sluice.proxy.e2e.E2e.chatBody;
+import static io.sluice.proxy.e2e.E2e.get;
+import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.e2e.E2e.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.testing.TestUpstream;
+import io.sluice.proxy.testing.TestUpstream.Reply;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The monitoring API over the scheduler's live state, and who may call it. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MonitoringE2eTest {
+
+    private static final String KEY_A = "sk-monitor-aaaa-0000001";
+    private static final String KEY_B = "sk-monitor-bbbb-0000002";
+
+    private static SluiceServer start(String server, TestUpstream up) throws Exception {
+        return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
+                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\nrateLimits: {perProvider: 1000}\n"
+                + "concurrency: {maxConcurrent: 3}\nproviders:\n  mock: {}\n  p:\n    type: openai-compatible\n"
+                + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
+                + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n", Map.of()));
+    }
+
+    @Test
+    void providersTokensRotationAndLimits() throws Exception {
+        try (TestUpstream up = new TestUpstream(r -> r.header("authorization").endsWith(KEY_A)
+                ? Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").header("retry-after", "40")
+                : Reply.json(200, OpenAiSdkTest.COMPLETION));
+             SluiceServer s = start("host: 127.0.0.1", up)) {
+            assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "x")).statusCode()).isEqualTo(200);
+
+            JsonNode providers = json(get(s, "/api/monitoring/providers").body());
+            assertThat(providers.path("success").asBoolean()).isTrue();
+            assertThat(providers.path("total").asInt()).isEqualTo(3);
+            JsonNode p = providers.path("providers").get(1);
+            assertThat(p.path("name").asText()).isEqualTo("p");
+            assertThat(p.path("enabled").asBoolean()).isTrue();
+            assertThat(p.path("configured").asBoolean()).isTrue();
+            assertThat(p.path("healthy").asBoolean()).isTrue();
+            assertThat(p.path("modelCount").asInt()).isEqualTo(2);
+            JsonNode off = providers.path("providers").get(2);
+            assertThat(off.path("enabled").asBoolean()).isFalse();
+            assertThat(off.path("configured").asBoolean()).isFalse(); // openai without a key
+
+            HttpResponse<String> tokensRes = get(s, "/api/monitoring/providers/p/tokens");
+            assertThat(tokensRes.body()).doesNotContain(KEY_A).doesNotContain(KEY_B);
+            JsonNode tokens = json(tokensRes.body());
+            assertThat(tokens.path("total").asInt()).isEqualTo(2);
+            assertThat(tokens.path("blocked").asInt()).isEqualTo(1);
+            JsonNode a = tokens.path("tokens").get(0);
+            assertThat(a.path("key").asText()).isEqualTo("apiKeys[0]");
+            assertThat(a.path("masked").asText()).isEqualTo("sk-...0001");
+            assertThat(a.path("blocked").asBoolean()).isTrue();
+            assertThat(a.path("blockedUntil").asLong()).isGreaterThan(System.currentTimeMillis() + 30_000);
+            assertThat(a.path("failures").asInt()).isEqualTo(1);
+            JsonNode b = tokens.path("tokens").get(1);
+            assertThat(b.path("active").asBoolean()).isTrue();
+            assertThat(b.path("requests").asLong()).isEqualTo(1);
+            assertThat(b.path("tokensUsed").asLong()).isPositive();
+
+            assertThat(json(get(s, "/api/monitoring/providers/tokens/all").body()).path("providers").size())
+                    .isEqualTo(1);
+            HttpResponse<String> rotate = post(s, "/api/monitoring/providers/p/rotate-token", "");
+            assertThat(rotate.statusCode()).isEqualTo(200);
+            assertThat(get(s, "/api/monitoring/providers/p/rotate-token").statusCode()).isEqualTo(405);
+            assertThat(post(s, "/api/monitoring/providers/mock/rotate-token", "").statusCode()).isEqualTo(409);
+            assertThat(get(s, "/api/monitoring/providers/nope/tokens").statusCode()).isEqualTo(404);
+
+            JsonNode limits = json(get(s, "/api/rate-limits").body());
+            assertThat(limits.path("enabled").asBoolean()).isTrue();
+            assertThat(limits.path("perMinute").path("perProvider").asInt()).isEqualTo(1000);
+            assertThat(limits.path("providers").get(0).path("gate").path("maxConcurrent").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anExposedInstanceClosesTheAdminApiUnlessKeyed() throws Exception {
+        try (TestUpstream up = new TestUpstream(r -> Reply.json(200, OpenAiSdkTest.COMPLETION))) {
+            try (SluiceServer open = start("host: 0.0.0.0", up)) {
+                HttpResponse<String> res = get(open, "/api/monitoring/providers");
+                assertThat(res.statusCode()).isEqualTo(403);
+                assertThat(json(res.body()).path("error").asText()).contains("server.adminKey");
+            }
+            try (SluiceServer keyed = start("host: 0.0.0.0, adminKey: admin-secret-0001", up)) {
+                assertThat(get(keyed, "/api/monitoring/providers").statusCode()).isEqualTo(401);
+                HttpResponse<String> ok = E2e.http(keyed).send(HttpRequest.newBuilder(
+                                URI.create(E2e.base(keyed) + "/api/monitoring/providers"))
+                        .header("authorization", "Bearer admin-secret-0001").GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(ok.statusCode()).isEqualTo(200);
+                HttpResponse<String> wrong = E2e.http(keyed).send(HttpRequest.newBuilder(
+                                URI.create(E2e.base(keyed) + "/api/rate-limits"))
+                        .header("x-admin-key", "admin-secret-0002").GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(wrong.statusCode()).isEqualTo(401);
+                assertThat(wrong.body()).doesNotContain("admin-secret");
+            }
+        }
+    }
+}
