@@ -67,7 +67,7 @@ public final class MonitoringApi {
                 String action = p.substring(slash + 1);
                 ProviderConfig provider = config.provider(name).orElse(null);
                 if (provider == null) {
-                    return error(HttpResponseStatus.NOT_FOUND, "no provider named " + Json.printable(name));
+                    return error(HttpResponseStatus.NOT_FOUND, "no provider named " + io.sluice.proxy.server.Json.printable(name));
                 }
                 switch (action) {
                     case "tokens":
@@ -82,7 +82,7 @@ public final class MonitoringApi {
                 }
             }
         }
-        return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + Json.printable(p));
+        return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + io.sluice.proxy.server.Json.printable(p));
     }
 
     private static Answer get(HttpMethod method, Supplier<String> body) {
@@ -290,14 +290,6 @@ public final class MonitoringApi {
             first = false;
         }
 
-        static String printable(String s) {
-            StringBuilder out = new StringBuilder(Math.min(s.length(), 128));
-            for (int i = 0; i < s.length() && out.length() < 128; i++) {
-                char c = s.charAt(i);
-                out.append(c < 0x20 || c == 0x7f ? '?' : c);
-            }
-            return out.toString();
-        }
 
         @Override
         public String toString() {

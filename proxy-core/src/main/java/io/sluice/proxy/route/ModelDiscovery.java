@@ -9,6 +9,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.JsonIo;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.upstream.Auth;
 import io.sluice.proxy.upstream.JdkHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -83,10 +85,7 @@ public final class ModelDiscovery implements AutoCloseable {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET()
                 .header("Accept", "application/json").header("User-Agent", "sluice/0.1");
         String key = p.apiKeys().isEmpty() ? null : p.apiKeys().get(0);
-        p.descriptor().auth().apply(key, req::header);
-        if (p.dialect().equals(ProviderConfig.DIALECT_ANTHROPIC)) {
-            req.header("anthropic-version", "2023-06-01");
-        }
+        Auth.apply(Dialects.byName(p.dialect()), p.descriptor().auth(), key, req::setHeader);
         p.descriptor().headers().forEach(req::setHeader);
         p.headers().forEach(req::setHeader);
         JdkHttp.client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {

@@ -446,7 +446,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         String bad = ModelRouter.invalid(model);
         if (bad != null) {
             releaseBody();
-            sendError(HttpResponseStatus.BAD_REQUEST, bad + ": `" + printable(model) + "`", "invalid_model");
+            sendError(HttpResponseStatus.BAD_REQUEST, bad + ": `" + Json.printable(model) + "`", "invalid_model");
             return null;
         }
         ModelRouter.Route target;
@@ -454,7 +454,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             target = router.resolveIn(forcedProvider, model);
             if (target == null) {
                 releaseBody();
-                sendError(HttpResponseStatus.NOT_FOUND, "The provider `" + printable(forcedProvider)
+                sendError(HttpResponseStatus.NOT_FOUND, "The provider `" + Json.printable(forcedProvider)
                         + "` is not configured or not enabled; enabled providers: "
                         + String.join(", ", router.providers().keySet()), "provider_not_found");
                 return null;
@@ -465,8 +465,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 releaseBody();
                 String why = router.unavailable(model);
                 List<String> close = router.closeMatches(model, 5);
-                sendError(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + printable(model)
-                        + "` is unavailable: " + why : "The model `" + printable(model) + "` does not exist"
+                sendError(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + Json.printable(model)
+                        + "` is unavailable: " + why : "The model `" + Json.printable(model) + "` does not exist"
                         + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
                         "model_not_found");
                 return null;
@@ -475,7 +475,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (target.provider().descriptor().modelInPath(route.operation())
                 && !ProviderDescriptor.pathSafe(target.upstreamModel())) {
             releaseBody();
-            sendError(HttpResponseStatus.BAD_REQUEST, "model `" + printable(target.upstreamModel())
+            sendError(HttpResponseStatus.BAD_REQUEST, "model `" + Json.printable(target.upstreamModel())
                     + "` cannot be sent to provider " + target.provider().name()
                     + ", which takes the model in its URL path (expected: letters, digits, '.', '_', '-')",
                     "invalid_model");
@@ -607,7 +607,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 methodNotAllowed("POST");
                 return;
             default:
-                sendError(HttpResponseStatus.NOT_FOUND, "Unknown route: " + method + ' ' + printable(pathOnly()),
+                sendError(HttpResponseStatus.NOT_FOUND, "Unknown route: " + method + ' ' + Json.printable(pathOnly()),
                         "unknown_route");
         }
     }
@@ -940,15 +940,4 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         return k != null ? k : h.get("x-goog-api-key");
     }
 
-    static String printable(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 128));
-        for (int i = 0; i < s.length() && sb.length() < 128; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        if (s.length() > 128) {
-            sb.append("...");
-        }
-        return sb.toString();
-    }
 }

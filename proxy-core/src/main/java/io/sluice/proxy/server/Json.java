@@ -50,4 +50,17 @@ public final class Json {
         }
         return sb.append('"');
     }
+
+    /** {@code s} as it may appear in an error message: control characters as {@code ?}, cut at 128 characters. */
+    public static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 128));
+        for (int i = 0; i < s.length() && sb.length() < 128; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        if (s.length() > 128) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
 }

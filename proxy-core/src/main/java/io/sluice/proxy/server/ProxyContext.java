@@ -165,13 +165,8 @@ public final class ProxyContext {
         return Dialects.byName(p.dialect());
     }
 
-    /** Round-robin over the provider's keys; null when it has none. (Rotation on failure: the scheduler issue.) */
-    public String nextKey(ProviderConfig p) {
-        int i = nextKeyIndex(p);
-        return i < 0 ? null : p.apiKeys().get(i);
-    }
 
-    /** Round-robin index into the provider's keys; -1 when it has none. */
+    /** Round-robin index into the provider's keys, for a relay without a scheduler; -1 when it has none. */
     public int nextKeyIndex(ProviderConfig p) {
         List<String> keys = p.apiKeys();
         if (keys.isEmpty()) {

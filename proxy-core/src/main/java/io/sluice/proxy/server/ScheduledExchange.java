@@ -12,6 +12,7 @@ import io.sluice.proxy.schedule.FailureClassifier;
 import io.sluice.proxy.schedule.ProviderRuntime;
 import io.sluice.proxy.schedule.RateLimiter;
 import io.sluice.proxy.schedule.Scope;
+import io.sluice.proxy.upstream.UpstreamHandler;
 import io.sluice.proxy.upstream.UpstreamRelay;
 import java.util.ArrayList;
 import java.util.List;
@@ -412,9 +413,8 @@ final class ScheduledExchange implements Exchange {
                 finish();
                 return false;
             }
-            String reason = status == 0 ? (cause instanceof java.util.concurrent.TimeoutException
-                    || (cause != null && cause.getClass().getSimpleName().contains("Timeout")) ? "timeout" : "transport")
-                    : Integer.toString(status);
+            String reason = status != 0 ? Integer.toString(status)
+                    : cause instanceof UpstreamHandler.UpstreamTimeoutException ? "timeout" : "transport";
             proxy.metrics().retry(p.name(), reason);
             proxy.log().info("provider {} failed ({}) before the first byte; retrying on {}{}", p.name(), reason,
                     next.target().provider().name(), next.key() >= 0
