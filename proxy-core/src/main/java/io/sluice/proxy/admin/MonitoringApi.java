@@ -1,6 +1,22 @@
 package io.sluice.proxy.admin;
 
 import io.netty.handler.codec.http.HttpMethod;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.logs.LogEntry;
+import io.sluice.proxy.logs.LogLevel;
+import io.sluice.proxy.logs.ProviderLogs;
+import io.sluice.proxy.ops.LiveStats;
+import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.proxy.usage.UsageLedger;
+import io.sluice.proxy.usage.UsageTotals;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.RateLimitConfig;
@@ -16,15 +32,20 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The operator's JSON API over the scheduler's live state, in the seeds' shapes:
+ * The operator's JSON API over Sluice's live state, in the seeds' shapes:
  * <ul>
  *   <li>{@code GET /api/monitoring/providers}: every configured provider, enabled or not, configured, healthy;</li>
  *   <li>{@code GET /api/monitoring/providers/{name}/tokens} and {@code /providers/tokens/all}: per key, its name
  *       (never the key), whether it is usable, cooling until when, failures, totals;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/rotate-token}: the next pick skips the current key;</li>
- *   <li>{@code GET /api/rate-limits}: the configured limits and each gate's state.</li>
+ *   <li>{@code GET /api/monitoring/providers/{name}/logs?level=&count=}, {@code /providers/logs/all?count=},
+ *       {@code /providers/logs/stats}, {@code POST /providers/{name}/logs/clear}: the per-provider log rings;</li>
+ *   <li>{@code POST /api/monitoring/providers/{name}/test?model=&key=}: a live call with each key;</li>
+ *   <li>{@code GET /api/rate-limits}, {@code GET /api/sessions}, {@code GET /api/stats/live}, and {@code /v1/stats}
+ *       (usage per provider, model, key and client key).</li>
  * </ul>
- * Answers are built from lock-free snapshots on the caller's event loop; nothing here blocks.
+ * Answers are built from lock-free snapshots on the caller's event loop; only the live test waits, for the
+ * provider, without blocking anything.
  */
 public final class MonitoringApi {
 
@@ -32,32 +53,88 @@ public final class MonitoringApi {
     public record Answer(HttpResponseStatus status, String json) {
     }
 
+    /** The outcome of a live test call with one key. */
+    public record ProbeResult(String key, int status, long latencyMs, boolean ok, String reply, String error) {
+    }
+
+    /** Makes live test calls to a provider. */
+    public interface Probe {
+        /** Calls {@code p}'s {@code model} with key {@code keyIndex}, or with each key when it is -1. */
+        CompletableFuture<List<ProbeResult>> test(ProviderConfig p, String model, int keyIndex, EventLoop loop);
+    }
+
     public static final String PREFIX = "/api/";
+    /** Log entries returned when a request names no count, and the most it may ask for. */
+    static final int DEFAULT_LOG_COUNT = 100;
+    static final int MAX_LOG_COUNT = 1000;
 
     private final SluiceConfig config;
     private final Function<ProviderConfig, ProviderRuntime> runtimes;
     private final Supplier<ModelRouter> router;
     private final java.util.function.LongSupplier epochMillis;
+    private final Operations ops;
+    private final Probe probe;
+    private final long startMillis;
 
     public MonitoringApi(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes,
-                         Supplier<ModelRouter> router, java.util.function.LongSupplier epochMillis) {
+                         Supplier<ModelRouter> router, java.util.function.LongSupplier epochMillis, Operations ops,
+                         Probe probe) {
         this.config = config;
         this.runtimes = runtimes;
         this.router = router;
         this.epochMillis = epochMillis;
+        this.ops = ops;
+        this.probe = probe;
+        this.startMillis = epochMillis.getAsLong();
     }
 
-    /** The answer for {@code method path} under {@link #PREFIX}; 404 or 405 in the same JSON shape otherwise. */
-    public Answer handle(HttpMethod method, String path) {
+    /** The answer for {@code method uri} under {@link #PREFIX}, now for all but the live test. */
+    public CompletableFuture<Answer> handle(HttpMethod method, String uri, EventLoop loop) {
+        QueryStringDecoder q = new QueryStringDecoder(uri);
+        String path = q.path();
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        if (p.equals("/api/monitoring/providers")) {
-            return get(method, this::providers);
+        try {
+            if (p.endsWith("/test") && p.startsWith("/api/monitoring/providers/")) {
+                return test(method, p, q, loop);
+            }
+            return CompletableFuture.completedFuture(answer(method, p, q));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
         }
-        if (p.equals("/api/monitoring/providers/tokens/all")) {
-            return get(method, this::allTokens);
+    }
+
+    /** The synchronous answers; for tests and callers without an event loop. */
+    public Answer handle(HttpMethod method, String uri) {
+        QueryStringDecoder q = new QueryStringDecoder(uri);
+        String path = q.path();
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        try {
+            return answer(method, p, q);
+        } catch (IllegalArgumentException e) {
+            return error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
-        if (p.equals("/api/rate-limits")) {
-            return get(method, this::rateLimits);
+    }
+
+    private Answer answer(HttpMethod method, String p, QueryStringDecoder q) {
+        switch (p) {
+            case "/api/monitoring/providers":
+                return get(method, this::providers);
+            case "/api/monitoring/providers/tokens/all":
+                return get(method, this::allTokens);
+            case "/api/monitoring/providers/logs/all":
+                return get(method, () -> logs(ops.logs().all(level(q), count(q)), null));
+            case "/api/monitoring/providers/logs/stats":
+                return get(method, this::logStats);
+            case "/api/rate-limits":
+                return get(method, this::rateLimits);
+            case "/api/sessions":
+                return get(method, this::sessions);
+            case "/api/stats/live":
+                return get(method, this::live);
+            case STATS_PATH:
+                return get(method, this::stats);
+            default:
+                break;
         }
         String base = "/api/monitoring/providers/";
         if (p.startsWith(base)) {
@@ -67,7 +144,8 @@ public final class MonitoringApi {
                 String action = p.substring(slash + 1);
                 ProviderConfig provider = config.provider(name).orElse(null);
                 if (provider == null) {
-                    return error(HttpResponseStatus.NOT_FOUND, "no provider named " + io.sluice.proxy.server.Json.printable(name));
+                    return error(HttpResponseStatus.NOT_FOUND, "no provider named "
+                            + io.sluice.proxy.server.Json.printable(name));
                 }
                 switch (action) {
                     case "tokens":
@@ -77,12 +155,203 @@ public final class MonitoringApi {
                             return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST");
                         }
                         return rotate(provider);
+                    case "logs":
+                        return get(method, () -> logs(ops.logs().recent(provider.name(), level(q), count(q)),
+                                provider.name()));
+                    case "logs/clear":
+                        if (!method.equals(HttpMethod.POST)) {
+                            return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST");
+                        }
+                        int n = ops.logs().clear(provider.name());
+                        return new Answer(HttpResponseStatus.OK, new Json().begin().field("success", true)
+                                .field("provider", provider.name()).field("cleared", n).end().toString());
                     default:
                         break;
                 }
             }
         }
         return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + io.sluice.proxy.server.Json.printable(p));
+    }
+
+    /** {@code /v1/stats}: served with the admin API's protection, beside the OpenAI routes. */
+    public static final String STATS_PATH = "/v1/stats";
+
+    private static LogLevel level(QueryStringDecoder q) {
+        List<String> v = q.parameters().get("level");
+        if (v == null || v.isEmpty() || v.get(0).isEmpty() || v.get(0).equalsIgnoreCase("all")) {
+            return null;
+        }
+        return LogLevel.parse(v.get(0));
+    }
+
+    private static int count(QueryStringDecoder q) {
+        List<String> v = q.parameters().get("count");
+        if (v == null || v.isEmpty() || v.get(0).isEmpty()) {
+            return DEFAULT_LOG_COUNT;
+        }
+        try {
+            int n = Integer.parseInt(v.get(0).strip());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return Math.min(n, MAX_LOG_COUNT);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("count: " + io.sluice.proxy.server.Json.printable(v.get(0))
+                    + " (expected: 1.." + MAX_LOG_COUNT + ")");
+        }
+    }
+
+    private static String param(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        return v == null || v.isEmpty() || v.get(0).isBlank() ? null : v.get(0).strip();
+    }
+
+    private String logs(List<LogEntry> entries, String provider) {
+        Json j = new Json().begin().field("success", true);
+        if (provider != null) {
+            j.field("provider", provider);
+        }
+        j.array("logs");
+        for (LogEntry e : entries) {
+            j.io(() -> e.writeJson(j.gen()));
+        }
+        return j.endArray().field("total", entries.size()).end().toString();
+    }
+
+    private String logStats() {
+        Json j = new Json().begin().field("success", true).array("providers");
+        List<ProviderLogs.Stats> stats = new java.util.ArrayList<>(ops.logs().stats());
+        for (ProviderConfig p : config.enabledProviders()) { // the silent ones too, with zeros
+            if (stats.stream().noneMatch(s -> s.provider().equals(p.name()))) {
+                stats.add(new ProviderLogs.Stats(p.name(), 0, ops.logs().capacity(), 0, 0, 0, 0, 0));
+            }
+        }
+        stats.sort(java.util.Comparator.comparing(ProviderLogs.Stats::provider));
+        for (ProviderLogs.Stats s : stats) {
+            j.begin().field("provider", s.provider()).field("held", s.held()).field("capacity", s.capacity())
+                    .field("total", s.total()).field("debug", s.debug()).field("info", s.info())
+                    .field("warn", s.warn()).field("error", s.error()).end();
+        }
+        return j.endArray().end().toString();
+    }
+
+    private String sessions() {
+        long now = epochMillis.getAsLong();
+        long nanos = ops.nanoTime();
+        Json j = new Json().begin().field("success", true).array("active");
+        for (RequestTrace t : ops.inFlight()) {
+            long fb = t.firstByteAfterNanos();
+            j.begin().field("id", t.id()).field("route", t.route()).field("model", t.model())
+                    .field("provider", t.provider()).field("upstreamModel", t.upstreamModel()).field("key", t.key())
+                    .field("client", t.client() == null ? Operations.ANONYMOUS : t.client())
+                    .field("startedAt", t.startMillis()).field("elapsedMs", (nanos - t.startNanos()) / 1_000_000)
+                    .field("stream", t.stream()).field("attempts", t.attempts())
+                    .field("firstByteMs", fb < 0 ? null : fb / 1_000_000).end();
+        }
+        j.endArray().array("clients");
+        for (Operations.ClientSession c : ops.clients()) {
+            j.begin().field("client", c.name()).field("requests", c.requests()).field("errors", c.errors())
+                    .field("lastSeen", c.lastSeen()).field("promptTokens", c.promptTokens())
+                    .field("completionTokens", c.completionTokens()).end();
+        }
+        return j.endArray().field("now", now).end().toString();
+    }
+
+    private String live() {
+        LiveStats.Snapshot s = ops.live();
+        return new Json().begin().field("success", true).field("window", LiveStats.WINDOW_SECONDS)
+                .field("uptimeSeconds", (epochMillis.getAsLong() - startMillis) / 1000)
+                .field("requestsPerSecond", s.requestsPerSecond()).field("errorsPerSecond", s.errorsPerSecond())
+                .field("inFlight", ops.inFlightCount())
+                .begin("latencyMs").field("p50", s.p50()).field("p90", s.p90()).field("p99", s.p99()).end()
+                .begin("ttftMs").field("p50", s.ttftP50()).field("p99", s.ttftP99()).end()
+                .numbers("perSecond", s.perSecond()).end().toString();
+    }
+
+    private String stats() {
+        UsageLedger.Snapshot s = ops.usage().snapshot();
+        UsageTotals t = s.total();
+        Json j = new Json().begin().field("object", "stats").field("since", s.since())
+                .field("requests", t.requests()).field("errors", t.errors())
+                .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
+                .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
+                .field("total", t.totalTokens()).end()
+                .field("estimatedRequests", t.estimatedRequests());
+        rows(j, "providers", s.byProvider());
+        rows(j, "models", s.byModel());
+        rows(j, "keys", s.byKey());
+        rows(j, "clientKeys", s.byClient());
+        return j.end().toString();
+    }
+
+    private static void rows(Json j, String name, List<UsageLedger.Row> rows) {
+        j.array(name);
+        for (UsageLedger.Row r : rows) {
+            j.begin();
+            if (name.equals("clientKeys")) {
+                j.field("client", r.client() == null ? Operations.ANONYMOUS : r.client());
+            } else {
+                j.field("provider", r.provider());
+            }
+            if (r.model() != null) {
+                j.field("model", r.model());
+            }
+            if (r.key() != null) {
+                j.field("key", r.key());
+            }
+            UsageTotals t = r.totals();
+            j.field("requests", t.requests()).field("errors", t.errors()).field("promptTokens", t.promptTokens())
+                    .field("completionTokens", t.completionTokens()).field("cachedTokens", t.cachedTokens())
+                    .field("reasoningTokens", t.reasoningTokens()).field("totalTokens", t.totalTokens())
+                    .field("estimatedRequests", t.estimatedRequests()).end();
+        }
+        j.endArray();
+    }
+
+    private CompletableFuture<Answer> test(HttpMethod method, String p, QueryStringDecoder q, EventLoop loop) {
+        if (!method.equals(HttpMethod.POST)) {
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST"));
+        }
+        String name = p.substring("/api/monitoring/providers/".length(), p.length() - "/test".length());
+        ProviderConfig provider = config.provider(name).orElse(null);
+        if (provider == null) {
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "no provider named "
+                    + io.sluice.proxy.server.Json.printable(name)));
+        }
+        if (!provider.enabled()) {
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.CONFLICT, "provider "
+                    + provider.name() + " is not enabled"));
+        }
+        String model = param(q, "model");
+        if (model == null) {
+            model = provider.models().isEmpty() ? null : provider.models().get(0);
+        }
+        if (model == null || ModelRouter.invalid(model) != null) {
+            return CompletableFuture.completedFuture(error(HttpResponseStatus.BAD_REQUEST, model == null
+                    ? "provider " + provider.name() + " lists no model to test; pass ?model="
+                    : "model: " + io.sluice.proxy.server.Json.printable(model) + " is not a valid model id"));
+        }
+        String keyName = param(q, "key");
+        int key = -1;
+        if (keyName != null) {
+            key = provider.keyNames().indexOf(keyName);
+            if (key < 0) {
+                return CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "provider "
+                        + provider.name() + " has no key named " + io.sluice.proxy.server.Json.printable(keyName)
+                        + " (keys: " + String.join(", ", provider.keyNames()) + ")"));
+            }
+        }
+        String m = model;
+        return probe.test(provider, model, key, loop).thenApply(results -> {
+            boolean all = !results.isEmpty() && results.stream().allMatch(ProbeResult::ok);
+            Json j = new Json().begin().field("success", all).field("provider", provider.name()).field("model", m)
+                    .array("results");
+            for (ProbeResult r : results) {
+                j.begin().field("key", r.key()).field("status", r.status()).field("latencyMs", r.latencyMs())
+                        .field("ok", r.ok()).field("reply", r.reply()).field("error", r.error()).end();
+            }
+            return new Answer(HttpResponseStatus.OK, j.endArray().end().toString());
+        });
     }
 
     private static Answer get(HttpMethod method, Supplier<String> body) {
@@ -160,6 +429,8 @@ public final class MonitoringApi {
             return error(HttpResponseStatus.CONFLICT, "provider " + p.name() + " has no keys to rotate");
         }
         rt.keys().rotate();
+        ops.log(p.name(), LogLevel.INFO, "rotation", "key rotated by the operator: the next request skips the key in "
+                + "turn", null, null, null, null);
         return new Answer(HttpResponseStatus.OK, new Json().begin().field("success", true).field("provider", p.name())
                 .field("message", "the next request skips the key in turn").end().toString());
     }
@@ -200,100 +471,107 @@ public final class MonitoringApi {
                 java.nio.charset.StandardCharsets.UTF_8), key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** A tiny JSON writer: the admin answers are small and rare. */
+    /** The admin answers' JSON writer: jackson's generator behind a few chained calls. */
     static final class Json {
-        private final StringBuilder sb = new StringBuilder(256);
-        private boolean first = true;
+        private static final JsonFactory FACTORY = new JsonFactory();
+        private final StringWriter out = new StringWriter(256);
+        private final JsonGenerator g;
+
+        Json() {
+            try {
+                g = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The generator itself, for writers of their own ({@link LogEntry#writeJson}). */
+        JsonGenerator gen() {
+            return g;
+        }
 
         Json begin() {
-            comma();
-            sb.append('{');
-            first = true;
-            return this;
+            return io(() -> g.writeStartObject());
         }
 
         Json begin(String name) {
-            name(name);
-            sb.append('{');
-            first = true;
-            return this;
+            return io(() -> g.writeObjectFieldStart(name));
         }
 
         Json end() {
-            sb.append('}');
-            first = false;
-            return this;
+            return io(() -> g.writeEndObject());
         }
 
         Json array(String name) {
-            name(name);
-            sb.append('[');
-            first = true;
-            return this;
+            return io(() -> g.writeArrayFieldStart(name));
         }
 
         Json endArray() {
-            sb.append(']');
-            first = false;
-            return this;
+            return io(() -> g.writeEndArray());
         }
 
         Json raw(String json) {
-            comma();
-            sb.append(json);
-            return this;
+            return io(() -> g.writeRawValue(json));
         }
 
         Json field(String name, Object v) {
-            name(name);
-            if (v == null) {
-                sb.append("null");
-            } else if (v instanceof Number || v instanceof Boolean) {
-                sb.append(v);
-            } else {
-                quote(v.toString());
-            }
-            first = false;
-            return this;
+            return io(() -> {
+                g.writeFieldName(name);
+                if (v == null) {
+                    g.writeNull();
+                } else if (v instanceof Long || v instanceof Integer) {
+                    g.writeNumber(((Number) v).longValue());
+                } else if (v instanceof Double d) {
+                    g.writeNumber(Math.round(d * 1000) / 1000.0);
+                } else if (v instanceof Boolean b) {
+                    g.writeBoolean(b);
+                } else {
+                    g.writeString(v.toString());
+                }
+            });
         }
 
         Json stringArray(String name, List<String> values) {
-            name(name);
-            sb.append('[');
-            for (int i = 0; i < values.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
+            return io(() -> {
+                g.writeArrayFieldStart(name);
+                for (String v : values) {
+                    g.writeString(v);
                 }
-                quote(values.get(i));
+                g.writeEndArray();
+            });
+        }
+
+        Json numbers(String name, long[] values) {
+            return io(() -> {
+                g.writeArrayFieldStart(name);
+                for (long v : values) {
+                    g.writeNumber(v);
+                }
+                g.writeEndArray();
+            });
+        }
+
+        private interface Write {
+            void run() throws IOException;
+        }
+
+        private Json io(Write w) {
+            try {
+                w.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            sb.append(']');
-            first = false;
             return this;
         }
 
-        private void name(String name) {
-            comma();
-            quote(name);
-            sb.append(':');
-            first = true; // the value follows without a comma
-        }
-
-        private void comma() {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-        }
-
-        private void quote(String s) {
-            io.sluice.proxy.server.Json.quote(sb, s);
-            first = false;
-        }
-
-
         @Override
         public String toString() {
-            return sb.toString();
+            try {
+                g.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toString();
         }
     }
 }

@@ -35,11 +35,30 @@ final class ServeCommand implements Callable<Integer> {
         SluiceConfig cfg = withOverrides(ConfigLoader.load(config.resolve()), host, port);
         SluiceServer server = SluiceServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+        onStopSignal(server);
         PrintWriter out = spec.commandLine().getOut();
         out.println(listeningLine(cfg.server().host(), server.localAddress().getPort(), cfg));
         out.flush();
         server.awaitClose();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * SIGTERM and SIGINT start the graceful close (stop accepting, let open streams finish up to
+     * {@code server.shutdownGrace}, flush usage and logs) on a thread of its own; {@link #call} then returns and the
+     * process exits 0. Without a handler the JVM would run the same close from the shutdown hook but exit 143.
+     * {@code sun.misc.Signal} is in {@code jdk.unsupported}, there on every JDK since 9; where it is not, the hook
+     * still closes gracefully.
+     */
+    static void onStopSignal(SluiceServer server) {
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name),
+                        sig -> new Thread(server::close, "sluice-shutdown-" + name.toLowerCase()).start());
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            // the shutdown hook closes instead
+        }
     }
 
     /** The config with {@code --host}/{@code --port} applied; a bad value is reported as the option. */

@@ -33,7 +33,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
-            "resilience", "rateLimits", "concurrency");
+            "resilience", "rateLimits", "concurrency", "usage", "logs");
+    static final List<String> USAGE_KEYS = List.of("file");
+    static final List<String> LOGS_KEYS = List.of("capacity", "dir", "maxFileBytes", "keep", "requests");
+    static final List<String> REQUEST_LOG_KEYS = List.of("enabled", "file", "maxCaptureBytes");
+    /** Where the request logger writes when it is turned on without a file. */
+    public static final String DEFAULT_REQUEST_LOG = "logs/requests.jsonl";
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
             "sseKeepAlive", "keyWait");
     static final List<String> RATE_LIMIT_KEYS = List.of("global", "perProvider", "perKey", "perClientKey");
@@ -90,7 +95,8 @@ public final class ConfigLoader {
         }
         SluiceConfig config = new SluiceConfig(server(root.get("server")), upstream(root.get("upstream")), providers,
                 routing(root.get("routing")), resilience(root.get("resilience")),
-                rateLimits(root.get("rateLimits"), env), concurrency(root.get("concurrency"), env));
+                rateLimits(root.get("rateLimits"), env), concurrency(root.get("concurrency"), env),
+                ops(root.get("usage"), root.get("logs")));
         ModelRouter.validate(config);
         return config;
     }
@@ -145,6 +151,40 @@ public final class ConfigLoader {
         Duration keepAlive = n.get("sseKeepAlive").duration(ResilienceConfig.DEFAULT_SSE_KEEP_ALIVE);
         Duration keyWait = n.get("keyWait").duration(ResilienceConfig.DEFAULT_KEY_WAIT);
         return build(n, () -> new ResilienceConfig(maxAttempts, breakerFailures, breakerOpen, keepAlive, keyWait));
+    }
+
+    /** {@code usage} and {@code logs}: the ledger's file, the log rings, their files and the request logger. */
+    private static OpsConfig ops(ConfigNode usage, ConfigNode logs) {
+        usage.object(USAGE_KEYS);
+        logs.object(LOGS_KEYS);
+        ConfigNode requests = logs.get("requests");
+        requests.object(REQUEST_LOG_KEYS);
+        Path usageFile = path(usage.get("file"));
+        int capacity = logs.get("capacity").intValue(OpsConfig.DEFAULT_LOG_CAPACITY);
+        Path dir = path(logs.get("dir"));
+        long maxBytes = logs.get("maxFileBytes").intValue((int) OpsConfig.DEFAULT_LOG_MAX_BYTES);
+        int keep = logs.get("keep").intValue(OpsConfig.DEFAULT_LOG_KEEP);
+        Path requestLog = null;
+        if (requests.get("enabled").bool(false)) {
+            requestLog = path(requests.get("file"));
+            requestLog = requestLog == null ? Path.of(DEFAULT_REQUEST_LOG) : requestLog;
+        }
+        int capture = requests.get("maxCaptureBytes").intValue(OpsConfig.DEFAULT_MAX_CAPTURE_BYTES);
+        Path rl = requestLog;
+        return build(logs, () -> new OpsConfig(usageFile, capacity, dir, maxBytes, keep, rl, capture));
+    }
+
+    /** A file or directory setting; empty or absent is none. */
+    private static Path path(ConfigNode n) {
+        String text = n.text(null);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Path.of(text.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw n.error("a file path");
+        }
     }
 
     /** The file's {@code rateLimits}, else the seeds' {@code RATE_LIMIT_ENABLED} / {@code RATE_LIMIT_PER_MINUTE}. */

@@ -15,12 +15,14 @@ import java.util.Set;
  * @param resilience  retries, fallback, circuit breaker, SSE keep-alive
  * @param rateLimits  requests per minute, off unless configured
  * @param concurrency the upstream concurrency gate, off unless configured
+ * @param ops         usage accounting and logs
  */
 public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                            RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
-                           ConcurrencyConfig concurrency) {
+                           ConcurrencyConfig concurrency, OpsConfig ops) {
 
     public SluiceConfig {
+        ops = ops == null ? OpsConfig.defaults() : ops;
         Check.notNull("server", server, "server settings");
         Check.notNull("upstream", upstream, "upstream settings");
         routing = routing == null ? RoutingConfig.empty() : routing;
@@ -37,12 +39,12 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
-        this(server, upstream, providers, null, null, null, null);
+        this(server, upstream, providers, null, null, null, null, null);
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                         RoutingConfig routing) {
-        this(server, upstream, providers, routing, null, null, null);
+        this(server, upstream, providers, routing, null, null, null, null);
     }
 
     /** Default server and upstream settings, no providers. */
@@ -60,30 +62,41 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig withServer(ServerConfig newServer) {
-        return new SluiceConfig(newServer, upstream, providers, routing, resilience, rateLimits, concurrency);
+        return new SluiceConfig(newServer, upstream, providers, routing, resilience, rateLimits, concurrency, ops);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
-        return new SluiceConfig(server, newUpstream, providers, routing, resilience, rateLimits, concurrency);
+        return new SluiceConfig(server, newUpstream, providers, routing, resilience, rateLimits, concurrency, ops);
     }
 
     public SluiceConfig withRouting(RoutingConfig newRouting) {
-        return new SluiceConfig(server, upstream, providers, newRouting, resilience, rateLimits, concurrency);
+        return new SluiceConfig(server, upstream, providers, newRouting, resilience, rateLimits, concurrency, ops);
     }
 
     public SluiceConfig withResilience(ResilienceConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency);
+        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency, ops);
     }
 
     public SluiceConfig withRateLimits(RateLimitConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency);
+        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency, ops);
     }
 
     public SluiceConfig withConcurrency(ConcurrencyConfig c) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c);
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c, ops);
     }
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
-        return new SluiceConfig(server, upstream, newProviders, routing, resilience, rateLimits, concurrency);
+        return new SluiceConfig(server, upstream, newProviders, routing, resilience, rateLimits, concurrency, ops);
+    }
+
+    public SluiceConfig withOps(OpsConfig o) {
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, o);
+    }
+
+    /** Before the ops settings existed: defaults for them. */
+    public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
+                        RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
+                        ConcurrencyConfig concurrency) {
+        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, null);
     }
 }

@@ -37,6 +37,7 @@ public final class SluiceMetrics implements AutoCloseable {
     private final ConcurrentHashMap<String, Counter> upstreamResponses = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> ttft = new ConcurrentHashMap<>();
     private final AtomicInteger upstreamActive = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -96,6 +97,20 @@ public final class SluiceMetrics implements AutoCloseable {
                 .description("Tokens reported by upstream usage objects")
                 .tags("provider", provider, "model", model, "kind", kind)
                 .register(registry)).increment(count);
+    }
+
+    /**
+     * Time from a streamed request's head to its first response event written to the client, per provider: the
+     * time to first token a user feels (the provider's role chunk comes with its first token).
+     */
+    public void timeToFirstByte(String provider, long nanos) {
+        ttft.computeIfAbsent(provider, k -> Timer.builder("llm.time.to.first.token")
+                .description("Streamed requests: time from request head to the first event sent to the client")
+                .tags("provider", provider)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A request refused by a rate limit; {@code scope} is global, provider, key or client. */

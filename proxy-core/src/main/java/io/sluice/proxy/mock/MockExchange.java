@@ -65,6 +65,10 @@ public final class MockExchange implements Exchange {
         } finally {
             request.body().release();
         }
+        io.sluice.proxy.ops.RequestTrace trace = sink.trace();
+        if (trace != null) {
+            trace.usage(answer.promptTokens(), answer.completionTokens(), 0, 0); // the mock's own count is real
+        }
         if (request.stream()) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")

@@ -39,7 +39,10 @@ import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.route.ModelRouter;
+import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.admin.MonitoringApi;
+import java.util.concurrent.CompletableFuture;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +106,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     /** The response is an event stream: a late failure can still be told as an event. */
     private boolean sse;
     private ArrayDeque<Object> pipelined;
+    /** What the current model request learned for accounting; null for other routes. */
+    private RequestTrace trace;
+    /** The request log's capture of the current exchange, or null when the request logger is off. */
+    private RequestLogger.Capture capture;
 
     public ClientHandler(ProxyContext proxy) {
         this.proxy = proxy;
@@ -121,6 +128,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         HEALTH("/health", Dialects.OPENAI),
         METRICS("/metrics", Dialects.OPENAI),
         ADMIN("/api", Dialects.OPENAI),
+        STATS(MonitoringApi.STATS_PATH, Dialects.OPENAI),
         OTHER("other", Dialects.OPENAI);
 
         final String label;
@@ -186,6 +194,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 case "/v1/images/generations": case "/images/generations": return IMAGES;
                 case "/health": case "/healthz": return HEALTH;
                 case "/metrics": return METRICS;
+                case MonitoringApi.STATS_PATH: return STATS;
                 default:
                     if (path.startsWith(MonitoringApi.PREFIX)) {
                         return ADMIN;
@@ -288,7 +297,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
         clientKey = proxy.config().rateLimits().perClientKey() > 0 ? clientKey(req.headers()) : null;
-        adminAllowed = route == Route.ADMIN && MonitoringApi.allowed(proxy.config(),
+        adminAllowed = (route == Route.ADMIN || route == Route.STATS) && MonitoringApi.allowed(proxy.config(),
                 req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get("x-admin-key"));
         anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
         status = 0;
@@ -309,6 +318,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             return;
         }
         if (route.readsBody() && method.equals(HttpMethod.POST)) {
+            capture = proxy.ops().capture(method.name(), uri, req.headers());
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > proxy.config().server().maxBodyBytes()) {
                 rejectTooLarge(declared);
@@ -379,6 +389,9 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
 
     private void onBodyComplete() {
         state = State.RESPONDING;
+        if (capture != null) {
+            capture.clientRequest(body);
+        }
         ChatRequestScanner.Result result = scanner.end();
         if (result != ChatRequestScanner.Result.OK) {
             String error = scanner.error();
@@ -412,6 +425,9 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (target == null) {
             return;
         }
+        trace = proxy.ops().begin(startNanos, route.label, model, stream, null, target.provider().name(),
+                target.upstreamModel(), body.readableBytes());
+        trace.capture(capture);
         if (route.operation() != Operation.CHAT) {
             passthrough(route.operation(), model, target);
             return;
@@ -582,7 +598,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 }
                 sendText(HttpResponseStatus.OK, proxy.metrics().scrape(), "text/plain; version=0.0.4; charset=utf-8");
                 return;
-            case ADMIN: {
+            case ADMIN: case STATS: {
                 if (!adminAllowed) {
                     boolean keyed = proxy.config().server().adminKey() != null;
                     MonitoringApi.Answer no = MonitoringApi.error(
@@ -592,8 +608,36 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                     sendJson(no.status(), no.json());
                     return;
                 }
-                MonitoringApi.Answer a = proxy.monitoring().handle(method, pathOnly());
-                sendJson(a.status(), a.json());
+                CompletableFuture<MonitoringApi.Answer> answer = proxy.monitoring().handle(method, uri,
+                        ctx.channel().eventLoop());
+                if (answer.isDone()) {
+                    MonitoringApi.Answer a = answer.join();
+                    sendJson(a.status(), a.json());
+                    return;
+                }
+                // A live provider test: answer when it is done, unless the client has gone or timed out by then.
+                Exchange waiting = new Exchange() {
+                    @Override
+                    public void start() {
+                    }
+
+                    @Override
+                    public void clientWritable() {
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                };
+                exchange = waiting;
+                answer.whenComplete((a, err) -> ctx.executor().execute(() -> {
+                    if (exchange != waiting || state != State.RESPONDING) {
+                        return;
+                    }
+                    MonitoringApi.Answer out = err == null ? a : MonitoringApi.error(
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR, "the test failed: " + err);
+                    sendJson(out.status(), out.json());
+                }));
                 return;
             }
             case MODELS:
@@ -688,6 +732,13 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         } else {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        if (fullSent && trace != null) {
+            ByteBuf content = ((FullHttpResponse) head).content();
+            trace.sent(content.readableBytes(), System.nanoTime());
+            if (capture != null) {
+                capture.clientResponse(content);
+            }
+        }
         ctx.write(head, ctx.voidPromise());
         framing = !fullSent && !HttpMethod.HEAD.equals(method) && HttpUtil.isTransferEncodingChunked(head);
         if (framing && wire == null) {
@@ -702,11 +753,17 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             chunk.release();
             return;
         }
+        int n = chunk.readableBytes();
+        if (trace != null && n > 0) {
+            trace.sent(n, System.nanoTime());
+            if (capture != null) {
+                capture.clientResponse(chunk);
+            }
+        }
         if (!framing) {
             ctx.write(new DefaultHttpContent(chunk), ctx.voidPromise());
             return;
         }
-        int n = chunk.readableBytes();
         if (n == 0) {
             chunk.release(); // an empty chunk would end the body
             return;
@@ -840,9 +897,11 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (!keepAlive || state == State.CLOSING) {
             state = State.CLOSING;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            account(status);
             return;
         }
         ctx.flush();
+        account(status); // after the flush: the client does not wait for the bookkeeping
         state = State.IDLE;
         idleSince = ctx.executor().ticker().nanoTime();
         replayPipelined();
@@ -903,12 +962,37 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                         System.nanoTime() - startNanos);
             }
         }
+        account(headSent ? status : 499);
         if (pipelined != null) {
             Object m;
             while ((m = pipelined.poll()) != null) {
                 ReferenceCountUtil.release(m);
             }
         }
+    }
+
+    /** Hands the finished model request to accounting (usage, logs, sessions); nothing for other routes. */
+    private void account(int finalStatus) {
+        RequestTrace t = trace;
+        RequestLogger.Capture c = capture;
+        trace = null;
+        capture = null;
+        try {
+            if (t != null) {
+                proxy.ops().end(t, finalStatus, c);
+            } else if (c != null) {
+                c.finish(finalStatus, null, null, (System.nanoTime() - startNanos) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            // Accounting must never cost the client its answer.
+            proxy.log().warn("accounting of a {} request failed", route.label, e);
+        }
+    }
+
+    /** What accounting learns of this request, or null outside a model request. */
+    @Override
+    public RequestTrace trace() {
+        return trace;
     }
 
     private void cancelReadTimeout() {

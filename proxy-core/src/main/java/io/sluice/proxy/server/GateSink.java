@@ -136,6 +136,11 @@ final class GateSink implements ResponseSink {
     }
 
     @Override
+    public io.sluice.proxy.ops.RequestTrace trace() {
+        return client.trace();
+    }
+
+    @Override
     public boolean isDone() {
         return client.isDone();
     }

@@ -16,6 +16,7 @@ import io.sluice.providers.ProviderCatalog;
 import io.sluice.proxy.upstream.CopilotTokens;
 import io.sluice.proxy.schedule.ProviderRuntime;
 import io.sluice.proxy.admin.MonitoringApi;
+import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.net.URI;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ public final class ProxyContext {
     private final Map<String, ProviderRuntime> runtimes = new HashMap<>();
     private final RateLimiter globalLimiter;
     private final MonitoringApi monitoring;
+    private final Operations ops;
     private final java.util.concurrent.ConcurrentHashMap<String, RateLimiter> clientLimiters =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Client keys tracked for per-client limits at most; beyond, the map starts over (an attack, not clients). */
@@ -67,7 +69,9 @@ public final class ProxyContext {
             }
         }
         this.modelsJson = buildModelsJson(router);
-        this.monitoring = new MonitoringApi(config, this::runtime, this::router, System::currentTimeMillis);
+        this.ops = new Operations(config, metrics, System::currentTimeMillis, System::nanoTime);
+        this.monitoring = new MonitoringApi(config, this::runtime, this::router, System::currentTimeMillis, ops,
+                new ProviderProbe(this));
         long global = config.rateLimits().global();
         this.globalLimiter = global > 0 ? new RateLimiter(global, System::nanoTime) : null;
     }
@@ -148,6 +152,11 @@ public final class ProxyContext {
 
     /** Why a request was not admitted. */
     record Refusal(String message, long retryNanos) {
+    }
+
+    /** Usage, logs, sessions and live stats of this server. */
+    public Operations ops() {
+        return ops;
     }
 
     /** The operator's JSON API over this server's live state. */

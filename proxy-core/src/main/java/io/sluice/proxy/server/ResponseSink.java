@@ -60,4 +60,9 @@ public interface ResponseSink {
 
     /** True once the client went away or the exchange completed; producers stop and release. */
     boolean isDone();
+
+    /** What is learned about this request for accounting (provider, key, usage), or null when nobody keeps it. */
+    default io.sluice.proxy.ops.RequestTrace trace() {
+        return null;
+    }
 }

@@ -6,6 +6,8 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.logs.LogLevel;
+import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import io.sluice.proxy.schedule.FailureClassifier;
@@ -107,6 +109,7 @@ final class ScheduledExchange implements Exchange {
                 refuse(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit of " + limiter.perMinute()
                         + " requests per minute for provider " + p.name() + " reached", "rate_limit_exceeded",
                         limiter.nanosUntilAvailable());
+                event(p, LogLevel.WARN, "rate_limit", refusalMessage, 429, null);
                 advance();
                 continue;
             }
@@ -120,6 +123,7 @@ final class ScheduledExchange implements Exchange {
                                 + " is cooling down after errors or rate limits; retry in "
                                 + Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)) + " s",
                                 KEYS_COOLING, wait);
+                        event(p, LogLevel.WARN, "rate_limit", refusalMessage, 429, null);
                     }
                     advance();
                     continue;
@@ -131,6 +135,7 @@ final class ScheduledExchange implements Exchange {
                     refuse(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit of " + kl.perMinute()
                             + " requests per minute per key reached for provider " + p.name(),
                             "rate_limit_exceeded", kl.nanosUntilAvailable());
+                    event(p, LogLevel.WARN, "rate_limit", refusalMessage, 429, p.keyNames().get(key));
                     tried |= 1L << key;
                     continue;
                 }
@@ -143,12 +148,18 @@ final class ScheduledExchange implements Exchange {
                         + " is failing (circuit open after repeated errors); next probe in "
                         + Math.max(1, TimeUnit.NANOSECONDS.toSeconds(rt.breaker().nanosUntilProbe())) + " s",
                         "provider_unavailable", rt.breaker().nanosUntilProbe());
+                event(p, LogLevel.ERROR, "error", refusalMessage, 503, null);
                 advance();
                 continue;
             }
             return new Candidate(t, rt, key);
         }
         return null;
+    }
+
+    /** An entry in {@code p}'s log about this request. */
+    private void event(ProviderConfig p, LogLevel level, String event, String message, Integer status, String key) {
+        proxy.ops().log(p.name(), level, event, message, request.model(), status, null, key);
     }
 
     private void advance() {
@@ -195,6 +206,7 @@ final class ScheduledExchange implements Exchange {
                     + (full ? "upstream queue is full (" + gate.queued() + " waiting for "
                     + gate.maxConcurrent() + " slots)" : "no upstream slot freed up within the queue timeout"),
                     full ? "upstream_queue_full" : "upstream_queue_timeout", TimeUnit.SECONDS.toNanos(1));
+            event(c.target().provider(), LogLevel.WARN, "rate_limit", refusalMessage, 503, null);
             advance();
             goOrGiveUp();
         });
@@ -229,6 +241,11 @@ final class ScheduledExchange implements Exchange {
             return;
         }
         live = new Attempt(c, permit);
+        RequestTrace trace = out.trace();
+        if (trace != null) {
+            ProviderConfig p = c.target().provider();
+            trace.attempt(p.name(), c.target().upstreamModel(), c.key() >= 0 ? p.keyNames().get(c.key()) : null);
+        }
         current = proxy.attemptExchange(r, out, c.runtime() == null ? null : live);
         current.start();
         if (c.runtime() == null) {
@@ -385,6 +402,8 @@ final class ScheduledExchange implements Exchange {
                     proxy.metrics().keyCooldown(p.name(), name, status);
                     proxy.log().info("provider {}: key {} answered {}: cooling ({} scope)", p.name(), name, status,
                             scope.name().toLowerCase(java.util.Locale.ROOT));
+                    event(p, LogLevel.WARN, "cooldown", "key " + name + " answered " + status + ": cooling ("
+                            + scope.name().toLowerCase(java.util.Locale.ROOT) + " scope)", status, name);
                 }
             }
             if (scope == Scope.PROVIDER) {
@@ -416,9 +435,11 @@ final class ScheduledExchange implements Exchange {
             String reason = status != 0 ? Integer.toString(status)
                     : cause instanceof UpstreamHandler.UpstreamTimeoutException ? "timeout" : "transport";
             proxy.metrics().retry(p.name(), reason);
-            proxy.log().info("provider {} failed ({}) before the first byte; retrying on {}{}", p.name(), reason,
-                    next.target().provider().name(), next.key() >= 0
-                            ? " with key " + next.target().provider().keyNames().get(next.key()) : "");
+            String on = next.target().provider().name() + (next.key() >= 0
+                    ? " with key " + next.target().provider().keyNames().get(next.key()) : "");
+            proxy.log().info("provider {} failed ({}) before the first byte; retrying on {}", p.name(), reason, on);
+            event(p, LogLevel.WARN, "retry", "failed (" + reason + ") before the first byte; retrying on " + on,
+                    status == 0 ? null : status, c.key() >= 0 ? p.keyNames().get(c.key()) : null);
             Exchange finished = current;
             out.eventLoop().execute(() -> {
                 finished.abort(); // the relay has ended; this frees what its translating sink holds

@@ -38,6 +38,7 @@ public final class SluiceServer implements AutoCloseable {
     private final ModelDiscovery discovery;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private Channel serverChannel;
 
     private SluiceServer(SluiceConfig config) {
@@ -106,6 +107,11 @@ public final class SluiceServer implements AutoCloseable {
         return metrics;
     }
 
+    /** Usage, logs and sessions of this server. */
+    public io.sluice.proxy.ops.Operations ops() {
+        return proxy.ops();
+    }
+
     public Transport transport() {
         return transport;
     }
@@ -118,7 +124,12 @@ public final class SluiceServer implements AutoCloseable {
     /** Stops accepting, lets open exchanges finish up to the configured grace period, releases everything. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                closed.await(); // the other caller (signal handler or shutdown hook) is closing: wait for it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         try {
@@ -128,13 +139,14 @@ public final class SluiceServer implements AutoCloseable {
             }
             long deadline = System.nanoTime() + config.server().shutdownGrace().toNanos();
             // Graceful: idle keep-alive connections close at once; busy ones get until the deadline.
-            while (System.nanoTime() < deadline && !clients.isEmpty()
-                    && proxy.metrics().upstreamActive().get() > 0) {
+            while (System.nanoTime() < deadline && !clients.isEmpty() && (proxy.ops().inFlightCount() > 0
+                    || proxy.metrics().upstreamActive().get() > 0)) {
                 Thread.sleep(20);
             }
             clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             pools.close();
+            proxy.ops().close(); // after the event loops: every answered request is in the ledger, now on disk
             metrics.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -361,6 +361,11 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     }
 
     @Override
+    public io.sluice.proxy.ops.RequestTrace trace() {
+        return client.trace();
+    }
+
+    @Override
     public boolean isDone() {
         return mode == Mode.DONE || client.isDone();
     }

@@ -21,6 +21,7 @@ import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.json.ModelSplice;
 import io.sluice.codec.json.Usage;
+import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.codec.json.UsageScanner;
 import io.sluice.codec.sse.SseFramer;
 import io.sluice.codec.sse.SseListener;
@@ -124,6 +125,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private int upstreamStatus;
     private String apiKey;
     private boolean bodyOwned = true;
+    /** The request log's capture of this exchange, or null. */
+    private io.sluice.proxy.logs.RequestLogger.Capture capture;
+    private String captureUrl;
 
     public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink) {
         this(proxy, request, sink, null);
@@ -264,6 +268,13 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         for (Map.Entry<String, String> e : provider.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
         }
+        RequestTrace t = sink.trace();
+        capture = t == null ? null : t.capture();
+        if (capture != null) {
+            captureUrl = pool.origin() + req.uri();
+            capture.upstreamTarget("POST", captureUrl, 0);
+            capture.upstreamRequest(out);
+        }
         return req;
     }
 
@@ -280,6 +291,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             return;
         }
         upstreamStatus = head.status().code();
+        if (capture != null) {
+            capture.upstreamTarget("POST", captureUrl, upstreamStatus);
+        }
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         proxy.metrics().upstreamResponse(provider.name(), upstreamStatus);
         if (upstreamStatus < 200 || upstreamStatus >= 300) {
@@ -367,6 +381,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 if (pendingHead != null && (buf.isReadable() || last) && !commitHead(buf, last)) {
                     return;
                 }
+                if (capture != null) {
+                    capture.upstreamResponse(buf);
+                }
                 if (buf.isReadable()) {
                     if (tap != null) {
                         tap.feed(buf);
@@ -384,6 +401,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                     sink.content(buf.retain());
                 }
             } else if (state == State.BUFFERING_ERROR) {
+                if (capture != null) {
+                    capture.upstreamResponse(buf);
+                }
                 int room = MAX_ERROR_BODY_BYTES - errorBody.readableBytes();
                 if (room > 0 && buf.isReadable()) {
                     errorBody.addComponent(true, buf.readRetainedSlice(Math.min(room, buf.readableBytes())));
@@ -549,12 +569,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         } else {
             u = usage.usage();
         }
-        if (u != null) {
-            String model = request.route().upstreamModel();
-            proxy.metrics().tokens(provider.name(), model, "prompt", u.promptTokens());
-            proxy.metrics().tokens(provider.name(), model, "completion", u.completionTokens());
-            proxy.metrics().tokens(provider.name(), model, "cached", u.cachedTokens());
-            proxy.metrics().tokens(provider.name(), model, "reasoning", u.reasoningTokens());
+        RequestTrace t = sink.trace();
+        if (u != null && t != null) {
+            t.usage(u.promptTokens(), u.completionTokens(), u.cachedTokens(), u.reasoningTokens());
         }
         return u;
     }

@@ -60,6 +60,7 @@ class DashboardFilesTest {
                      rateLimits: {perProvider: 1}
                      concurrency: {maxConcurrent: 2}
                      providers:
+                       mock: {}
                        p:
                          type: openai-compatible
                          baseUrl: http://127.0.0.1:%d/v1
@@ -68,6 +69,7 @@ class DashboardFilesTest {
                      """.formatted(up.port()), Map.of()))) {
             assertThat(post(s, "/v1/chat/completions", chatBody("p/m", false, "x")).statusCode()).isEqualTo(200);
             assertThat(post(s, "/v1/chat/completions", chatBody("p/m", false, "x")).statusCode()).isEqualTo(429);
+            assertThat(post(s, "/v1/chat/completions", chatBody("mock/echo", true, "x")).body()).contains("[DONE]");
             String metrics = get(s, "/metrics").body();
             for (String name : wanted) {
                 assertThat(metrics).as(name).containsPattern("(?m)^" + name + "[{ ]");
