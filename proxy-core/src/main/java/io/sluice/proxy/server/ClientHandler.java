@@ -43,6 +43,7 @@ import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.admin.MonitoringApi;
 import java.util.concurrent.CompletableFuture;
+import io.sluice.proxy.admin.StaticAssets;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +75,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private boolean keepAlive;
     /** Anthropic clients' feature headers, kept for a passthrough to an Anthropic provider. */
     private String anthropicBeta;
-    /** Whether this admin request carried what the admin API wants (or needs nothing). */
+    /** Whether this admin or dashboard request carried what the admin API wants (or needs nothing). */
     private boolean adminAllowed;
+    /** The dashboard request's If-None-Match, else null. */
+    private String ifNoneMatch;
     /** The client's credential when per-client limits are on, else null. */
     private String clientKey;
     /** The provider named by {@code /v1/providers/{provider}/…}, or null for model-based routing. */
@@ -129,6 +132,8 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         METRICS("/metrics", Dialects.OPENAI),
         ADMIN("/api", Dialects.OPENAI),
         STATS(MonitoringApi.STATS_PATH, Dialects.OPENAI),
+        /** The operator dashboard's page and files; protected like {@link #ADMIN}. */
+        MONITOR("/monitor", Dialects.OPENAI),
         OTHER("other", Dialects.OPENAI);
 
         final String label;
@@ -195,6 +200,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 case "/health": case "/healthz": return HEALTH;
                 case "/metrics": return METRICS;
                 case MonitoringApi.STATS_PATH: return STATS;
+                case "/monitor": case "/monitor/monitor.js": case "/monitor/monitor.css": return MONITOR;
                 default:
                     if (path.startsWith(MonitoringApi.PREFIX)) {
                         return ADMIN;
@@ -297,8 +303,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
         clientKey = proxy.config().rateLimits().perClientKey() > 0 ? clientKey(req.headers()) : null;
-        adminAllowed = (route == Route.ADMIN || route == Route.STATS) && MonitoringApi.allowed(proxy.config(),
+        adminAllowed = (route == Route.ADMIN || route == Route.STATS || route == Route.MONITOR)
+                && MonitoringApi.allowed(proxy.config(),
                 req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get("x-admin-key"));
+        ifNoneMatch = route == Route.MONITOR ? req.headers().get(HttpHeaderNames.IF_NONE_MATCH) : null;
         anthropicVersion = route == Route.MESSAGES ? req.headers().get("anthropic-version") : null;
         status = 0;
         headSent = false;
@@ -600,12 +608,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 return;
             case ADMIN: case STATS: {
                 if (!adminAllowed) {
-                    boolean keyed = proxy.config().server().adminKey() != null;
-                    MonitoringApi.Answer no = MonitoringApi.error(
-                            keyed ? HttpResponseStatus.UNAUTHORIZED : HttpResponseStatus.FORBIDDEN,
-                            keyed ? "the admin API needs server.adminKey as Authorization: Bearer or x-admin-key"
-                                    : "the admin API is closed on a non-loopback bind until server.adminKey is set");
-                    sendJson(no.status(), no.json());
+                    refuseAdmin();
                     return;
                 }
                 CompletableFuture<MonitoringApi.Answer> answer = proxy.monitoring().handle(method, uri,
@@ -640,6 +643,17 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 }));
                 return;
             }
+            case MONITOR:
+                if (!adminAllowed) {
+                    refuseAdmin();
+                    return;
+                }
+                if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+                    methodNotAllowed("GET, HEAD");
+                    return;
+                }
+                sendFull(StaticAssets.monitor().respond(method, pathOnly(), ifNoneMatch));
+                return;
             case MODELS:
                 if (!method.equals(HttpMethod.GET)) {
                     methodNotAllowed("GET");
@@ -654,6 +668,28 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                 sendError(HttpResponseStatus.NOT_FOUND, "Unknown route: " + method + ' ' + Json.printable(pathOnly()),
                         "unknown_route");
         }
+    }
+
+    /**
+     * 403 on a non-loopback bind without an admin key; 401 with a Basic challenge when a key is set, so that a browser
+     * asks for it (any user name, the key as password) and sends it with the dashboard's own calls too.
+     */
+    private void refuseAdmin() {
+        boolean keyed = proxy.config().server().adminKey() != null;
+        MonitoringApi.Answer no = MonitoringApi.error(
+                keyed ? HttpResponseStatus.UNAUTHORIZED : HttpResponseStatus.FORBIDDEN,
+                keyed ? "the admin API needs server.adminKey as Authorization: Bearer, x-admin-key or Basic"
+                        + " (any user name, the key as password)"
+                        : "the admin API is closed on a non-loopback bind until server.adminKey is set");
+        ByteBuf buf = ctx.alloc().buffer(no.json().length() + 16);
+        buf.writeCharSequence(no.json(), StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, no.status(), buf);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+        if (keyed) {
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"sluice\"");
+        }
+        sendFull(res);
     }
 
     private String pathOnly() {
