@@ -41,6 +41,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/monitoring/providers/{name}/logs?level=&count=}, {@code /providers/logs/all?count=},
  *       {@code /providers/logs/stats}, {@code POST /providers/{name}/logs/clear}: the per-provider log rings;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/test?model=&key=}: a live call with each key;</li>
+ *   <li>{@code GET /api/access}: client keys (masked) and IP rules;</li>
  *   <li>{@code GET /api/rate-limits}, {@code GET /api/sessions}, {@code GET /api/stats/live}, and {@code /v1/stats}
  *       (usage per provider, model, key and client key).</li>
  * </ul>
@@ -129,6 +130,8 @@ public final class MonitoringApi {
                 return get(method, this::rateLimits);
             case "/api/sessions":
                 return get(method, this::sessions);
+            case "/api/access":
+                return get(method, this::access);
             case "/api/stats/live":
                 return get(method, this::live);
             case STATS_PATH:
@@ -255,6 +258,27 @@ public final class MonitoringApi {
                     .field("completionTokens", c.completionTokens()).end();
         }
         return j.endArray().field("now", now).end().toString();
+    }
+
+    /** The access rules: client keys (masked, never whole), IP rules; what an operator checks after a 401 or 403. */
+    private String access() {
+        io.sluice.proxy.config.AccessConfig a = config.access();
+        Json j = new Json().begin().field("success", true).field("requireClientKey", a.keysRequired())
+                .field("openRelay", !a.keysRequired() && !config.server().loopbackOnly())
+                .field("adminKeyAccepted", a.keysRequired() && config.server().adminKey() != null)
+                .array("clientKeys");
+        for (io.sluice.proxy.config.ClientKeyConfig k : a.clientKeys()) {
+            j.begin().field("name", k.name())
+                    .field("key", k.key() != null ? io.sluice.proxy.config.Secrets.mask(k.key())
+                            : "sha256:" + k.keyHash().substring(0, 8) + "...")
+                    .field("enabled", k.enabled()).stringArray("models", k.models())
+                    .field("rateLimit", k.rateLimit() >= 0 ? k.rateLimit() : config.rateLimits().perClientKey())
+                    .end();
+        }
+        return j.endArray().stringArray("ipAllow", a.ipAllow().stream().map(Object::toString).toList())
+                .stringArray("ipDeny", a.ipDeny().stream().map(Object::toString).toList())
+                .stringArray("trustedProxies", a.trustedProxies().stream().map(Object::toString).toList())
+                .end().toString();
     }
 
     private String live() {

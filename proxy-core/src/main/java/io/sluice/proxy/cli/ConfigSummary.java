@@ -20,6 +20,7 @@ final class ConfigSummary {
         lines.add("Config OK: " + file);
         lines.add("server:   " + server(cfg.server()));
         lines.add("upstream: " + upstream(cfg.upstream()));
+        lines.add("access:   " + access(cfg.access()));
         lines.add("providers: " + cfg.providers().size() + " (" + cfg.enabledProviders().size() + " enabled)");
         int width = cfg.providers().stream().mapToInt(p -> p.name().length()).max().orElse(0);
         for (ProviderConfig p : cfg.providers()) {
@@ -43,6 +44,44 @@ final class ConfigSummary {
                 + ", idleTimeout " + Durations.format(s.idleTimeout())
                 + ", ioThreads " + (s.ioThreads() == 0 ? "auto (" + s.effectiveIoThreads() + ")" : s.ioThreads())
                 + ", shutdownGrace " + Durations.format(s.shutdownGrace());
+    }
+
+    /** {@code client keys ci (2 models, 60/min), ops; ipAllow 10.0.0.0/8; ipDeny none}: never a key. */
+    private static String access(io.sluice.proxy.config.AccessConfig a) {
+        StringBuilder sb = new StringBuilder();
+        if (a.clientKeys().isEmpty()) {
+            sb.append(Boolean.FALSE.equals(a.requireClientKey()) ? "no client keys (open relay, on purpose)"
+                    : "no client keys");
+        } else {
+            sb.append("client keys ");
+            for (int i = 0; i < a.clientKeys().size(); i++) {
+                io.sluice.proxy.config.ClientKeyConfig k = a.clientKeys().get(i);
+                sb.append(i == 0 ? "" : ", ").append(k.name());
+                List<String> notes = new ArrayList<>();
+                if (!k.models().isEmpty()) {
+                    notes.add(k.models().size() + (k.models().size() == 1 ? " model" : " models"));
+                }
+                if (k.rateLimit() > 0) {
+                    notes.add(k.rateLimit() + "/min");
+                }
+                if (!k.enabled()) {
+                    notes.add("disabled");
+                }
+                if (!notes.isEmpty()) {
+                    sb.append(" (").append(String.join(", ", notes)).append(')');
+                }
+            }
+        }
+        sb.append("; ipAllow ").append(a.ipAllow().isEmpty() ? "any" : join(a.ipAllow()));
+        sb.append("; ipDeny ").append(a.ipDeny().isEmpty() ? "none" : join(a.ipDeny()));
+        if (!a.trustedProxies().isEmpty()) {
+            sb.append("; trustedProxies ").append(join(a.trustedProxies()));
+        }
+        return sb.toString();
+    }
+
+    private static String join(List<?> items) {
+        return String.join(", ", items.stream().map(Object::toString).toList());
     }
 
     private static String upstream(UpstreamConfig u) {

@@ -32,7 +32,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SluiceConfig cfg = withOverrides(ConfigLoader.load(config.resolve()), host, port);
+        java.nio.file.Path file = config.resolve();
+        SluiceConfig cfg = withOverrides(ConfigLoader.load(file), host, port);
+        try {
+            cfg.access().checkExposure(cfg.server());
+        } catch (ConfigException e) {
+            throw e.in(file);
+        }
         SluiceServer server = SluiceServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
         onStopSignal(server);

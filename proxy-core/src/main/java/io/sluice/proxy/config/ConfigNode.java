@@ -43,6 +43,11 @@ final class ConfigNode {
         return node.isMissingNode() || node.isNull();
     }
 
+    /** Whether this is a single value (text, number, boolean), not a mapping or list. */
+    boolean isScalar() {
+        return node.isValueNode() && !node.isNull();
+    }
+
     ConfigNode get(String key) {
         return new ConfigNode(path.isEmpty() ? key : path + '.' + key, node.path(key), secret);
     }

@@ -16,13 +16,15 @@ import java.util.Set;
  * @param rateLimits  requests per minute, off unless configured
  * @param concurrency the upstream concurrency gate, off unless configured
  * @param ops         usage accounting and logs
+ * @param access      client keys and IP rules
  */
 public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                            RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
-                           ConcurrencyConfig concurrency, OpsConfig ops) {
+                           ConcurrencyConfig concurrency, OpsConfig ops, AccessConfig access) {
 
     public SluiceConfig {
         ops = ops == null ? OpsConfig.defaults() : ops;
+        access = access == null ? AccessConfig.open() : access;
         Check.notNull("server", server, "server settings");
         Check.notNull("upstream", upstream, "upstream settings");
         routing = routing == null ? RoutingConfig.empty() : routing;
@@ -39,12 +41,12 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
-        this(server, upstream, providers, null, null, null, null, null);
+        this(server, upstream, providers, null, null, null, null, null, null);
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                         RoutingConfig routing) {
-        this(server, upstream, providers, routing, null, null, null, null);
+        this(server, upstream, providers, routing, null, null, null, null, null);
     }
 
     /** Default server and upstream settings, no providers. */
@@ -62,41 +64,49 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig withServer(ServerConfig newServer) {
-        return new SluiceConfig(newServer, upstream, providers, routing, resilience, rateLimits, concurrency, ops);
+        return new SluiceConfig(newServer, upstream, providers, routing,
+                resilience, rateLimits, concurrency, ops, access);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
-        return new SluiceConfig(server, newUpstream, providers, routing, resilience, rateLimits, concurrency, ops);
+        return new SluiceConfig(server, newUpstream, providers, routing,
+                resilience, rateLimits, concurrency, ops, access);
     }
 
     public SluiceConfig withRouting(RoutingConfig newRouting) {
-        return new SluiceConfig(server, upstream, providers, newRouting, resilience, rateLimits, concurrency, ops);
+        return new SluiceConfig(server, upstream, providers, newRouting,
+                resilience, rateLimits, concurrency, ops, access);
     }
 
     public SluiceConfig withResilience(ResilienceConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency, ops);
+        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency, ops, access);
     }
 
     public SluiceConfig withRateLimits(RateLimitConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency, ops);
+        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency, ops, access);
     }
 
     public SluiceConfig withConcurrency(ConcurrencyConfig c) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c, ops);
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c, ops, access);
     }
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
-        return new SluiceConfig(server, upstream, newProviders, routing, resilience, rateLimits, concurrency, ops);
+        return new SluiceConfig(server, upstream, newProviders, routing,
+                resilience, rateLimits, concurrency, ops, access);
     }
 
     public SluiceConfig withOps(OpsConfig o) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, o);
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, o, access);
+    }
+
+    public SluiceConfig withAccess(AccessConfig a) {
+        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, ops, a);
     }
 
     /** Before the ops settings existed: defaults for them. */
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                         RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
                         ConcurrencyConfig concurrency) {
-        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, null);
+        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, null, null);
     }
 }

@@ -121,6 +121,17 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
+    /**
+     * A request refused by the access rules; {@code reason} is ip, missing_key, invalid_key, disabled_key or model.
+     * The key itself never becomes a label.
+     */
+    public void accessDenied(String reason) {
+        counters.computeIfAbsent("deny " + reason, k -> Counter.builder("access.denied")
+                .description("Requests refused by the IP rules or for want of a valid client key, by reason")
+                .tags("reason", reason)
+                .register(registry)).increment();
+    }
+
     /** Another upstream attempt for one client request: {@code reason} is the failure scope or status. */
     public void retry(String provider, String reason) {
         counters.computeIfAbsent("retry " + provider + ' ' + reason, k -> Counter.builder("upstream.retries")

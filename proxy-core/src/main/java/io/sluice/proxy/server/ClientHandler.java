@@ -44,6 +44,8 @@ import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.admin.MonitoringApi;
 import java.util.concurrent.CompletableFuture;
 import io.sluice.proxy.admin.StaticAssets;
+import io.sluice.proxy.access.Access;
+import io.sluice.proxy.access.ClientKeys;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +83,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
     private String ifNoneMatch;
     /** The client's credential when per-client limits are on, else null. */
     private String clientKey;
+    /** The client key this request authenticated with, when keys are required; else null. */
+    private ClientKeys.Key client;
+    /** Why this request is refused (IP rules, client key), answered once its body has been read past; else null. */
+    private Access.Denial denial;
     /** The provider named by {@code /v1/providers/{provider}/…}, or null for model-based routing. */
     private String forcedProvider;
     private String anthropicVersion;
@@ -303,6 +309,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         keepAlive = HttpUtil.isKeepAlive(req);
         anthropicBeta = route == Route.MESSAGES ? req.headers().get("anthropic-beta") : null;
         clientKey = proxy.config().rateLimits().perClientKey() > 0 ? clientKey(req.headers()) : null;
+        checkAccess(req);
         adminAllowed = (route == Route.ADMIN || route == Route.STATS || route == Route.MONITOR)
                 && MonitoringApi.allowed(proxy.config(),
                 req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get("x-admin-key"));
@@ -325,7 +332,13 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             }
             return;
         }
-        if (route.readsBody() && method.equals(HttpMethod.POST)) {
+        if (denial != null) {
+            proxy.metrics().accessDenied(denial.reason());
+            if (denial.reason().equals("ip")) {
+                keepAlive = false; // a refused address gets one answer per connection
+            }
+        }
+        if (denial == null && route.readsBody() && method.equals(HttpMethod.POST)) {
             capture = proxy.ops().capture(method.name(), uri, req.headers());
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > proxy.config().server().maxBodyBytes()) {
@@ -341,6 +354,49 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         // Every request must arrive whole within readTimeout, whatever its route (slow-body clients).
         readTimeout = ctx.executor().schedule(this::onReadTimeout,
                 proxy.config().server().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Sets {@link #denial} when the IP rules refuse the client, or when this route needs a client key (model requests
+     * and {@code /v1/models}) and the request has no valid one; sets {@link #client} to the key it has.
+     */
+    private void checkAccess(HttpRequest req) {
+        Access access = proxy.access();
+        client = null;
+        denial = access.checkAddress(ctx.channel().remoteAddress(),
+                access.ipFilter().readsForwardedFor() ? req.headers().get("x-forwarded-for") : null);
+        if (denial == null && access.keys().required() && (route.readsBody() || route == Route.MODELS)) {
+            String presented = clientKey(req.headers());
+            if (presented == null && route == Route.GEMINI) {
+                presented = queryKey(uri);
+            }
+            Access.Verdict v = access.authenticate(presented);
+            client = v.key();
+            denial = v.denial();
+            if (clientKey == null && client != null && proxy.config().rateLimits().perClientKey() > 0) {
+                clientKey = presented;
+            }
+        }
+    }
+
+    /** Gemini clients' {@code ?key=}, else null. */
+    static String queryKey(String uri) {
+        int q = uri.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        java.util.List<String> keys = new io.netty.handler.codec.http.QueryStringDecoder(uri).parameters().get("key");
+        return keys == null || keys.isEmpty() ? null : keys.get(0);
+    }
+
+    private void sendDenial() {
+        HttpResponseStatus st = HttpResponseStatus.valueOf(denial.status());
+        FullHttpResponse res = errorResponse(st, denial.message(), OpenAiErrors.typeFor(st.code()), denial.code());
+        if (st.code() == 401) {
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+        }
+        denial = null;
+        sendFull(res);
     }
 
     private void onContent(HttpContent content) {
@@ -411,7 +467,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             countTokens();
             return;
         }
-        ProxyContext.Refusal refused = proxy.admit(clientKey);
+        ProxyContext.Refusal refused = proxy.admit(client, clientKey);
         if (refused != null) {
             releaseBody();
             long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(refused.retryNanos() + 999_999_999L));
@@ -433,8 +489,16 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
         if (target == null) {
             return;
         }
-        trace = proxy.ops().begin(startNanos, route.label, model, stream, null, target.provider().name(),
-                target.upstreamModel(), body.readableBytes());
+        Access.Denial notAllowed = Access.checkModel(client, model, target.provider().name(), target.upstreamModel());
+        if (notAllowed != null) {
+            releaseBody();
+            proxy.metrics().accessDenied(notAllowed.reason());
+            denial = notAllowed;
+            sendDenial();
+            return;
+        }
+        trace = proxy.ops().begin(startNanos, route.label, model, stream, client == null ? null : client.name(),
+                target.provider().name(), target.upstreamModel(), body.readableBytes());
         trace.capture(capture);
         if (route.operation() != Operation.CHAT) {
             passthrough(route.operation(), model, target);
@@ -595,6 +659,10 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
 
     /** GET endpoints and errors for unknown routes; all answered in one response. */
     private void serveSimple() {
+        if (denial != null) {
+            sendDenial();
+            return;
+        }
         switch (route) {
             case HEALTH:
                 sendJson(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
@@ -659,7 +727,7 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
                     methodNotAllowed("GET");
                     return;
                 }
-                sendJson(HttpResponseStatus.OK, proxy.modelsJson());
+                sendJson(HttpResponseStatus.OK, proxy.modelsJson(client));
                 return;
             case CHAT: case MESSAGES: case COUNT_TOKENS: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
                 methodNotAllowed("POST");

@@ -18,6 +18,8 @@ import io.sluice.proxy.schedule.ProviderRuntime;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.schedule.RateLimiter;
+import io.sluice.proxy.access.Access;
+import io.sluice.proxy.access.ClientKeys;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +44,7 @@ public final class ProxyContext {
     private final RateLimiter globalLimiter;
     private final MonitoringApi monitoring;
     private final Operations ops;
+    private final Access access;
     private final java.util.concurrent.ConcurrentHashMap<String, RateLimiter> clientLimiters =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Client keys tracked for per-client limits at most; beyond, the map starts over (an attack, not clients). */
@@ -68,7 +71,8 @@ public final class ProxyContext {
                 }
             }
         }
-        this.modelsJson = buildModelsJson(router);
+        this.modelsJson = buildModelsJson(router, null);
+        this.access = new Access(config, System::nanoTime);
         this.ops = new Operations(config, metrics, System::currentTimeMillis, System::nanoTime);
         this.monitoring = new MonitoringApi(config, this::runtime, this::router, System::currentTimeMillis, ops,
                 new ProviderProbe(this));
@@ -126,11 +130,20 @@ public final class ProxyContext {
      * Admission under the per-client-key and global rate limits (in that order, so one client over its own limit
      * does not spend the global budget): null when admitted, else the refusal and nanos until a token frees up.
      *
-     * @param clientKey the credential the client sent, or null
+     * @param key       the client's configured key, or null when keys are not required
+     * @param clientKey the credential the client sent, or null; limited one by one only when no keys are configured
      */
-    Refusal admit(String clientKey) {
+    Refusal admit(ClientKeys.Key key, String clientKey) {
+        if (key != null) {
+            RateLimiter l = key.limiter();
+            if (l != null && !l.tryAcquire()) {
+                metrics.rateLimited("client");
+                return new Refusal("rate limit of " + l.perMinute() + " requests per minute for client key '"
+                        + key.name() + "' reached", l.nanosUntilAvailable());
+            }
+        }
         long perClient = config.rateLimits().perClientKey();
-        if (perClient > 0) {
+        if (key == null && perClient > 0 && !access.keys().required()) {
             String id = clientKey == null ? "" : clientKey;
             if (clientLimiters.size() >= MAX_CLIENT_LIMITERS && !clientLimiters.containsKey(id)) {
                 clientLimiters.clear();
@@ -152,6 +165,11 @@ public final class ProxyContext {
 
     /** Why a request was not admitted. */
     record Refusal(String message, long retryNanos) {
+    }
+
+    /** Client keys and IP rules of this server. */
+    public Access access() {
+        return access;
     }
 
     /** Usage, logs, sessions and live stats of this server. */
@@ -228,7 +246,7 @@ public final class ProxyContext {
     public synchronized void discovered(Map<String, List<String>> models) {
         ModelRouter r = new ModelRouter(config, models);
         router = r;
-        modelsJson = buildModelsJson(r);
+        modelsJson = buildModelsJson(r, null);
     }
 
     /** {@code GET /v1/models} body, OpenAI list shape; computed at start and when discovered lists change. */
@@ -236,10 +254,21 @@ public final class ProxyContext {
         return modelsJson;
     }
 
-    private static String buildModelsJson(ModelRouter router) {
+    /** {@code GET /v1/models} for a client key: only the models its allow-list admits (built per call: rare). */
+    public String modelsJson(ClientKeys.Key key) {
+        return key == null || key.models().isEmpty() ? modelsJson : buildModelsJson(router, key);
+    }
+
+    private static String buildModelsJson(ModelRouter router, ClientKeys.Key key) {
         StringBuilder sb = new StringBuilder("{\"object\":\"list\",\"data\":[");
         boolean first = true;
         for (ModelRouter.ModelEntry e : router.entries()) {
+            if (key != null) {
+                ModelRouter.Route r = router.resolve(e.id());
+                if (!key.allows(e.id(), r == null ? null : r.provider().name(), r == null ? null : r.upstreamModel())) {
+                    continue;
+                }
+            }
             if (!first) {
                 sb.append(',');
             }

@@ -55,6 +55,7 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the listening socket is bound. */
     public static SluiceServer start(SluiceConfig config) throws InterruptedException {
+        config.access().checkExposure(config.server()); // never an open relay by accident
         io.sluice.proxy.admin.StaticAssets.monitor(); // the dashboard's files, read here, never on an event loop
         SluiceServer s = new SluiceServer(config);
         try {

@@ -109,6 +109,24 @@ class MainTest {
     }
 
     @Test
+    void checkConfigRefusesAnOpenRelayAndShowsAccessWithoutKeys() throws IOException {
+        Path open = write("open.yaml", "server:\n  host: 0.0.0.0\nprovidersFromEnv: false\n");
+        assertThat(run("check-config", "-c", open.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: " + open + ": access: server.host 0.0.0.0 is reachable from other"
+                + " machines but no client keys are configured");
+        assertThat(run("serve", "-c", open.toString(), "--port", "0")).isEqualTo(2);
+
+        out.reset();
+        Path keyed = write("keyed.yaml", "server:\n  host: 0.0.0.0\nprovidersFromEnv: false\naccess:\n  clientKeys:\n"
+                + "    team: {key: sk-team-0123456789abcdef, models: [gpt-4o], rateLimit: 60}\n    ci: sk-ci-0123456789abcdefgh\n"
+                + "  ipAllow: [10.0.0.0/8]\n");
+        assertThat(run("check-config", "-c", keyed.toString())).isEqualTo(0);
+        assertThat(out().lines()).contains("access:   client keys team (1 model, 60/min), ci; ipAllow 10.0.0.0/8;"
+                + " ipDeny none");
+        assertThat(out()).doesNotContain("0123456789");
+    }
+
+    @Test
     void unknownKeyIsAConfigError() throws IOException {
         Path file = write("typo.yaml", "server:\n  prot: 4000\n");
         assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);

@@ -326,9 +326,9 @@ class ConfigLoaderTest {
 
     @Test
     void rejectsWrongShapes() {
-        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs)");
+        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("just text\n")
-                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs)");
+                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
         assertError("providers:\n  - mock\n")
@@ -359,9 +359,9 @@ class ConfigLoaderTest {
         assertError("providers:\n  mock:\n    mock: { delay: 1s }\n")
                 .hasMessage("providers.mock.mock.delay: unknown key (expected one of: chunkDelay, chunkWords)");
         assertError("sever:\n  port: 1\n")
-                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs)");
+                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("listen: 1\n")
-                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs)");
+                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
     }
 
     @Test

@@ -65,7 +65,7 @@ class DashboardBrowserTest {
 
     private static SluiceServer start(String server, TestUpstream up) throws Exception {
         return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
-                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\nrateLimits: {perProvider: 1000}\n"
+                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: {requireClientKey: false}\nrateLimits: {perProvider: 1000}\n"
                 + "concurrency: {maxConcurrent: 3}\nproviders:\n  mock: {}\n  p:\n    type: openai-compatible\n"
                 + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
                 + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n", Map.of()));

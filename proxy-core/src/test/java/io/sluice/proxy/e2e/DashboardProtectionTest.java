@@ -24,7 +24,7 @@ class DashboardProtectionTest {
 
     private static SluiceServer start(String server) throws InterruptedException {
         return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
-                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\nproviders:\n  mock: {}\n", Map.of()));
+                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: {requireClientKey: false}\nproviders:\n  mock: {}\n", Map.of()));
     }
 
     private static String basic(String user, String password) {

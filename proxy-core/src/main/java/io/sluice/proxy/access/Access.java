@@ -1,0 +1,90 @@
+package io.sluice.proxy.access;
+
+import io.sluice.proxy.config.AccessConfig;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.config.SluiceConfig;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.function.LongSupplier;
+
+/** The access rules of one server: the IP filter and the client keys. */
+public final class Access {
+
+    /** Why a request is refused: the status, a machine-readable code and a message for the client. */
+    public record Denial(int status, String code, String message, String reason) {
+    }
+
+    private final AccessConfig config;
+    private final IpFilter ipFilter;
+    private final ClientKeys keys;
+
+    public Access(SluiceConfig config, LongSupplier nanos) {
+        this.config = config.access();
+        this.ipFilter = new IpFilter(this.config.ipAllow(), this.config.ipDeny(), this.config.trustedProxies());
+        this.keys = ClientKeys.of(this.config, config.rateLimits(), config.server().adminKey(), nanos);
+    }
+
+    public AccessConfig config() {
+        return config;
+    }
+
+    public IpFilter ipFilter() {
+        return ipFilter;
+    }
+
+    public ClientKeys keys() {
+        return keys;
+    }
+
+    /** Null when the IP rules admit the peer (or the client behind a trusted proxy), else the 403 to send. */
+    public Denial checkAddress(SocketAddress peer, String forwardedFor) {
+        if (!ipFilter.active()) {
+            return null;
+        }
+        byte[] raw = peer instanceof InetSocketAddress in && in.getAddress() != null ? in.getAddress().getAddress()
+                : null;
+        byte[] client = ipFilter.clientAddress(raw, forwardedFor);
+        if (ipFilter.permits(client)) {
+            return null;
+        }
+        return new Denial(403, "ip_not_allowed", "requests from " + IpFilter.text(client) + " are not allowed",
+                "ip");
+    }
+
+    /** Who the client is: its key (null when none is required), or why it is refused. */
+    public record Verdict(ClientKeys.Key key, Denial denial) {
+        static final Verdict OPEN = new Verdict(null, null);
+    }
+
+    /** The client's key when keys are required, or a 401 for a missing, unknown or disabled key. */
+    public Verdict authenticate(String presented) {
+        if (!keys.required()) {
+            return Verdict.OPEN;
+        }
+        if (presented == null || presented.isEmpty()) {
+            return denied(401, "missing_api_key", "a client key is required: send it as Authorization: Bearer,"
+                    + " x-api-key or x-goog-api-key", "missing_key");
+        }
+        ClientKeys.Key key = keys.find(presented);
+        if (key == null) {
+            return denied(401, "invalid_api_key", "invalid client key " + Secrets.mask(presented), "invalid_key");
+        }
+        if (!key.enabled()) {
+            return denied(401, "invalid_api_key", "client key '" + key.name() + "' is disabled", "disabled_key");
+        }
+        return new Verdict(key, null);
+    }
+
+    private static Verdict denied(int status, String code, String message, String reason) {
+        return new Verdict(null, new Denial(status, code, message, reason));
+    }
+
+    /** Null when {@code key} may use the model, else the 403 to send. */
+    public static Denial checkModel(ClientKeys.Key key, String requested, String provider, String upstream) {
+        if (key == null || key.allows(requested, provider, upstream)) {
+            return null;
+        }
+        return new Denial(403, "model_not_allowed", "model `" + requested + "` is not allowed for client key '"
+                + key.name() + "'", "model");
+    }
+}
