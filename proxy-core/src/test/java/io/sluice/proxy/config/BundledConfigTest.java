@@ -100,6 +100,31 @@ class BundledConfigTest {
     }
 
     @Test
+    void theCommentedAccessBlockIsValidOnceUncommentedAndExposingNeedsIt() throws IOException {
+        String text = Files.readString(confDir().resolve("sluice.yaml"));
+        int at = text.indexOf("#access:");
+        assertThat(at).isPositive();
+        String access = text.substring(at).lines().map(l -> l.startsWith("#") ? l.substring(1) : l)
+                .filter(l -> !l.contains("requireClientKey: false")) // the opt-out is for configs without keys
+                .collect(java.util.stream.Collectors.joining("\n"));
+        Map<String, String> env = Map.of("TEAM_A_KEY", "sk-team-a-0123456789abcd", "LAPTOP_KEY",
+                "sk-laptop-0123456789abcd", "SLUICE_HOST", "0.0.0.0");
+        SluiceConfig config = ConfigLoader.parse(text.substring(0, at) + access + "\n", env);
+        assertThat(config.access().clientKeys()).extracting(ClientKeyConfig::name).containsExactly("team-a", "laptop");
+        assertThat(config.access().clientKeys().get(0).rateLimit()).isEqualTo(120);
+        assertThat(config.access().ipAllow()).hasSize(1);
+        config.access().checkExposure(config.server());
+        SluiceConfig exposedWithoutKeys = ConfigLoader.load(confDir().resolve("sluice.yaml"),
+                Map.of("SLUICE_HOST", "0.0.0.0"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> exposedWithoutKeys.access().checkExposure(exposedWithoutKeys.server()))
+                .hasMessageContaining("no client keys are configured");
+        SluiceConfig exposedWithEnvKey = ConfigLoader.load(confDir().resolve("sluice.yaml"),
+                Map.of("SLUICE_HOST", "0.0.0.0", "SLUICE_CLIENT_KEY", "sk-env-key-0123456789ab"));
+        exposedWithEnvKey.access().checkExposure(exposedWithEnvKey.server());
+    }
+
+    @Test
     void defaultConfigEnablesOpenAiFromTheEnvironment() {
         SluiceConfig config = ConfigLoader.load(confDir().resolve("sluice.yaml"), Map.of(
                 "OPENAI_ENABLED", "true", "OPENAI_API_KEY", "sk-proj-0123456789abcd",
