@@ -57,6 +57,8 @@ class DashboardBrowserTest {
         }
     }
 
+    private static final String CLIENT_KEY = "sk-dash-client-1234567890";
+
     private static TestUpstream upstream() throws InterruptedException {
         return new TestUpstream(r -> r.header("authorization").endsWith(KEY_A)
                 ? Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").header("retry-after", "40")
@@ -64,8 +66,13 @@ class DashboardBrowserTest {
     }
 
     private static SluiceServer start(String server, TestUpstream up) throws Exception {
+        return start(server, "{requireClientKey: false}", up);
+    }
+
+    private static SluiceServer start(String server, String access, TestUpstream up) throws Exception {
         return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
-                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: {requireClientKey: false}\nrateLimits: {perProvider: 1000}\n"
+                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: " + access
+                + "\nrateLimits: {perProvider: 1000}\n"
                 + "concurrency: {maxConcurrent: 3}\nproviders:\n  mock: {}\n  p:\n    type: openai-compatible\n"
                 + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
                 + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n", Map.of()));
@@ -118,6 +125,9 @@ class DashboardBrowserTest {
                 // Rate limits exist today.
                 assertThat(page.text("document.querySelector('#limits tr[data-provider=\"p\"]').innerText"))
                         .contains("1,000/min");
+                // Access: a loopback bind without client keys.
+                assertThat(page.text("document.querySelector('#access [data-access]').dataset.access"))
+                        .isEqualTo("local");
 
                 // Usage per model from /v1/stats: p/m1 with the provider's own numbers (3 x 19 + 10), a totals row.
                 assertThat(page.await("the usage row of p/m1", WAIT,
@@ -177,7 +187,8 @@ class DashboardBrowserTest {
     @Test
     void aBrowserLogsInWithBasicAuthOnAnExposedInstance() throws Exception {
         try (TestUpstream up = upstream();
-             SluiceServer s = start("host: 0.0.0.0, adminKey: " + ADMIN_KEY, up);
+             SluiceServer s = start("host: 0.0.0.0, adminKey: " + ADMIN_KEY, "{clientKeys: {team: {key: "
+                     + CLIENT_KEY + ", models: [\"p/*\"], rateLimit: 30}}, ipDeny: [192.0.2.0/24]}", up);
              Chromium browser = Chromium.launch(WIDTH, HEIGHT)) {
             Chromium.Page page = browser.page();
             // What a person does at the browser's login prompt, through the protocol's auth hook.
@@ -210,6 +221,13 @@ class DashboardBrowserTest {
             assertThat(page.text("document.querySelector('#providers tr[data-provider=\"p\"]').dataset.healthy"))
                     .isEqualTo("true");
             assertThat(page.eval("document.querySelectorAll('#keys tr[data-key]').length").asInt()).isEqualTo(2);
+            // Access: keys required on this exposed instance, the team key masked with its allow-list and limit.
+            assertThat(page.text("document.querySelector('#access [data-access]').dataset.access")).isEqualTo("keys");
+            assertThat(page.text("document.querySelector('#access [data-access]').innerText"))
+                    .contains("client keys required").contains("deny 192.0.2.0/24");
+            assertThat(page.text("document.querySelector('#access tr[data-client-key=\"team\"]').innerText"))
+                    .contains("sk-...7890").contains("p/*").contains("30");
+            assertThat(page.text("document.documentElement.outerHTML")).doesNotContain(CLIENT_KEY);
             assertThat(challenges.get()).as("the browser was challenged").isPositive();
             synchronized (seen) {
                 assertThat(seen.keySet()).containsOnly("basic sluice");

@@ -355,6 +355,24 @@
     out.append(table(cols, rows.length ? rows : [empty(cols, 'no upstream providers')]));
   }
 
+  function renderAccess(b, out) {
+    const keys = arr(b.clientKeys);
+    const state = b.requireClientKey ? badge('client keys required', 'ok')
+      : b.openRelay ? badge('open relay', 'bad') : badge('no client keys', 'muted');
+    const rules = (name, list, none) => name + ' ' + (arr(list).length ? arr(list).join(', ') : none || 'none');
+    out.append(el('p', { class: 'summary', 'data-access': b.requireClientKey ? 'keys' : b.openRelay ? 'open' : 'local' },
+      state, ' ', el('span', { class: 'muted' }, (b.adminKeyAccepted ? 'admin key accepted · ' : '')
+        + rules('allow', b.ipAllow, 'any') + ' · ' + rules('deny', b.ipDeny)
+        + (arr(b.trustedProxies).length ? ' · ' + rules('proxies', b.trustedProxies) : ''))));
+    if (!keys.length) return;
+    const cols = [{ label: 'client key' }, { label: 'key' }, { label: 'models' }, { label: 'per minute', num: true }];
+    out.append(table(cols, keys.map((k) => el('tr', { 'data-client-key': k.name },
+      td(k.name, 'mono'), td(k.key, 'mono'),
+      td(arr(k.models).length ? arr(k.models).join(', ') : 'all'),
+      el('td', { class: 'num' }, k.enabled ? (isNum(k.rateLimit) && k.rateLimit > 0 ? num(k.rateLimit) : 'off')
+        : badge('disabled', 'muted'))))));
+  }
+
   const LEVELS = ['debug', 'info', 'warn', 'error'];
 
   function logsPath() {
@@ -493,6 +511,7 @@
         load('usage', '/v1/stats', renderUsage),
         load('sessions', '/api/sessions', renderSessions),
         load('limits', '/api/rate-limits', renderLimits),
+        load('access', '/api/access', renderAccess),
         load('logs', logsPath(), renderLogs),
       ]);
       const connected = results.some((r) => r.status !== 0);
