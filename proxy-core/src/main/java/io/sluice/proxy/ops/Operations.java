@@ -72,20 +72,28 @@ public final class Operations implements AutoCloseable {
         this.nanoClock = nanoClock;
         OpsConfig o = config.ops();
         try {
-            ProviderLogFiles files = o.logDir() == null ? null
-                    : new ProviderLogFiles(o.logDir(), o.logMaxBytes(), o.logKeep());
-            this.logs = new ProviderLogs(o.logCapacity(), files);
-            this.requestLog = o.requestLogFile() == null ? null : new RequestLogger(o.requestLogFile(),
-                    o.logMaxBytes(), o.logKeep(), o.maxCaptureBytes(), secrets(config));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the log files: " + e.getMessage(), e);
-        }
-        try {
             this.usage = UsageLedger.open(o.usageFile(), epochMillis);
+        } catch (UsageLedger.InUseException e) {
+            throw io.sluice.proxy.config.ConfigException.at("usage.file", "\"" + o.usageFile() + "\" is in use by"
+                    + " another running Sluice (" + UsageLedger.lockFileOf(o.usageFile()) + " is locked; expected: a"
+                    + " usage file of its own for each instance, e.g. SLUICE_DATA_DIR)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage ledger " + o.usageFile() + ": " + e.getMessage(),
                     e);
         }
+        ProviderLogFiles files = null;
+        try {
+            files = o.logDir() == null ? null : new ProviderLogFiles(o.logDir(), o.logMaxBytes(), o.logKeep());
+            this.requestLog = o.requestLogFile() == null ? null : new RequestLogger(o.requestLogFile(),
+                    o.logMaxBytes(), o.logKeep(), o.maxCaptureBytes(), secrets(config));
+        } catch (IOException e) {
+            usage.close();
+            if (files != null) {
+                files.close();
+            }
+            throw new UncheckedIOException("cannot open the log files: " + e.getMessage(), e);
+        }
+        this.logs = new ProviderLogs(o.logCapacity(), files);
         long slice = LiveStats.SLICE_SECONDS;
         this.roller = TIMER.scheduleAtFixedRate(live::roll, slice, slice, TimeUnit.SECONDS);
     }

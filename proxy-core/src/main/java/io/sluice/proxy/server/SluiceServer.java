@@ -49,7 +49,13 @@ public final class SluiceServer implements AutoCloseable {
         this.group = transport.newGroup(threads, "sluice-io");
         this.metrics = new SluiceMetrics();
         this.pools = new UpstreamPools(config.upstream(), transport);
-        this.proxy = new ProxyContext(config, metrics, pools);
+        try {
+            this.proxy = new ProxyContext(config, metrics, pools); // opens the usage ledger and log files
+        } catch (RuntimeException | Error e) {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            metrics.close();
+            throw e;
+        }
         this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH, proxy::discovered);
     }
 

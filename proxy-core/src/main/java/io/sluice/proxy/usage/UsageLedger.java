@@ -4,6 +4,9 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +75,15 @@ public final class UsageLedger implements AutoCloseable {
     private final ConcurrentHashMap<UsageTuple, LiveCounts> overflow;
     private final UsageWriter writer;
     private final Thread thread;
+    /** The lock on {@code <file>.lock} that keeps a second process off this file; null when memory-only. */
+    private FileLock lock;
+
+    /** Another process (or another ledger in this one) has the file. */
+    public static final class InUseException extends IOException {
+        InUseException(Path lockFile) {
+            super(lockFile + " is locked by another Sluice using the same usage file");
+        }
+    }
 
     private UsageLedger(Path file, FileChannel channel, UsageReplay.Result replay, LongSupplier clock,
             long maxFileBytes, int queueCapacity, ThreadFactory threads) throws IOException {
@@ -133,15 +145,50 @@ public final class UsageLedger implements AutoCloseable {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Files.deleteIfExists(UsageWriter.tmpOf(file)); // a compaction that died before its rename
-        UsageReplay.Result replay = UsageReplay.replay(file);
-        FileChannel channel = UsageWriter.openAppend(file);
+        // Two writers would interleave lines and each compact away the other's counts: one process per file. The lock
+        // is on a file of its own because compaction replaces the ledger by a rename; the OS drops it if we die.
+        FileLock held = lock(file);
         try {
-            return new UsageLedger(file, channel, replay, epochMillis, maxFileBytes, queueCapacity, threads);
+            Files.deleteIfExists(UsageWriter.tmpOf(file)); // a compaction that died before its rename
+            UsageReplay.Result replay = UsageReplay.replay(file);
+            FileChannel channel = UsageWriter.openAppend(file);
+            try {
+                UsageLedger ledger = new UsageLedger(file, channel, replay, epochMillis, maxFileBytes, queueCapacity,
+                        threads);
+                ledger.lock = held;
+                return ledger;
+            } catch (IOException | RuntimeException | Error e) {
+                channel.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException | Error e) {
-            channel.close();
+            held.channel().close();
             throw e;
         }
+    }
+
+    /** The lock file of {@code file}: {@code usage.jsonl.lock}. */
+    public static Path lockFileOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".lock");
+    }
+
+    private static FileLock lock(Path file) throws IOException {
+        Path lockFile = lockFileOf(file);
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null; // another ledger of this JVM holds it
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (l == null) {
+            ch.close();
+            throw new InUseException(lockFile);
+        }
+        return l;
     }
 
     private static Thread newWriterThread(Runnable r) {
@@ -232,6 +279,11 @@ public final class UsageLedger implements AutoCloseable {
         }
         if (thread.isAlive()) {
             LOG.warn("usage writer still running {} ms after close", FLUSH_TIMEOUT_MILLIS);
+        }
+        try {
+            lock.channel().close(); // releases the lock
+        } catch (IOException e) {
+            LOG.warn("usage: cannot release the ledger's lock file: {}", e.toString());
         }
     }
 

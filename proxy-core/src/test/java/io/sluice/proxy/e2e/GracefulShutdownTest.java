@@ -1,5 +1,11 @@
 package io.sluice.proxy.e2e;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.server.SluiceServer;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -48,6 +54,13 @@ class GracefulShutdownTest {
             assertThat(line).as("startup output: %s", output).isNotNull();
             CompletableFuture.runAsync(() -> drain(out, output));
 
+            // A second Sluice on the same usage file is refused at startup: two writers would corrupt it.
+            String second = "server: {host: 127.0.0.1, port: 0, ioThreads: 1}\nprovidersFromEnv: false\n"
+                    + "usage: {file: " + usage + "}\nproviders:\n  mock: {}\n";
+            assertThatThrownBy(() -> SluiceServer.start(ConfigLoader.parse(second, Map.of())))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("usage.file: \"" + usage + "\" is in use by another running Sluice");
+
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(30_000);
                 String body = "{\"model\":\"mock/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
@@ -70,6 +83,12 @@ class GracefulShutdownTest {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits; output: %s", output).isTrue();
             assertThat(p.exitValue()).as("exit code; output: %s", output).isZero();
             assertThat(Files.readString(usage)).contains("\"mock\"").contains("echo");
+            // The exit released the lock: the next instance opens the file and serves the replayed usage.
+            try (SluiceServer next = SluiceServer.start(ConfigLoader.parse(
+                    "server: {host: 127.0.0.1, port: 0, ioThreads: 1}\nprovidersFromEnv: false\n"
+                            + "usage: {file: " + usage + "}\nproviders:\n  mock: {}\n", Map.of()))) {
+                assertThat(E2e.get(next, "/v1/stats").body()).contains("\"requests\":1");
+            }
         } finally {
             p.destroyForcibly();
         }

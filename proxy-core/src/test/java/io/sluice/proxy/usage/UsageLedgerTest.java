@@ -114,6 +114,21 @@ class UsageLedgerTest {
     }
 
     @Test
+    void oneLedgerPerFileUntilItCloses() throws IOException {
+        try (UsageLedger ledger = UsageLedger.open(file(), clock::get)) {
+            recordMix(ledger);
+            assertThatThrownBy(() -> UsageLedger.open(file(), clock::get))
+                    .isInstanceOf(UsageLedger.InUseException.class)
+                    .hasMessageContaining(UsageLedger.lockFileOf(file()).toString());
+            assertThat(ledger.snapshot().total().requests()).isEqualTo(6); // the refused open changed nothing
+        }
+        try (UsageLedger again = UsageLedger.open(file(), clock::get)) {
+            assertThat(again.snapshot().total().requests()).isEqualTo(6);
+        }
+        assertThat(UsageLedger.lockFileOf(file()).getFileName().toString()).isEqualTo(file().getFileName() + ".lock");
+    }
+
+    @Test
     void tornLastLineIsCutOff() throws IOException {
         Snapshot before;
         try (UsageLedger ledger = UsageLedger.open(file(), clock::get)) {
