@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * The client keys of one server, looked up by the SHA-256 of what the client sent. Only hashes are held, so neither
@@ -24,29 +23,25 @@ public final class ClientKeys {
     /** The name usage and sessions show for requests made with {@code server.adminKey}. */
     public static final String ADMIN = "admin";
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // every JDK has SHA-256
-        }
-    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ClientKeys::newDigest);
+    /** Per thread: the digest, its output and a probe over it, so a lookup allocates only the key's bytes. */
+    private static final ThreadLocal<Digest> PROBE = ThreadLocal.withInitial(() -> new Digest(new byte[32]));
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** One client key as the proxy uses it. */
     public static final class Key {
         private final String name;
         private final List<String> models;
-        private final List<Pattern> patterns;
+        private final List<Glob> patterns;
         private final RateLimiter limiter;
         private final boolean enabled;
 
         Key(String name, List<String> models, RateLimiter limiter, boolean enabled) {
             this.name = name;
             this.models = List.copyOf(models);
-            List<Pattern> p = new ArrayList<>(models.size());
+            List<Glob> p = new ArrayList<>(models.size());
             for (String m : models) {
-                p.add(glob(m));
+                p.add(new Glob(m));
             }
             this.patterns = List.copyOf(p);
             this.limiter = limiter;
@@ -80,10 +75,11 @@ public final class ClientKeys {
             if (patterns.isEmpty()) {
                 return true;
             }
-            String routed = provider == null || upstream == null ? null : provider + '/' + upstream;
-            for (Pattern p : patterns) {
-                if (p.matcher(requested).matches() || (routed != null && p.matcher(routed).matches())
-                        || (upstream != null && p.matcher(upstream).matches())) {
+            boolean routed = provider != null && upstream != null;
+            for (int i = 0; i < patterns.size(); i++) { // indexed: no iterator per request
+                Glob g = patterns.get(i);
+                if (g.matches(requested) || (routed && g.matches(provider, upstream))
+                        || (upstream != null && g.matches(upstream))) {
                     return true;
                 }
             }
@@ -96,10 +92,10 @@ public final class ClientKeys {
         }
     }
 
-    private final Map<String, Key> byHash;
+    private final Map<Digest, Key> byHash;
     private final List<Key> keys;
 
-    private ClientKeys(Map<String, Key> byHash, List<Key> keys) {
+    private ClientKeys(Map<Digest, Key> byHash, List<Key> keys) {
         this.byHash = byHash;
         this.keys = keys;
     }
@@ -109,19 +105,19 @@ public final class ClientKeys {
      * when keys are required and {@code adminKey} is set, the admin key under the name {@value #ADMIN}, unrestricted.
      */
     public static ClientKeys of(AccessConfig access, RateLimitConfig limits, String adminKey, LongSupplier nanos) {
-        Map<String, Key> byHash = new HashMap<>();
+        Map<Digest, Key> byHash = new HashMap<>();
         List<Key> keys = new ArrayList<>();
         for (ClientKeyConfig k : access.clientKeys()) {
             long perMinute = k.rateLimit() >= 0 ? k.rateLimit() : limits.perClientKey();
             Key key = new Key(k.name(), k.models(), perMinute > 0 ? new RateLimiter(perMinute, nanos) : null,
                     k.enabled());
-            byHash.put(k.sha256(), key);
+            byHash.put(Digest.ofHex(k.sha256()), key);
             keys.add(key);
         }
         if (!keys.isEmpty() && adminKey != null) {
-            byHash.putIfAbsent(sha256Hex(adminKey), new Key(ADMIN, List.of(), null, true));
+            byHash.putIfAbsent(Digest.ofHex(sha256Hex(adminKey)), new Key(ADMIN, List.of(), null, true));
         }
-        return new ClientKeys(Map.copyOf(byHash), Collections.unmodifiableList(keys));
+        return new ClientKeys(new HashMap<>(byHash), Collections.unmodifiableList(keys));
     }
 
     /** Whether requests must carry one of these keys. */
@@ -139,7 +135,17 @@ public final class ClientKeys {
         if (presented == null || presented.isEmpty()) {
             return null;
         }
-        return byHash.get(sha256Hex(presented));
+        Digest probe = PROBE.get();
+        MessageDigest md = SHA256.get();
+        md.reset();
+        md.update(presented.getBytes(StandardCharsets.UTF_8));
+        try {
+            md.digest(probe.bytes, 0, probe.bytes.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e); // 32 bytes is SHA-256's size
+        }
+        probe.rehash();
+        return byHash.get(probe);
     }
 
     /** The SHA-256 of {@code text}'s UTF-8 bytes as 64 lower-case hex digits. */
@@ -155,17 +161,46 @@ public final class ClientKeys {
         return new String(out);
     }
 
-    /** {@code *} matches any run of characters, everything else itself. */
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        int start = 0;
-        for (int i = 0; i < glob.length(); i++) {
-            if (glob.charAt(i) == '*') {
-                re.append(Pattern.quote(glob.substring(start, i))).append(".*");
-                start = i + 1;
-            }
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
         }
-        re.append(Pattern.quote(glob.substring(start)));
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+
+    /** A SHA-256 as a map key; the per-thread probe is overwritten in place, stored ones never change. */
+    private static final class Digest {
+        final byte[] bytes;
+        private int hash;
+
+        Digest(byte[] bytes) {
+            this.bytes = bytes;
+            rehash();
+        }
+
+        static Digest ofHex(String hex) {
+            byte[] b = new byte[32];
+            for (int i = 0; i < 32; i++) {
+                b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+            }
+            return new Digest(b);
+        }
+
+        void rehash() {
+            // A digest is uniformly random: its first four bytes are as good a hash as any.
+            hash = (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            // Digests, not secrets: a timing difference here tells nothing about any key.
+            return o instanceof Digest d && java.util.Arrays.equals(d.bytes, bytes);
+        }
     }
 }

@@ -106,11 +106,4 @@ class ClientKeysTest {
         assertThat(keys.find(TEAM).enabled()).isFalse();
     }
 
-    @Test
-    void globsQuoteEverythingButStars() {
-        assertThat(ClientKeys.glob("a.b*").matcher("a.bcd").matches()).isTrue();
-        assertThat(ClientKeys.glob("a.b*").matcher("axbcd").matches()).isFalse();
-        assertThat(ClientKeys.glob("*").matcher("").matches()).isTrue();
-        assertThat(ClientKeys.glob("[x]").matcher("[x]").matches()).isTrue();
-    }
 }
