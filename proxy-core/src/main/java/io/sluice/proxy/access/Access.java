@@ -14,18 +14,13 @@ public final class Access {
     public record Denial(int status, String code, String message, String reason) {
     }
 
-    private final AccessConfig config;
     private final IpFilter ipFilter;
     private final ClientKeys keys;
 
     public Access(SluiceConfig config, LongSupplier nanos) {
-        this.config = config.access();
-        this.ipFilter = new IpFilter(this.config.ipAllow(), this.config.ipDeny(), this.config.trustedProxies());
-        this.keys = ClientKeys.of(this.config, config.rateLimits(), config.server().adminKey(), nanos);
-    }
-
-    public AccessConfig config() {
-        return config;
+        AccessConfig a = config.access();
+        this.ipFilter = new IpFilter(a.ipAllow(), a.ipDeny(), a.trustedProxies());
+        this.keys = ClientKeys.of(a, config.rateLimits(), config.server().adminKey(), nanos);
     }
 
     public IpFilter ipFilter() {

@@ -52,10 +52,9 @@ public final class Cidr {
                 throw new IllegalArgumentException("prefix /" + prefix + " is longer than " + max + " bits");
             }
         }
-        byte[] v4 = mappedV4(bytes);
-        if (v4 != null) {
+        if (isMappedV4(bytes)) {
             prefix = Math.max(0, prefix - 96);
-            bytes = v4;
+            bytes = normalize(bytes);
         }
         byte[] net = mask(bytes, prefix);
         if (!Arrays.equals(net, bytes)) {
@@ -66,14 +65,15 @@ public final class Cidr {
     }
 
     /** Whether {@code address} (4 or 16 bytes, as from {@code InetAddress.getAddress()}) is in this block. */
-    public boolean contains(byte[] address) {
-        byte[] a = normalize(address);
-        if (a.length != network.length) {
-            return false;
+    public boolean contains(byte[] a) {
+        // A mapped address is read in place from its last 4 bytes: no copy per rule per request.
+        int off = a.length == 16 && network.length == 4 && isMappedV4(a) ? 12 : 0;
+        if (a.length - off != network.length || (off == 0 && network.length == 16 && isMappedV4(a))) {
+            return false; // other family, or a mapped address against a v6 rule (rules store mapped ones as v4)
         }
         int whole = prefix / 8;
         for (int i = 0; i < whole; i++) {
-            if (a[i] != network[i]) {
+            if (a[off + i] != network[i]) {
                 return false;
             }
         }
@@ -82,28 +82,24 @@ public final class Cidr {
             return true;
         }
         int m = (0xFF << (8 - rest)) & 0xFF;
-        return (a[whole] & m) == (network[whole] & m);
+        return (a[off + whole] & m) == (network[whole] & m);
     }
 
     /** IPv4-mapped IPv6 addresses as their 4 IPv4 bytes; others unchanged. */
     public static byte[] normalize(byte[] address) {
-        byte[] v4 = mappedV4(address);
-        return v4 != null ? v4 : address;
+        return isMappedV4(address) ? Arrays.copyOfRange(address, 12, 16) : address;
     }
 
-    private static byte[] mappedV4(byte[] a) {
+    private static boolean isMappedV4(byte[] a) {
         if (a.length != 16) {
-            return null;
+            return false;
         }
         for (int i = 0; i < 10; i++) {
             if (a[i] != 0) {
-                return null;
+                return false;
             }
         }
-        if ((a[10] & 0xFF) != 0xFF || (a[11] & 0xFF) != 0xFF) {
-            return null;
-        }
-        return Arrays.copyOfRange(a, 12, 16);
+        return (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF;
     }
 
     private static byte[] mask(byte[] a, int prefix) {

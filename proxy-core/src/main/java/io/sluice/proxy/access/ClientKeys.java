@@ -108,7 +108,7 @@ public final class ClientKeys {
         Map<Digest, Key> byHash = new HashMap<>();
         List<Key> keys = new ArrayList<>();
         for (ClientKeyConfig k : access.clientKeys()) {
-            long perMinute = k.rateLimit() >= 0 ? k.rateLimit() : limits.perClientKey();
+            long perMinute = k.perMinute(limits.perClientKey());
             Key key = new Key(k.name(), k.models(), perMinute > 0 ? new RateLimiter(perMinute, nanos) : null,
                     k.enabled());
             byHash.put(Digest.ofHex(k.sha256()), key);
@@ -117,7 +117,7 @@ public final class ClientKeys {
         if (!keys.isEmpty() && adminKey != null) {
             byHash.putIfAbsent(Digest.ofHex(sha256Hex(adminKey)), new Key(ADMIN, List.of(), null, true));
         }
-        return new ClientKeys(new HashMap<>(byHash), Collections.unmodifiableList(keys));
+        return new ClientKeys(byHash, Collections.unmodifiableList(keys));
     }
 
     /** Whether requests must carry one of these keys. */

@@ -1,7 +1,6 @@
 package io.sluice.proxy.access;
 
 import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -92,11 +91,6 @@ public final class IpFilter {
             return "unknown";
         }
         return NetUtil.bytesToIpAddress(Cidr.normalize(address));
-    }
-
-    /** The raw bytes of {@code address}, or null. */
-    public static byte[] bytes(InetAddress address) {
-        return address == null ? null : address.getAddress();
     }
 
     private boolean isTrusted(byte[] a) {

@@ -269,10 +269,9 @@ public final class MonitoringApi {
                 .array("clientKeys");
         for (io.sluice.proxy.config.ClientKeyConfig k : a.clientKeys()) {
             j.begin().field("name", k.name())
-                    .field("key", k.key() != null ? io.sluice.proxy.config.Secrets.mask(k.key())
-                            : "sha256:" + k.keyHash().substring(0, 8) + "...")
+                    .field("key", k.shown())
                     .field("enabled", k.enabled()).stringArray("models", k.models())
-                    .field("rateLimit", k.rateLimit() >= 0 ? k.rateLimit() : config.rateLimits().perClientKey())
+                    .field("rateLimit", k.perMinute(config.rateLimits().perClientKey()))
                     .end();
         }
         return j.endArray().stringArray("ipAllow", a.ipAllow().stream().map(Object::toString).toList())

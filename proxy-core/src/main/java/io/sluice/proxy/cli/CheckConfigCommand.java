@@ -24,11 +24,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         Path file = config.resolve();
         SluiceConfig cfg = ConfigLoader.load(file);
-        try {
-            cfg.access().checkExposure(cfg.server()); // what serve would refuse, check-config refuses too
-        } catch (io.sluice.proxy.config.ConfigException e) {
-            throw e.in(file);
-        }
+        ConfigOption.checkExposure(cfg, file); // what serve would refuse, check-config refuses too
         PrintWriter out = spec.commandLine().getOut();
         ConfigSummary.lines(file, cfg).forEach(out::println);
         out.flush();

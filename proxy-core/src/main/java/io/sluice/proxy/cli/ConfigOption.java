@@ -15,6 +15,18 @@ final class ConfigOption {
             description = "Config file (default: ./conf/sluice.yaml, else $SLUICE_HOME/conf/sluice.yaml).")
     Path file;
 
+    /**
+     * What {@code serve} refuses and {@code check-config} reports alike: a non-loopback bind without client keys
+     * ({@link io.sluice.proxy.config.AccessConfig#checkExposure}), named after {@code file}.
+     */
+    static void checkExposure(io.sluice.proxy.config.SluiceConfig cfg, Path file) {
+        try {
+            cfg.access().checkExposure(cfg.server());
+        } catch (ConfigException e) {
+            throw e.in(file);
+        }
+    }
+
     /** The config file to read. */
     Path resolve() {
         return locate(file, Path.of(""), System.getenv(HOME_VARIABLE));

@@ -34,11 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         java.nio.file.Path file = config.resolve();
         SluiceConfig cfg = withOverrides(ConfigLoader.load(file), host, port);
-        try {
-            cfg.access().checkExposure(cfg.server());
-        } catch (ConfigException e) {
-            throw e.in(file);
-        }
+        ConfigOption.checkExposure(cfg, file); // SluiceServer.start checks too, without the file's name
         SluiceServer server = SluiceServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
         onStopSignal(server);

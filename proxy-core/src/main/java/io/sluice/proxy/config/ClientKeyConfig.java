@@ -62,11 +62,20 @@ public record ClientKeyConfig(String name, String key, String keyHash, List<Stri
         return keyHash != null ? keyHash : io.sluice.proxy.access.ClientKeys.sha256Hex(key);
     }
 
+    /** This key's requests per minute: its own {@code rateLimit}, else {@code perClientKey}; 0 for no limit. */
+    public long perMinute(long perClientKey) {
+        return rateLimit >= 0 ? rateLimit : perClientKey;
+    }
+
+    /** What may be shown of the key: {@code sk-...abcd}, or {@code sha256:1a2b3c4d...} for a hashed one. */
+    public String shown() {
+        return key != null ? Secrets.mask(key) : "sha256:" + keyHash.substring(0, 8) + "...";
+    }
+
     /** Like the record's, with the key masked: this string ends up in logs. */
     @Override
     public String toString() {
-        return "ClientKeyConfig[name=" + name + ", key=" + (key == null ? null : Secrets.mask(key)) + ", keyHash="
-                + (keyHash == null ? null : keyHash.substring(0, 8) + "...") + ", models=" + models + ", rateLimit="
+        return "ClientKeyConfig[name=" + name + ", key=" + shown() + ", models=" + models + ", rateLimit="
                 + rateLimit + ", enabled=" + enabled + "]";
     }
 }

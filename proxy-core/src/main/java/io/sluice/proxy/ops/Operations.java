@@ -107,6 +107,11 @@ public final class Operations implements AutoCloseable {
         if (config.server().adminKey() != null) {
             s.add(config.server().adminKey());
         }
+        for (io.sluice.proxy.config.ClientKeyConfig k : config.access().clientKeys()) {
+            if (k.key() != null) { // a hashed key is not known in plain text; headers and ?key= are masked anyway
+                s.add(k.key());
+            }
+        }
         return s;
     }
 

@@ -373,9 +373,6 @@ public final class ClientHandler extends ChannelDuplexHandler implements Respons
             Access.Verdict v = access.authenticate(presented);
             client = v.key();
             denial = v.denial();
-            if (clientKey == null && client != null && proxy.config().rateLimits().perClientKey() > 0) {
-                clientKey = presented;
-            }
         }
     }
 
