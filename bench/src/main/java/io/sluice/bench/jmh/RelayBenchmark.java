@@ -10,9 +10,9 @@ import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
-import io.sluice.proxy.server.ProxyContext;
-import io.sluice.proxy.server.SluiceServer;
-import io.sluice.proxy.server.Transport;
+import io.sluice.proxy.ProxyContext;
+import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.transport.Transport;
 import io.sluice.proxy.upstream.OriginPool;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public class RelayBenchmark extends JmhDefaults {
         upstream.config().setAutoRead(false);
         UpstreamPools.initPipeline(upstream.pipeline(), null, 60_000);
         ProviderConfig up = config.provider("up").orElseThrow();
-        OriginPool pool = pools.pool(client.eventLoop(), proxy.origin(up));
+        OriginPool pool = pools.pool(client.eventLoop(), proxy.upstreams().origin(up));
         pool.release(upstream, true); // the relay finds it as a kept-alive connection
 
         String body = "{\"model\":\"up/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.sluice.proxy.server.Transport;
+import io.sluice.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 

@@ -1,7 +1,7 @@
 package io.sluice.bench.run;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.sluice.bench.load.LoadResult;
-import io.sluice.proxy.server.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ final class Report {
     }
 
     private static String quote(String v) {
-        return Json.quote(new StringBuilder(v.length() + 2), v).toString();
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(v)) + '"';
     }
 
     /** A self-contained HTML page: latency (p50, p99) against offered rate for both paths, as inline SVG. */

@@ -6,8 +6,21 @@ package io.sluice.codec.hub;
  * @param status  the HTTP status it maps to (for mid-stream errors, the status the error would have had)
  * @param type    one of the {@code TYPE_*} constants (Anthropic's error vocabulary, the richest of the dialects)
  * @param message human-readable, never containing secrets
+ * @param code    a machine-readable code for dialects that carry one (OpenAI's {@code code}: {@code model_not_found},
+ *                {@code rate_limit_exceeded}), or null to derive one from {@code type}
+ * @param param   the request field at fault (OpenAI's {@code param}), or null
  */
-public record HubError(int status, String type, String message) {
+public record HubError(int status, String type, String message, String code, String param) {
+
+    /** An error without a code of its own. */
+    public HubError(int status, String type, String message) {
+        this(status, type, message, null, null);
+    }
+
+    /** This error with {@code code} (and {@code param}, may be null) set. */
+    public HubError withCode(String code, String param) {
+        return new HubError(status, type, message, code, param);
+    }
 
     public static final String INVALID_REQUEST = "invalid_request_error";
     public static final String AUTHENTICATION = "authentication_error";

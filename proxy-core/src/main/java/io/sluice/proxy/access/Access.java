@@ -10,8 +10,15 @@ import java.util.function.LongSupplier;
 /** The access rules of one server: the IP filter and the client keys. */
 public final class Access {
 
-    /** Why a request is refused: the status, a machine-readable code and a message for the client. */
-    public record Denial(int status, String code, String message, String reason) {
+    /**
+     * Why a request is refused, whichever step refused it: the status, a machine-readable code, a message for the
+     * client, the metric's reason label, and when to try again (nanos, -1 when it would not help).
+     */
+    public record Denial(int status, String code, String message, String reason, long retryNanos) {
+
+        public Denial(int status, String code, String message, String reason) {
+            this(status, code, message, reason, -1);
+        }
     }
 
     private final IpFilter ipFilter;

@@ -3,6 +3,7 @@ package io.sluice.proxy.access;
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.RateLimitConfig;
+import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,6 @@ public final class ClientKeys {
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ClientKeys::newDigest);
     /** Per thread: the digest, its output and a probe over it, so a lookup allocates only the key's bytes. */
     private static final ThreadLocal<Digest> PROBE = ThreadLocal.withInitial(() -> new Digest(new byte[32]));
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** One client key as the proxy uses it. */
     public static final class Key {
@@ -115,7 +115,7 @@ public final class ClientKeys {
             keys.add(key);
         }
         if (!keys.isEmpty() && adminKey != null) {
-            byHash.putIfAbsent(Digest.ofHex(sha256Hex(adminKey)), new Key(ADMIN, List.of(), null, true));
+            byHash.putIfAbsent(Digest.ofHex(Secrets.sha256Hex(adminKey)), new Key(ADMIN, List.of(), null, true));
         }
         return new ClientKeys(byHash, Collections.unmodifiableList(keys));
     }
@@ -146,19 +146,6 @@ public final class ClientKeys {
         }
         probe.rehash();
         return byHash.get(probe);
-    }
-
-    /** The SHA-256 of {@code text}'s UTF-8 bytes as 64 lower-case hex digits. */
-    public static String sha256Hex(String text) {
-        MessageDigest md = SHA256.get();
-        md.reset();
-        byte[] d = md.digest(text.getBytes(StandardCharsets.UTF_8));
-        char[] out = new char[d.length * 2];
-        for (int i = 0; i < d.length; i++) {
-            out[2 * i] = HEX[(d[i] >> 4) & 0xF];
-            out[2 * i + 1] = HEX[d[i] & 0xF];
-        }
-        return new String(out);
     }
 
     private static MessageDigest newDigest() {

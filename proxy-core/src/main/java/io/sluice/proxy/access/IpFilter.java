@@ -1,5 +1,6 @@
 package io.sluice.proxy.access;
 
+import io.sluice.proxy.config.Cidr;
 import io.netty.util.NetUtil;
 import java.util.List;
 

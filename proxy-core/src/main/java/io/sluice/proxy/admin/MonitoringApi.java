@@ -1,5 +1,7 @@
 package io.sluice.proxy.admin;
 
+import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.Text;
 import io.netty.handler.codec.http.HttpMethod;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -148,7 +150,7 @@ public final class MonitoringApi {
                 ProviderConfig provider = config.provider(name).orElse(null);
                 if (provider == null) {
                     return error(HttpResponseStatus.NOT_FOUND, "no provider named "
-                            + io.sluice.proxy.server.Json.printable(name));
+                            + Text.printable(name));
                 }
                 switch (action) {
                     case "tokens":
@@ -166,14 +168,14 @@ public final class MonitoringApi {
                             return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST");
                         }
                         int n = ops.logs().clear(provider.name());
-                        return new Answer(HttpResponseStatus.OK, new Json().begin().field("success", true)
+                        return new Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true)
                                 .field("provider", provider.name()).field("cleared", n).end().toString());
                     default:
                         break;
                 }
             }
         }
-        return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + io.sluice.proxy.server.Json.printable(p));
+        return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + Text.printable(p));
     }
 
     /** {@code /v1/stats}: served with the admin API's protection, beside the OpenAI routes. */
@@ -199,7 +201,7 @@ public final class MonitoringApi {
             }
             return Math.min(n, MAX_LOG_COUNT);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("count: " + io.sluice.proxy.server.Json.printable(v.get(0))
+            throw new IllegalArgumentException("count: " + Text.printable(v.get(0))
                     + " (expected: 1.." + MAX_LOG_COUNT + ")");
         }
     }
@@ -210,7 +212,7 @@ public final class MonitoringApi {
     }
 
     private String logs(List<LogEntry> entries, String provider) {
-        Json j = new Json().begin().field("success", true);
+        JsonOut j = new JsonOut().begin().field("success", true);
         if (provider != null) {
             j.field("provider", provider);
         }
@@ -222,7 +224,7 @@ public final class MonitoringApi {
     }
 
     private String logStats() {
-        Json j = new Json().begin().field("success", true).array("providers");
+        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
         List<ProviderLogs.Stats> stats = new java.util.ArrayList<>(ops.logs().stats());
         for (ProviderConfig p : config.enabledProviders()) { // the silent ones too, with zeros
             if (stats.stream().noneMatch(s -> s.provider().equals(p.name()))) {
@@ -241,7 +243,7 @@ public final class MonitoringApi {
     private String sessions() {
         long now = epochMillis.getAsLong();
         long nanos = ops.nanoTime();
-        Json j = new Json().begin().field("success", true).array("active");
+        JsonOut j = new JsonOut().begin().field("success", true).array("active");
         for (RequestTrace t : ops.inFlight()) {
             long fb = t.firstByteAfterNanos();
             j.begin().field("id", t.id()).field("route", t.route()).field("model", t.model())
@@ -263,7 +265,7 @@ public final class MonitoringApi {
     /** The access rules: client keys (masked, never whole), IP rules; what an operator checks after a 401 or 403. */
     private String access() {
         io.sluice.proxy.config.AccessConfig a = config.access();
-        Json j = new Json().begin().field("success", true).field("requireClientKey", a.keysRequired())
+        JsonOut j = new JsonOut().begin().field("success", true).field("requireClientKey", a.keysRequired())
                 .field("openRelay", !a.keysRequired() && !config.server().loopbackOnly())
                 .field("adminKeyAccepted", a.keysRequired() && config.server().adminKey() != null)
                 .array("clientKeys");
@@ -282,7 +284,7 @@ public final class MonitoringApi {
 
     private String live() {
         LiveStats.Snapshot s = ops.live();
-        return new Json().begin().field("success", true).field("window", LiveStats.WINDOW_SECONDS)
+        return new JsonOut().begin().field("success", true).field("window", LiveStats.WINDOW_SECONDS)
                 .field("uptimeSeconds", (epochMillis.getAsLong() - startMillis) / 1000)
                 .field("requestsPerSecond", s.requestsPerSecond()).field("errorsPerSecond", s.errorsPerSecond())
                 .field("inFlight", ops.inFlightCount())
@@ -294,7 +296,7 @@ public final class MonitoringApi {
     private String stats() {
         UsageLedger.Snapshot s = ops.usage().snapshot();
         UsageTotals t = s.total();
-        Json j = new Json().begin().field("object", "stats").field("since", s.since())
+        JsonOut j = new JsonOut().begin().field("object", "stats").field("since", s.since())
                 .field("requests", t.requests()).field("errors", t.errors())
                 .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
                 .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
@@ -307,7 +309,7 @@ public final class MonitoringApi {
         return j.end().toString();
     }
 
-    private static void rows(Json j, String name, List<UsageLedger.Row> rows) {
+    private static void rows(JsonOut j, String name, List<UsageLedger.Row> rows) {
         j.array(name);
         for (UsageLedger.Row r : rows) {
             j.begin();
@@ -339,7 +341,7 @@ public final class MonitoringApi {
         ProviderConfig provider = config.provider(name).orElse(null);
         if (provider == null) {
             return CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "no provider named "
-                    + io.sluice.proxy.server.Json.printable(name)));
+                    + Text.printable(name)));
         }
         if (!provider.enabled()) {
             return CompletableFuture.completedFuture(error(HttpResponseStatus.CONFLICT, "provider "
@@ -352,7 +354,7 @@ public final class MonitoringApi {
         if (model == null || ModelRouter.invalid(model) != null) {
             return CompletableFuture.completedFuture(error(HttpResponseStatus.BAD_REQUEST, model == null
                     ? "provider " + provider.name() + " lists no model to test; pass ?model="
-                    : "model: " + io.sluice.proxy.server.Json.printable(model) + " is not a valid model id"));
+                    : "model: " + Text.printable(model) + " is not a valid model id"));
         }
         String keyName = param(q, "key");
         int key = -1;
@@ -360,14 +362,14 @@ public final class MonitoringApi {
             key = provider.keyNames().indexOf(keyName);
             if (key < 0) {
                 return CompletableFuture.completedFuture(error(HttpResponseStatus.NOT_FOUND, "provider "
-                        + provider.name() + " has no key named " + io.sluice.proxy.server.Json.printable(keyName)
+                        + provider.name() + " has no key named " + Text.printable(keyName)
                         + " (keys: " + String.join(", ", provider.keyNames()) + ")"));
             }
         }
         String m = model;
         return probe.test(provider, model, key, loop).thenApply(results -> {
             boolean all = !results.isEmpty() && results.stream().allMatch(ProbeResult::ok);
-            Json j = new Json().begin().field("success", all).field("provider", provider.name()).field("model", m)
+            JsonOut j = new JsonOut().begin().field("success", all).field("provider", provider.name()).field("model", m)
                     .array("results");
             for (ProbeResult r : results) {
                 j.begin().field("key", r.key()).field("status", r.status()).field("latencyMs", r.latencyMs())
@@ -385,13 +387,13 @@ public final class MonitoringApi {
     }
 
     public static Answer error(HttpResponseStatus status, String message) {
-        Json j = new Json().begin().field("success", false).field("error", message).end();
+        JsonOut j = new JsonOut().begin().field("success", false).field("error", message).end();
         return new Answer(status, j.toString());
     }
 
     private String providers() {
         ModelRouter r = router.get();
-        Json j = new Json().begin().field("success", true).array("providers");
+        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.providers()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
             boolean configured = !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
@@ -411,9 +413,9 @@ public final class MonitoringApi {
                 .field("enabled", config.enabledProviders().size()).end().toString();
     }
 
-    private Json tokens(ProviderConfig p) {
+    private JsonOut tokens(ProviderConfig p) {
         ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
-        Json j = new Json().begin().field("success", true).field("provider", p.name()).array("tokens");
+        JsonOut j = new JsonOut().begin().field("success", true).field("provider", p.name()).array("tokens");
         int active = 0;
         int blocked = 0;
         List<KeyScheduler.KeyStats> stats = rt == null ? List.of() : rt.keys().snapshot();
@@ -437,7 +439,7 @@ public final class MonitoringApi {
     }
 
     private String allTokens() {
-        Json j = new Json().begin().field("success", true).array("providers");
+        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.enabledProviders()) {
             if (!p.isMock() && !p.apiKeys().isEmpty()) {
                 j.raw(tokens(p).toString());
@@ -454,13 +456,13 @@ public final class MonitoringApi {
         rt.keys().rotate();
         ops.log(p.name(), LogLevel.INFO, "rotation", "key rotated by the operator: the next request skips the key in "
                 + "turn", null, null, null, null);
-        return new Answer(HttpResponseStatus.OK, new Json().begin().field("success", true).field("provider", p.name())
+        return new Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true).field("provider", p.name())
                 .field("message", "the next request skips the key in turn").end().toString());
     }
 
     private String rateLimits() {
         RateLimitConfig l = config.rateLimits();
-        Json j = new Json().begin().field("success", true).field("enabled", l.any())
+        JsonOut j = new JsonOut().begin().field("success", true).field("enabled", l.any())
                 .begin("perMinute").field("global", l.global()).field("perProvider", l.perProvider())
                 .field("perKey", l.perKey()).field("perClientKey", l.perClientKey()).end()
                 .array("providers");
@@ -511,109 +513,5 @@ public final class MonitoringApi {
         String userPass = new String(decoded, java.nio.charset.StandardCharsets.UTF_8);
         int colon = userPass.indexOf(':');
         return colon < 0 ? null : userPass.substring(colon + 1);
-    }
-
-    /** The admin answers' JSON writer: jackson's generator behind a few chained calls. */
-    static final class Json {
-        private static final JsonFactory FACTORY = new JsonFactory();
-        private final StringWriter out = new StringWriter(256);
-        private final JsonGenerator g;
-
-        Json() {
-            try {
-                g = FACTORY.createGenerator(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** The generator itself, for writers of their own ({@link LogEntry#writeJson}). */
-        JsonGenerator gen() {
-            return g;
-        }
-
-        Json begin() {
-            return io(() -> g.writeStartObject());
-        }
-
-        Json begin(String name) {
-            return io(() -> g.writeObjectFieldStart(name));
-        }
-
-        Json end() {
-            return io(() -> g.writeEndObject());
-        }
-
-        Json array(String name) {
-            return io(() -> g.writeArrayFieldStart(name));
-        }
-
-        Json endArray() {
-            return io(() -> g.writeEndArray());
-        }
-
-        Json raw(String json) {
-            return io(() -> g.writeRawValue(json));
-        }
-
-        Json field(String name, Object v) {
-            return io(() -> {
-                g.writeFieldName(name);
-                if (v == null) {
-                    g.writeNull();
-                } else if (v instanceof Long || v instanceof Integer) {
-                    g.writeNumber(((Number) v).longValue());
-                } else if (v instanceof Double d) {
-                    g.writeNumber(Math.round(d * 1000) / 1000.0);
-                } else if (v instanceof Boolean b) {
-                    g.writeBoolean(b);
-                } else {
-                    g.writeString(v.toString());
-                }
-            });
-        }
-
-        Json stringArray(String name, List<String> values) {
-            return io(() -> {
-                g.writeArrayFieldStart(name);
-                for (String v : values) {
-                    g.writeString(v);
-                }
-                g.writeEndArray();
-            });
-        }
-
-        Json numbers(String name, long[] values) {
-            return io(() -> {
-                g.writeArrayFieldStart(name);
-                for (long v : values) {
-                    g.writeNumber(v);
-                }
-                g.writeEndArray();
-            });
-        }
-
-        private interface Write {
-            void run() throws IOException;
-        }
-
-        private Json io(Write w) {
-            try {
-                w.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            try {
-                g.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toString();
-        }
     }
 }

@@ -5,7 +5,7 @@ import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.proxy.access.Cidr;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -59,7 +59,7 @@ public record ClientKeyConfig(String name, String key, String keyHash, List<Stri
 
     /** The key's SHA-256 in hex, however it was configured. */
     public String sha256() {
-        return keyHash != null ? keyHash : io.sluice.proxy.access.ClientKeys.sha256Hex(key);
+        return keyHash != null ? keyHash : Secrets.sha256Hex(key);
     }
 
     /** This key's requests per minute: its own {@code rateLimit}, else {@code perClientKey}; 0 for no limit. */

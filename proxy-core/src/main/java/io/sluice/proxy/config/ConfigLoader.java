@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import io.sluice.providers.EnvProviders;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
-import io.sluice.proxy.route.ModelRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +101,6 @@ public final class ConfigLoader {
                 routing(root.get("routing")), resilience(root.get("resilience")),
                 rateLimits(root.get("rateLimits"), env), concurrency(root.get("concurrency"), env),
                 ops(root.get("usage"), root.get("logs")), access(root.get("access"), env));
-        ModelRouter.validate(config);
         return config;
     }
 
@@ -212,21 +210,21 @@ public final class ConfigLoader {
             }
         }
         Boolean require = n.get("requireClientKey").isAbsent() ? null : n.get("requireClientKey").bool(true);
-        List<io.sluice.proxy.access.Cidr> allow = cidrs(n.get("ipAllow"), env, "SLUICE_IP_ALLOW");
-        List<io.sluice.proxy.access.Cidr> deny = cidrs(n.get("ipDeny"), env, "SLUICE_IP_DENY");
-        List<io.sluice.proxy.access.Cidr> trusted = cidrs(n.get("trustedProxies"), env, "SLUICE_TRUSTED_PROXIES");
+        List<Cidr> allow = cidrs(n.get("ipAllow"), env, "SLUICE_IP_ALLOW");
+        List<Cidr> deny = cidrs(n.get("ipDeny"), env, "SLUICE_IP_DENY");
+        List<Cidr> trusted = cidrs(n.get("trustedProxies"), env, "SLUICE_TRUSTED_PROXIES");
         return build(n, () -> new AccessConfig(keys, require, allow, deny, trusted));
     }
 
     /** A list of address blocks from the file, else from a comma-separated variable. */
-    private static List<io.sluice.proxy.access.Cidr> cidrs(ConfigNode n, Map<String, String> env, String var) {
-        List<io.sluice.proxy.access.Cidr> out = new ArrayList<>();
+    private static List<Cidr> cidrs(ConfigNode n, Map<String, String> env, String var) {
+        List<Cidr> out = new ArrayList<>();
         List<String> listed = n.strings();
         if (listed != null) {
             for (int i = 0; i < listed.size(); i++) {
                 String text = listed.get(i);
                 try {
-                    out.add(io.sluice.proxy.access.Cidr.parse(text));
+                    out.add(Cidr.parse(text));
                 } catch (IllegalArgumentException e) {
                     throw ConfigException.invalid(n.path() + "[" + i + "]", text,
                             "an address or block like 10.0.0.0/8 or 2001:db8::/32; " + e.getMessage());
@@ -243,7 +241,7 @@ public final class ConfigLoader {
                 continue;
             }
             try {
-                out.add(io.sluice.proxy.access.Cidr.parse(text));
+                out.add(Cidr.parse(text));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("environment: " + var + ": \"" + text.strip() + "\" (expected: an address"
                         + " or block like 10.0.0.0/8; " + e.getMessage() + ")", e);

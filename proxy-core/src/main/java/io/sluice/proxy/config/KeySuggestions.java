@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.proxy.internal.EditDistance;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -30,6 +30,25 @@ public record RoutingConfig(Map<String, String> aliases, Map<String, String> wil
         if (!both.isEmpty()) {
             throw ConfigException.invalid("combos", both.iterator().next(), "a name not also used by an alias");
         }
+        checkAliasLoops(aliases);
+    }
+
+    /** Each alias must end at a model, not come back to itself. */
+    private static void checkAliasLoops(Map<String, String> aliases) {
+        aliases.forEach((name, target) -> {
+            List<String> path = new java.util.ArrayList<>();
+            path.add(name);
+            String t = target;
+            while (aliases.containsKey(t)) {
+                if (path.contains(t)) {
+                    path.add(t);
+                    throw ConfigException.invalid("aliases." + name, target,
+                            "an alias that does not loop (" + String.join(" -> ", path) + ")");
+                }
+                path.add(t);
+                t = aliases.get(t);
+            }
+        });
     }
 
     public static RoutingConfig empty() {

@@ -1,5 +1,8 @@
 package io.sluice.proxy.config;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Comparator;
 
@@ -45,5 +48,27 @@ public final class Secrets {
             masked = masked.replace(secret, mask(secret));
         }
         return masked;
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    });
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** The SHA-256 of {@code text}'s UTF-8 bytes in lowercase hex: how client keys are stored ({@code keyHash}). */
+    public static String sha256Hex(String text) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        byte[] d = md.digest(text.getBytes(StandardCharsets.UTF_8));
+        char[] out = new char[d.length * 2];
+        for (int i = 0; i < d.length; i++) {
+            out[2 * i] = HEX[(d[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[d[i] & 0xF];
+        }
+        return new String(out);
     }
 }

@@ -1,7 +1,8 @@
 package io.sluice.proxy.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.server.Json;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.proxy.json.JsonOut;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -60,30 +61,30 @@ final class MockEmbeddings {
             throw new MockRequestException("input: " + inputs.size() + " inputs of " + dimensions
                     + " dimensions (expected: at most " + MAX_VALUES + " values in all from the mock provider)");
         }
-        StringBuilder sb = new StringBuilder(64 + inputs.size() * (base64 ? dimensions * 2 : dimensions * 12));
-        sb.append("{\"object\":\"list\",\"data\":[");
+        JsonOut out = new JsonOut().begin().field("object", "list").array("data");
         long tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             Input in = inputs.get(i);
             tokens += in.tokenCount();
             float[] v = vector(in.hash(), dimensions);
-            sb.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
-                    .append(",\"embedding\":");
+            int index = i;
+            out.beginObject().field("object", "embedding").field("index", index);
             if (base64) {
-                sb.append('"').append(base64(v)).append('"');
+                out.field("embedding", base64(v));
             } else {
-                sb.append('[');
-                for (int k = 0; k < v.length; k++) {
-                    sb.append(k == 0 ? "" : ",").append(v[k]);
-                }
-                sb.append(']');
+                out.io(() -> {
+                    JsonGenerator g = out.gen();
+                    g.writeArrayFieldStart("embedding");
+                    for (float f : v) {
+                        g.writeNumber(f);
+                    }
+                    g.writeEndArray();
+                });
             }
-            sb.append('}');
+            out.end();
         }
-        sb.append("],\"model\":");
-        Json.quote(sb, model);
-        return sb.append(",\"usage\":{\"prompt_tokens\":").append(tokens).append(",\"total_tokens\":").append(tokens)
-                .append("}}").toString();
+        return out.endArray().field("model", model).begin("usage").field("prompt_tokens", tokens)
+                .field("total_tokens", tokens).end().end().toString();
     }
 
     private static List<Input> inputs(JsonNode input) throws MockRequestException {

@@ -12,13 +12,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.codec.sse.SseWriter;
 import io.sluice.proxy.config.MockSettings;
-import io.sluice.proxy.server.ChatRequest;
-import io.sluice.proxy.server.Exchange;
-import io.sluice.proxy.server.Json;
-import io.sluice.proxy.server.ResponseSink;
+import io.sluice.proxy.exchange.Exchange;
+import io.sluice.proxy.exchange.HttpResponses;
+import io.sluice.proxy.exchange.Outcome;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.exchange.UpstreamRequest;
+import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.providers.Operation;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,9 +33,10 @@ public final class MockExchange implements Exchange {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final ChatRequest request;
+    private final UpstreamRequest request;
     private final ResponseSink sink;
     private final MockSettings settings;
+    private final Outcome.Listener listener;
     private final String id = "chatcmpl-mock-" + IDS.incrementAndGet();
     private final long created = System.currentTimeMillis() / 1000;
 
@@ -43,10 +46,11 @@ public final class MockExchange implements Exchange {
     private boolean waitingForWritable;
     private boolean done;
 
-    public MockExchange(ChatRequest request, ResponseSink sink, MockSettings settings) {
+    public MockExchange(UpstreamRequest request, ResponseSink sink, MockSettings settings, Outcome.Listener listener) {
         this.request = request;
         this.sink = sink;
         this.settings = settings;
+        this.listener = listener;
     }
 
     @Override
@@ -56,16 +60,14 @@ public final class MockExchange implements Exchange {
             return;
         }
         try {
-            answer = MockAnswer.of(request.route().upstreamModel(), request.body(), settings.chunkWords());
+            answer = MockAnswer.of(request.upstreamModel(), request.body(), settings.chunkWords());
         } catch (IOException | RuntimeException e) {
-            finish();
-            sink.fail(HttpResponseStatus.BAD_REQUEST, "mock provider cannot read the request: " + e.getMessage(),
-                    "invalid_request_error", "invalid_json");
+            refuse("mock provider cannot read the request: " + e.getMessage(), "invalid_json");
             return;
         } finally {
             request.body().release();
         }
-        io.sluice.proxy.ops.RequestTrace trace = sink.trace();
+        RequestTrace trace = request.trace();
         if (trace != null) {
             trace.usage(answer.promptTokens(), answer.completionTokens(), 0, 0); // the mock's own count is real
         }
@@ -77,10 +79,10 @@ public final class MockExchange implements Exchange {
             sink.head(head);
             step();
         } else {
-            ByteBuf body = sink.alloc().buffer(256 + answer.text().length());
-            body.writeCharSequence(completionJson(), StandardCharsets.UTF_8);
+            ByteBuf body = HttpResponses.utf8(sink.alloc(), completionJson());
             finish();
-            sink.head(Json.response(HttpResponseStatus.OK, body));
+            listener.outcome(Outcome.Committed.INSTANCE);
+            sink.head(HttpResponses.json(HttpResponseStatus.OK, body));
             sink.end(null);
         }
     }
@@ -93,22 +95,26 @@ public final class MockExchange implements Exchange {
             json = request.operation() == Operation.EMBEDDINGS ? MockEmbeddings.answer(request.model(), root)
                     : MockImages.answer(root, created);
         } catch (MockRequestException e) {
-            finish();
-            sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", "invalid_request");
+            refuse(e.getMessage(), "invalid_request");
             return;
         } catch (IOException | RuntimeException e) {
-            finish();
-            sink.fail(HttpResponseStatus.BAD_REQUEST, "mock provider cannot read the request: " + e.getMessage(),
-                    "invalid_request_error", "invalid_json");
+            refuse("mock provider cannot read the request: " + e.getMessage(), "invalid_json");
             return;
         } finally {
             request.body().release();
         }
-        ByteBuf body = sink.alloc().buffer(json.length());
-        body.writeCharSequence(json, StandardCharsets.UTF_8);
+        ByteBuf body = HttpResponses.utf8(sink.alloc(), json);
         finish();
-        sink.head(Json.response(HttpResponseStatus.OK, body));
+        listener.outcome(Outcome.Committed.INSTANCE);
+        sink.head(HttpResponses.json(HttpResponseStatus.OK, body));
         sink.end(null);
+    }
+
+    /** A request a provider would refuse with 400: the request's fault, so nobody tries it again. */
+    private void refuse(String message, String code) {
+        finish();
+        listener.outcome(new Outcome.FailedEarly(400, null, message, null,
+                new Outcome.EarlyAnswer(HttpResponseStatus.BAD_REQUEST, message, code)));
     }
 
     /** Writes the next event; schedules the one after it. */
@@ -138,6 +144,7 @@ public final class MockExchange implements Exchange {
             sink.content(SseWriter.data(sink.alloc(), usageChunkJson()));
         }
         finish();
+        listener.outcome(Outcome.Committed.INSTANCE);
         sink.end(SseWriter.done());
     }
 
@@ -153,6 +160,7 @@ public final class MockExchange implements Exchange {
     public void abort() {
         if (!done) {
             finish();
+            listener.outcome(Outcome.Aborted.INSTANCE);
         }
     }
 
@@ -164,58 +172,53 @@ public final class MockExchange implements Exchange {
         }
     }
 
-    private StringBuilder prefix(String object) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"id\":\"").append(id).append("\",\"object\":\"").append(object)
-                .append("\",\"created\":").append(created).append(",\"model\":");
-        Json.quote(sb, request.model());
-        return sb.append(",\"system_fingerprint\":\"sluice-mock\"");
+    private JsonOut prefix(String object) {
+        return new JsonOut().begin().field("id", id).field("object", object).field("created", created)
+                .field("model", request.model()).field("system_fingerprint", "sluice-mock");
     }
 
     /** Piece {@code i}, or the role-only opening chunk for {@code i == -1}. */
     private String chunkJson(int i) {
-        StringBuilder sb = prefix("chat.completion.chunk").append(",\"choices\":[{\"index\":0,\"delta\":{");
+        JsonOut out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
+                .begin("delta");
         if (i < 0) {
-            sb.append("\"role\":\"assistant\",\"content\":\"\"");
+            out.field("role", "assistant").field("content", "");
         } else {
-            sb.append("\"content\":");
-            Json.quote(sb, answer.pieces().get(i));
+            out.field("content", answer.pieces().get(i));
         }
-        sb.append("},\"logprobs\":null,\"finish_reason\":null}]");
+        out.end().field("logprobs", null).field("finish_reason", null).end().endArray();
         if (request.includeUsage()) {
-            sb.append(",\"usage\":null");
+            out.field("usage", null);
         }
-        return sb.append('}').toString();
+        return out.end().toString();
     }
 
     private String finishChunkJson() {
-        StringBuilder sb = prefix("chat.completion.chunk").append(",\"choices\":[{\"index\":0,\"delta\":{},")
-                .append("\"logprobs\":null,\"finish_reason\":\"").append(answer.finishReason()).append("\"}]");
+        JsonOut out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
+                .begin("delta").end().field("logprobs", null).field("finish_reason", answer.finishReason()).end()
+                .endArray();
         if (request.includeUsage()) {
-            sb.append(",\"usage\":null");
+            out.field("usage", null);
         }
-        return sb.append('}').toString();
+        return out.end().toString();
     }
 
     private String usageChunkJson() {
-        return usage(prefix("chat.completion.chunk").append(",\"choices\":[],")).append('}').toString();
+        return usage(prefix("chat.completion.chunk").array("choices").endArray()).end().toString();
     }
 
-    private StringBuilder usage(StringBuilder sb) {
-        return sb.append("\"usage\":{\"prompt_tokens\":").append(answer.promptTokens())
-                .append(",\"completion_tokens\":").append(answer.completionTokens())
-                .append(",\"total_tokens\":").append(answer.promptTokens() + answer.completionTokens())
-                .append(",\"prompt_tokens_details\":{\"cached_tokens\":0}")
-                .append(",\"completion_tokens_details\":{\"reasoning_tokens\":0}}");
+    private JsonOut usage(JsonOut out) {
+        return out.begin("usage").field("prompt_tokens", answer.promptTokens())
+                .field("completion_tokens", answer.completionTokens())
+                .field("total_tokens", answer.promptTokens() + answer.completionTokens())
+                .begin("prompt_tokens_details").field("cached_tokens", 0).end()
+                .begin("completion_tokens_details").field("reasoning_tokens", 0).end().end();
     }
 
     private String completionJson() {
-        StringBuilder sb = prefix("chat.completion").append(",\"choices\":[{\"index\":0,\"message\":{")
-                .append("\"role\":\"assistant\",\"content\":");
-        Json.quote(sb, answer.text());
-        sb.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"").append(answer.finishReason())
-                .append("\"}],");
-        return usage(sb).append('}').toString();
+        JsonOut out = prefix("chat.completion").array("choices").beginObject().field("index", 0)
+                .begin("message").field("role", "assistant").field("content", answer.text()).field("refusal", null)
+                .end().field("logprobs", null).field("finish_reason", answer.finishReason()).end().endArray();
+        return usage(out).end().toString();
     }
-
 }

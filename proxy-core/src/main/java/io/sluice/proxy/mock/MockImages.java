@@ -1,7 +1,7 @@
 package io.sluice.proxy.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.server.Json;
+import io.sluice.proxy.json.JsonOut;
 import java.util.Base64;
 
 /**
@@ -29,16 +29,13 @@ final class MockImages {
         boolean url = url(root.get("response_format"));
         String text = prompt.textValue();
         long hash = MockHash.of(text);
-        StringBuilder sb = new StringBuilder(128 + n * 1024);
-        sb.append("{\"created\":").append(created).append(",\"data\":[");
+        JsonOut out = new JsonOut().begin().field("created", created).array("data");
         for (int i = 0; i < n; i++) {
             String png = Base64.getEncoder().encodeToString(MockPng.draw(hash + i * 0x9e3779b97f4a7c15L));
-            sb.append(i == 0 ? "{" : ",{").append(url ? "\"url\":\"" + DATA_URL_PREFIX : "\"b64_json\":\"")
-                    .append(png).append("\",\"revised_prompt\":");
-            Json.quote(sb, text);
-            sb.append('}');
+            out.beginObject().field(url ? "url" : "b64_json", url ? DATA_URL_PREFIX + png : png)
+                    .field("revised_prompt", text).end();
         }
-        return sb.append("]}").toString();
+        return out.endArray().end().toString();
     }
 
     private static int count(JsonNode n) throws MockRequestException {

@@ -2,10 +2,9 @@ package io.sluice.proxy.route;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.sluice.proxy.config.ConfigException;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.internal.EditDistance;
+import io.sluice.proxy.config.EditDistance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -141,11 +140,6 @@ public final class ModelRouter {
         this.publicIds = Collections.unmodifiableList(ids);
     }
 
-    /** Builds the router once, silently, to report configuration mistakes (alias cycles) at load time. */
-    public static void validate(SluiceConfig config) {
-        new ModelRouter(config, Map.of(), false);
-    }
-
     /** The id {@code /v1/models} lists for model {@code m} of {@code p}: its own prefix, else {@code name/}. */
     public static String publicId(ProviderConfig p, String m) {
         return p.prefix() != null ? p.prefix() + m : p.name() + '/' + m;
@@ -181,12 +175,7 @@ public final class ModelRouter {
             List<String> path = new ArrayList<>();
             path.add(name);
             String t = target;
-            while (aliases.containsKey(t)) {
-                if (path.contains(t)) {
-                    path.add(t);
-                    throw ConfigException.invalid("routing.aliases." + name, target,
-                            "an alias that does not loop (" + String.join(" -> ", path) + ")");
-                }
+            while (aliases.containsKey(t)) { // loops were refused by RoutingConfig
                 path.add(t);
                 t = aliases.get(t);
             }

@@ -1,5 +1,6 @@
 package io.sluice.proxy.server;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.exchange.HttpResponses;
 
 /**
  * Answers {@code Expect: 100-continue}: 100 when the declared body fits, otherwise a 413 in OpenAI's shape before
@@ -51,11 +54,10 @@ final class ExpectContinue extends HttpServerExpectContinueHandler {
 
     @Override
     protected HttpResponse rejectResponse(HttpRequest request) {
-        HttpResponse res = OpenAiErrors.response(io.netty.buffer.ByteBufAllocator.DEFAULT,
+        return HttpResponses.error(Dialects.OPENAI, ByteBufAllocator.DEFAULT,
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body of "
                         + HttpUtil.getContentLength(request, -1L) + " bytes exceeds the limit of " + maxBodyBytes
-                        + " bytes", "invalid_request_error", "request_too_large");
-        return res;
+                        + " bytes", "request_too_large");
     }
 
 }

@@ -21,7 +21,7 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.sluice.proxy.config.UpstreamConfig;
-import io.sluice.proxy.server.Transport;
+import io.sluice.proxy.transport.Transport;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -16,69 +16,53 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.json.ModelSplice;
 import io.sluice.codec.json.Usage;
-import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.codec.json.UsageScanner;
 import io.sluice.codec.sse.SseFramer;
 import io.sluice.codec.sse.SseListener;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
-import io.sluice.proxy.server.ChatRequest;
-import io.sluice.proxy.server.Exchange;
-import io.sluice.proxy.server.Json;
-import io.sluice.proxy.server.OpenAiErrors;
-import io.sluice.proxy.server.ProxyContext;
-import io.sluice.proxy.server.ResponseSink;
-import io.sluice.proxy.server.TranslatingSink;
+import io.sluice.proxy.exchange.Exchange;
+import io.sluice.proxy.exchange.Outcome;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.exchange.UpstreamRequest;
+import io.sluice.proxy.logs.RequestLogger;
+import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.providers.AuthScheme;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import java.net.ConnectException;
 import java.net.URI;
-import java.util.concurrent.CompletableFuture;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Relays one OpenAI-dialect chat request to an OpenAI-compatible upstream, same dialect both sides: the body goes
- * out as retained slices with only the model value spliced, and the upstream's body buffers are written to the
- * client as they arrive. SSE events are framed (slices, no copies) only to pick out usage, {@code [DONE]} and
- * in-band errors. Embeddings and image generation requests take the same path to their own upstream paths.
+ * One attempt at one provider: writes the request on a pooled upstream connection of the client's event loop and
+ * streams the answer into a {@link ResponseSink}. A passthrough body goes out as retained slices with only the model
+ * value spliced, and the upstream's body buffers reach the client as they arrive; SSE events are framed (slices, no
+ * copies) only to pick out usage and {@code [DONE]}. A translated request's answer goes to a translating sink, which
+ * reads usage itself. Embeddings and image generation take the same path to their own upstream paths.
+ *
+ * <p>Nothing reaches the client before the answer is known to be one: an error status, a 2xx whose first bytes are an
+ * error (or that has no body), or a transport failure is reported as {@link Outcome.FailedEarly} and the relay ends
+ * without a word to the client: whoever started it answers or tries again. The relay knows nothing of attempts.
  *
  * <p>Backpressure: the upstream channel has AUTO_READ off; the next read is issued after a read batch is flushed
  * to a writable client, or when the client becomes writable again.
  */
 public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, SseListener {
 
-    /**
-     * The scheduler's side of one upstream attempt. Every attempt ends in exactly one of {@link #failedEarly},
-     * {@link #succeeded}, {@link #failedLate} or {@link #aborted}.
-     */
-    public interface Attempt {
-        /** The index of the provider key this attempt uses, -1 for none. */
-        int keyIndex();
-
-        /**
-         * The attempt failed before anything reached the client: an error status (200 when a 2xx carried an error
-         * or nothing), or a transport failure ({@code status} 0, {@code cause} set). Returns true when the scheduler
-         * takes over (another attempt will answer the client): the relay then ends without writing anything.
-         */
-        boolean failedEarly(int status, String retryAfter, String body, Throwable cause);
-
-        /** The provider answered 2xx and the response went to the client whole. */
-        void succeeded(long tokens);
-
-        /** The response failed after its head reached the client. */
-        void failedLate(Throwable cause);
-
-        /** The client went away first. */
-        void aborted();
-    }
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(UpstreamRelay.class);
 
     private enum State { ACQUIRING, AWAITING_HEAD, STREAMING, BUFFERING_ERROR, DONE }
 
@@ -90,22 +74,22 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         "x-request-id", "openai-processing-ms", "openai-version", "openai-model", "openai-organization",
     };
 
-    private final ProxyContext proxy;
-    private final ChatRequest request;
+    private final Upstreams upstreams;
+    private final UpstreamRequest request;
     private final ResponseSink sink;
     private final ProviderConfig provider;
     private OriginPool pool;
     /** The API root requests go to: the provider's base URL, or the API host a Copilot token names. */
     private URI base;
     /** Index into the provider's keys of the key this exchange uses, -1 for none. */
-    private int keyIndex = -1;
-    /** The scheduler's view of this attempt, or null (plain relay: round-robin key, no retries). */
-    private final Attempt attempt;
+    private final int keyIndex;
+    /** Who hears how this attempt ended. */
+    private final Outcome.Listener listener;
     /** A 2xx head held back until the first body bytes show the answer is not an error (so it can be retried). */
     private HttpResponse pendingHead;
     /** The {@code Retry-After} of an upstream error head, or null. */
     private String retryAfter;
-    /** The attempt's outcome was reported: exactly one report per attempt. */
+    /** The outcome was reported: exactly one report per attempt. */
     private boolean reported;
     /** The provider's dialect: request path, auth headers, and how usage is read on passthrough. */
     private final Dialect dialect;
@@ -126,29 +110,30 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private String apiKey;
     private boolean bodyOwned = true;
     /** The request log's capture of this exchange, or null. */
-    private io.sluice.proxy.logs.RequestLogger.Capture capture;
+    private RequestLogger.Capture capture;
     private String captureUrl;
 
-    public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink) {
-        this(proxy, request, sink, null);
-    }
-
-    public UpstreamRelay(ProxyContext proxy, ChatRequest request, ResponseSink sink, Attempt attempt) {
-        this.attempt = attempt;
-        this.proxy = proxy;
+    /**
+     * @param keyIndex index of the provider key to use, -1 for none
+     * @param listener hears the one {@link Outcome} of this attempt
+     */
+    public UpstreamRelay(Upstreams upstreams, UpstreamRequest request, ResponseSink sink, int keyIndex,
+                         Outcome.Listener listener) {
+        this.upstreams = upstreams;
         this.request = request;
         this.sink = sink;
-        this.provider = request.route().provider();
-        this.dialect = proxy.dialect(provider);
+        this.keyIndex = keyIndex;
+        this.listener = listener;
+        this.provider = request.provider();
+        this.dialect = Dialects.byName(provider.dialect());
     }
 
     @Override
     public void start() {
-        proxy.metrics().upstreamActive().incrementAndGet();
-        keyIndex = attempt != null ? attempt.keyIndex() : proxy.nextKeyIndex(provider);
+        upstreams.metrics().upstreamActive().incrementAndGet();
         apiKey = keyIndex < 0 ? null : provider.apiKeys().get(keyIndex);
         if (provider.descriptor().auth() == AuthScheme.COPILOT_TOKEN_EXCHANGE && apiKey != null) {
-            CompletableFuture<CopilotTokens.Token> token = proxy.copilotTokens()
+            CompletableFuture<CopilotTokens.Token> token = upstreams.copilotTokens()
                     .token(provider.option(ProviderDescriptor.OPTION_TOKEN_URL), apiKey);
             if (token.isDone() && !token.isCompletedExceptionally()) {
                 onCopilotToken(token.join(), null);
@@ -166,16 +151,12 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             return; // the client left while the exchange ran
         }
         if (err != null) {
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                    ? err.getCause() : err;
-            proxy.metrics().upstreamResponse(provider.name(), 0);
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            upstreams.metrics().upstreamResponse(provider.name(), 0);
             int status = cause instanceof CopilotTokens.ExchangeException x && x.status() > 0 ? 401 : 0;
-            if (takenOver(status, null, null, cause)) {
-                return;
-            }
-            finishWithError(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
-                    + ": exchanging GitHub token " + provider.keyNames().get(keyIndex) + " for a Copilot token failed: "
-                    + cause.getMessage(), "upstream_auth_error");
+            failEarly(status, null, null, cause, new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY,
+                    "provider " + provider.name() + ": exchanging GitHub token " + provider.keyNames().get(keyIndex)
+                            + " for a Copilot token failed: " + cause.getMessage(), "upstream_auth_error"));
             return;
         }
         apiKey = token.token();
@@ -184,7 +165,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
 
     private void connect(URI target) {
         base = target;
-        pool = proxy.pools().pool(sink.eventLoop(), proxy.origin(provider, target));
+        pool = upstreams.pools().pool(sink.eventLoop(), upstreams.origin(provider, target));
         Future<Channel> f = pool.acquire();
         if (f.isDone()) {
             onAcquired(f);
@@ -202,19 +183,17 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         }
         if (!f.isSuccess()) {
             Throwable c = f.cause();
-            proxy.metrics().upstreamResponse(provider.name(), 0);
-            if (takenOver(0, null, null, c)) {
-                return;
-            }
-            finishWithError(HttpResponseStatus.BAD_GATEWAY, "cannot connect to provider " + provider.name()
-                    + " at " + pool.origin() + ": " + describe(c), "upstream_connect_error");
+            upstreams.metrics().upstreamResponse(provider.name(), 0);
+            failEarly(0, null, null, c, new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY,
+                    "cannot connect to provider " + provider.name() + " at " + pool.origin() + ": " + describe(c),
+                    "upstream_connect_error"));
             return;
         }
         channel = (Channel) f.getNow();
         handler = channel.pipeline().get(UpstreamHandler.class);
         state = State.AWAITING_HEAD;
-        handler.begin(this, proxy.config().upstream().firstByteTimeout().toNanos(),
-                proxy.config().upstream().idleTimeout().toNanos());
+        handler.begin(this, upstreams.config().firstByteTimeout().toNanos(),
+                upstreams.config().idleTimeout().toNanos());
         channel.writeAndFlush(buildRequest()).addListener(w -> {
             if (!w.isSuccess() && state != State.DONE) {
                 onFailure(w.cause());
@@ -228,7 +207,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         ByteBuf out;
         if (request.modelStart() >= 0) {
             out = ModelSplice.splice(channel.alloc(), body, request.modelStart(), request.modelEnd(),
-                    request.route().upstreamModel());
+                    request.upstreamModel());
             releaseBody();
         } else {
             // Translated, or a dialect without the model in the body (Gemini): the body goes as it is.
@@ -241,7 +220,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         }
         ProviderDescriptor d = provider.descriptor();
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                path + d.path(request.operation(), provider.dialect(), request.route().upstreamModel(),
+                path + d.path(request.operation(), provider.dialect(), request.upstreamModel(),
                         request.stream(), provider.options()), out);
         HttpHeaders h = req.headers();
         h.set(HttpHeaderNames.HOST, pool.origin().hostHeader())
@@ -249,7 +228,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, out.readableBytes())
                 .set(HttpHeaderNames.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
                 .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
-                .set(HttpHeaderNames.USER_AGENT, ProxyContext.USER_AGENT);
+                .set(HttpHeaderNames.USER_AGENT, Upstreams.USER_AGENT);
         Auth.apply(dialect, d.auth(), apiKey, h);
         if (dialect == Dialects.ANTHROPIC && !request.translated()) {
             // Passthrough: the body was written for the client's API version and beta features.
@@ -268,7 +247,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         for (Map.Entry<String, String> e : provider.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
         }
-        RequestTrace t = sink.trace();
+        RequestTrace t = request.trace();
         capture = t == null ? null : t.capture();
         if (capture != null) {
             captureUrl = pool.origin() + req.uri();
@@ -295,7 +274,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             capture.upstreamTarget("POST", captureUrl, upstreamStatus);
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-        proxy.metrics().upstreamResponse(provider.name(), upstreamStatus);
+        upstreams.metrics().upstreamResponse(provider.name(), upstreamStatus);
         if (upstreamStatus < 200 || upstreamStatus >= 300) {
             retryAfter = head.headers().get(HttpHeaderNames.RETRY_AFTER);
             state = State.BUFFERING_ERROR;
@@ -321,7 +300,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         if (!request.translated() && dialect != Dialects.OPENAI) {
             tap = new UsageTap(dialect, sse);
         }
-        if (sse && tap == null) {
+        if (sse && !request.translated() && tap == null) {
             framer = new SseFramer(MAX_SSE_EVENT_BYTES);
             h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
             h.set("X-Accel-Buffering", "no");
@@ -332,24 +311,27 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
             HttpUtil.setTransferEncodingChunked(out, true);
         }
         state = State.STREAMING;
-        if (attempt != null) {
-            pendingHead = out; // sent with the first body bytes, once they show no error
-        } else {
-            sink.head(out);
-        }
+        pendingHead = out; // sent with the first body bytes, once they show no error
     }
 
     /**
-     * First body bytes of a 2xx answer under a scheduler: an error in them (a 200 carrying {@code {"error":…}} or
-     * an SSE error event) or no body at all is a provider failure that may still be retried. Returns false when the
-     * scheduler took over (the relay has ended); otherwise the held head is sent.
+     * First body bytes of a 2xx answer: an error in them (a 200 carrying {@code {"error":…}} or an SSE error event)
+     * or no body at all is a provider failure that may still be retried. Returns false when it was one (the relay
+     * has ended); otherwise the held head is sent.
      */
     private boolean commitHead(ByteBuf first, boolean last) {
         HttpResponse head = pendingHead;
         pendingHead = null;
         boolean empty = !first.isReadable() && last;
-        if ((empty || ErrorSniffer.looksLikeError(first, sse))
-                && takenOver(200, null, empty ? "" : first.toString(StandardCharsets.UTF_8), null)) {
+        if (empty || ErrorSniffer.looksLikeError(first, sse)) {
+            String text = empty ? "" : first.toString(StandardCharsets.UTF_8);
+            String masked = Secrets.maskAll(text, provider.apiKeys());
+            Outcome.EarlyAnswer answer = looksLikeJsonError(masked)
+                    ? new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, null, null, masked, -1)
+                    : new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
+                            + " answered " + upstreamStatus + (empty ? " with an empty body"
+                            : " with an error: " + snippet(masked)), "upstream_error");
+            failEarly(200, null, text, null, answer);
             return false;
         }
         sink.head(head);
@@ -357,13 +339,10 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     }
 
     /**
-     * Offers an early failure to the scheduler; when it takes over, this relay ends without a word to the client
-     * (the upstream connection is closed unless the response was read whole).
+     * Reports an early failure and ends: nothing went to the client, so whoever started this attempt answers or tries
+     * again. The upstream connection is closed unless its response was read whole.
      */
-    private boolean takenOver(int status, String retryAfter, String body, Throwable cause) {
-        if (!reportEarly(status, retryAfter, body, cause)) {
-            return false;
-        }
+    private void failEarly(int status, String retryAfter, String body, Throwable cause, Outcome.EarlyAnswer answer) {
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;
@@ -371,7 +350,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         releaseChannel(false);
         state = State.DONE;
         finishAccounting();
-        return true;
+        report(new Outcome.FailedEarly(status, retryAfter, body, cause, answer));
     }
 
     @Override
@@ -384,7 +363,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
                 if (capture != null) {
                     capture.upstreamResponse(buf);
                 }
-                if (buf.isReadable()) {
+                if (buf.isReadable() && !request.translated()) { // a translating sink reads its own usage
                     if (tap != null) {
                         tap.feed(buf);
                     } else if (sse) {
@@ -447,34 +426,28 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         }
         boolean timeout = cause instanceof UpstreamHandler.UpstreamTimeoutException;
         if (state == State.AWAITING_HEAD) {
-            proxy.metrics().upstreamResponse(provider.name(), 0);
-        }
-        boolean early = state != State.STREAMING || pendingHead != null;
-        if (early && takenOver(0, null, null, cause)) {
-            return;
-        }
-        if (pendingHead != null) {
-            sink.head(pendingHead); // not retried: the client gets the head and then the error, as without a scheduler
-            pendingHead = null;
-        }
-        if (!early && attempt != null && !reported) {
-            reported = true;
-            attempt.failedLate(cause);
-        }
-        if (state == State.STREAMING && sse) {
-            // After the first byte: tell the client in its own dialect and end the stream properly.
-            String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
-            HubError error = new HubError(timeout ? 504 : 502, timeout ? HubError.TIMEOUT : HubError.API_ERROR, msg);
-            releaseChannel(false);
-            state = State.DONE;
-            finishAccounting();
-            sink.endWithError(error, timeout ? "upstream_timeout" : "upstream_error");
-            return;
+            upstreams.metrics().upstreamResponse(provider.name(), 0);
         }
         HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        String code = timeout ? "upstream_timeout" : "upstream_error";
+        if (state != State.STREAMING || pendingHead != null) {
+            pendingHead = null;
+            failEarly(0, null, null, cause, new Outcome.EarlyAnswer(status,
+                    "provider " + provider.name() + ": " + describe(cause), code));
+            return;
+        }
         releaseChannel(false);
-        finishWithError(status, "provider " + provider.name() + ": " + describe(cause),
-                timeout ? "upstream_timeout" : "upstream_error");
+        state = State.DONE;
+        finishAccounting();
+        report(new Outcome.FailedLate(cause));
+        if (sse) {
+            // After the first byte: tell the client in its own dialect and end the stream properly.
+            String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
+            sink.endWithError(new HubError(status.code(), timeout ? HubError.TIMEOUT : HubError.API_ERROR, msg)
+                    .withCode(code, null));
+        } else {
+            sink.fail(status, "provider " + provider.name() + ": " + describe(cause), code); // closes: body cut
+        }
     }
 
     // ---- SSE events (passthrough scan only; the bytes themselves are forwarded untouched) ----
@@ -497,45 +470,37 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
     private void complete(ByteBuf lastChunk) {
         boolean truncated = framer != null && framer.end();
         if (sse && !doneSeen && tap == null && !request.translated()) {
-            proxy.log().debug("provider {} ended a stream without [DONE]{}", provider.name(),
+            LOG.debug("provider {} ended a stream without [DONE]{}", provider.name(),
                     truncated ? " (partial event discarded)" : "");
         }
         releaseChannel(upstreamKeepAlive);
         state = State.DONE;
-        Usage u = finishAccounting();
-        if (attempt != null && !reported) {
-            reported = true;
-            attempt.succeeded(u == null ? 0 : u.promptTokens() + u.completionTokens());
-        }
+        finishAccounting();
+        report(Outcome.Committed.INSTANCE);
         sink.end(lastChunk);
     }
 
+    /** A non-2xx answer read whole (its connection stays reusable): an early failure, with what to tell the client. */
     private void relayUpstreamError() {
         String text = errorBody.toString(StandardCharsets.UTF_8);
         errorBody.release();
         errorBody = null;
-        if (reportEarly(upstreamStatus, retryAfter, text, null)) {
-            releaseChannel(upstreamKeepAlive); // read whole: reusable
-            state = State.DONE;
-            finishAccounting();
-            return;
-        }
         releaseChannel(upstreamKeepAlive);
         String masked = Secrets.maskAll(text, provider.apiKeys());
         HttpResponseStatus status = HttpResponseStatus.valueOf(upstreamStatus);
-        if (looksLikeJsonError(masked)) {
-            // An error body of the provider's own dialect: relayed as it is (or translated by the sink).
-            ByteBuf body = sink.alloc().buffer(masked.length());
-            body.writeCharSequence(masked, StandardCharsets.UTF_8);
-            state = State.DONE;
-            finishAccounting();
-            sink.head(Json.response(status, body));
-            sink.end(null);
-            return;
-        }
-        String snippet = masked.length() > 512 ? masked.substring(0, 512) + "..." : masked;
-        finishWithError(status, "provider " + provider.name() + " returned HTTP " + upstreamStatus
-                + (snippet.isBlank() ? "" : ": " + snippet.strip()), "upstream_http_" + upstreamStatus);
+        long retrySeconds = -1;
+        Outcome.EarlyAnswer answer = looksLikeJsonError(masked)
+                // An error body of the provider's own dialect: relayed as it is (or translated by the sink).
+                ? new Outcome.EarlyAnswer(status, null, null, masked, retrySeconds)
+                : new Outcome.EarlyAnswer(status, "provider " + provider.name() + " returned HTTP " + upstreamStatus
+                        + (masked.isBlank() ? "" : ": " + snippet(masked)), "upstream_http_" + upstreamStatus);
+        state = State.DONE;
+        finishAccounting();
+        report(new Outcome.FailedEarly(upstreamStatus, retryAfter, text, null, answer));
+    }
+
+    private static String snippet(String masked) {
+        return (masked.length() > 512 ? masked.substring(0, 512) + "..." : masked).strip();
     }
 
     private static boolean looksLikeJsonError(String body) {
@@ -543,37 +508,32 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         return s.startsWith("{") && s.contains("\"error\"");
     }
 
-    private void finishWithError(HttpResponseStatus status, String message, String code) {
-        state = State.DONE;
-        finishAccounting();
-        if (attempt != null && !reported) { // e.g. a non-SSE body cut after its head was sent
-            reported = true;
-            attempt.failedLate(null);
-        }
-        sink.fail(status, message, OpenAiErrors.typeFor(status.code()), code);
-    }
-
-    /** Ends this relay's accounting; returns the usage the upstream reported, or null. */
-    private Usage finishAccounting() {
-        proxy.metrics().upstreamActive().decrementAndGet();
+    /** Ends this relay's accounting: the usage a passthrough scanned goes to the request's trace. */
+    private void finishAccounting() {
+        upstreams.metrics().upstreamActive().decrementAndGet();
         if (framer != null) {
             framer.release();
+            framer = null;
         }
         releaseBody();
-        Usage u;
-        if (sink instanceof TranslatingSink t) {
-            u = t.usage();
-        } else if (tap != null) {
+        Usage u = null;
+        if (tap != null) {
             u = tap.finish();
             tap = null;
-        } else {
+        } else if (!request.translated()) {
             u = usage.usage();
         }
-        RequestTrace t = sink.trace();
+        RequestTrace t = request.trace();
         if (u != null && t != null) {
             t.usage(u.promptTokens(), u.completionTokens(), u.cachedTokens(), u.reasoningTokens());
         }
-        return u;
+    }
+
+    private void report(Outcome o) {
+        if (!reported) {
+            reported = true;
+            listener.outcome(o);
+        }
     }
 
     private void releaseBody() {
@@ -612,31 +572,14 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener, 
         releaseChannel(false);
         state = State.DONE;
         finishAccounting();
-        if (attempt != null && !reported) {
-            reported = true;
-            attempt.aborted();
-        }
-    }
-
-    /** Reports an early failure (once); true when the scheduler takes over. */
-    private boolean reportEarly(int status, String retryAfter, String body, Throwable cause) {
-        if (attempt == null || reported) {
-            return false;
-        }
-        reported = true;
-        return attempt.failedEarly(status, retryAfter, body, cause);
+        report(Outcome.Aborted.INSTANCE);
     }
 
     private static String describe(Throwable c) {
-        if (c instanceof ConnectException || c instanceof java.nio.channels.ClosedChannelException) {
+        if (c instanceof ConnectException || c instanceof ClosedChannelException) {
             return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
         }
         String m = c.getMessage();
         return m == null ? c.getClass().getSimpleName() : m;
-    }
-
-    /** The API key used for this exchange, masked, for logs. */
-    String maskedKey() {
-        return apiKey == null ? "-" : Secrets.mask(apiKey);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.proxy.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.RateLimitConfig;
@@ -21,14 +22,14 @@ class ClientKeysTest {
 
     @Test
     void sha256IsTheStandardDigest() {
-        assertThat(ClientKeys.sha256Hex("abc"))
+        assertThat(Secrets.sha256Hex("abc"))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     @Test
     void findsKeysByTheirHashWhetherConfiguredPlainOrHashed() {
         ClientKeys keys = ClientKeys.of(access(new ClientKeyConfig("team", TEAM, null, null, -1, true),
-                new ClientKeyConfig("ci", null, "sha256:" + ClientKeys.sha256Hex(CI).toUpperCase(), null, -1, true)),
+                new ClientKeyConfig("ci", null, "sha256:" + Secrets.sha256Hex(CI).toUpperCase(), null, -1, true)),
                 RateLimitConfig.off(), null, System::nanoTime);
         assertThat(keys.required()).isTrue();
         assertThat(keys.find(TEAM).name()).isEqualTo("team");

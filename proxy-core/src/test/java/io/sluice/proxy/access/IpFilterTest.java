@@ -1,5 +1,6 @@
 package io.sluice.proxy.access;
 
+import io.sluice.proxy.config.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.NetUtil;

@@ -3,8 +3,7 @@ package io.sluice.proxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.proxy.access.Cidr;
-import io.sluice.proxy.access.ClientKeys;
+import io.sluice.proxy.config.Cidr;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class AccessConfigTest {
 
     @Test
     void fullShorthandAndHashedKeys() {
-        String hash = ClientKeys.sha256Hex("sk-ci-000000000000000001");
+        String hash = Secrets.sha256Hex("sk-ci-000000000000000001");
         SluiceConfig c = parse("""
                 access:
                   clientKeys:

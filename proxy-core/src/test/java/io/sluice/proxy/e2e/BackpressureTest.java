@@ -4,7 +4,7 @@ import static io.sluice.proxy.e2e.E2e.chatBody;
 import static io.sluice.proxy.e2e.E2e.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.io.ByteArrayOutputStream;

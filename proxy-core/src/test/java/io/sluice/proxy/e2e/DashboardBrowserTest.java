@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.proxy.config.ConfigLoader;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.awt.image.BufferedImage;

@@ -3,7 +3,7 @@ package io.sluice.proxy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.proxy.config.ConfigLoader;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -16,7 +16,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;

@@ -5,7 +5,7 @@ import static io.sluice.proxy.e2e.E2e.config;
 import static io.sluice.proxy.e2e.E2e.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.config.ConfigLoader;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.TestUpstream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -22,7 +22,7 @@ import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.server.SluiceServer;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Received;
 import io.sluice.proxy.testing.TestUpstream.Reply;

@@ -9,7 +9,6 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -17,9 +16,12 @@ import io.sluice.codec.testing.PooledChunks;
 import io.sluice.codec.testing.PooledChunks.Memory;
 import io.sluice.proxy.config.MockSettings;
 import io.sluice.proxy.config.ProviderConfig;
-import io.sluice.proxy.route.ModelRouter;
-import io.sluice.proxy.server.ChatRequest;
-import io.sluice.proxy.server.ResponseSink;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.codec.hub.HubError;
+import io.sluice.proxy.exchange.Outcome;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.exchange.UpstreamRequest;
+import io.sluice.providers.Operation;
 import io.sluice.proxy.testing.HttpWire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,8 +36,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 /** {@link MockExchange} writing into a recording {@link ResponseSink} on an EmbeddedChannel's event loop. */
 class MockExchangeTest {
 
-    /** Records the response; owns and releases every buffer handed to it. */
-    static final class RecordingSink implements ResponseSink {
+    /** Records the response and the attempt's outcomes; owns and releases every buffer handed to it. */
+    static final class RecordingSink implements ResponseSink, Outcome.Listener {
+        final List<Outcome> outcomes = new ArrayList<>();
         final EmbeddedChannel loop = new EmbeddedChannel();
         HttpResponse head;
         final StringBuilder body = new StringBuilder();
@@ -45,7 +48,6 @@ class MockExchangeTest {
         boolean done;
         HttpResponseStatus failStatus;
         String failMessage;
-        String failType;
         String failCode;
 
         RecordingSink() {
@@ -101,17 +103,30 @@ class MockExchangeTest {
         }
 
         @Override
-        public void fail(HttpResponseStatus status, String message, String type, String code) {
+        public void fail(HttpResponseStatus status, String message, String code) {
             failStatus = status;
             failMessage = message;
-            failType = type;
             failCode = code;
             done = true;
         }
 
         @Override
-        public void endWithError(io.sluice.codec.hub.HubError error, String code) {
-            fail(HttpResponseStatus.valueOf(error.status()), error.message(), error.type(), code);
+        public void failRetryAfter(HttpResponseStatus status, String message, String code, long seconds) {
+            fail(status, message, code);
+        }
+
+        @Override
+        public void endWithError(HubError error) {
+            fail(HttpResponseStatus.valueOf(error.status()), error.message(), error.code());
+        }
+
+        /** As the scheduler would for an answer nobody retries: an early failure's answer goes to the client. */
+        @Override
+        public void outcome(Outcome o) {
+            outcomes.add(o);
+            if (o instanceof Outcome.FailedEarly f) {
+                f.answer().writeTo(this);
+            }
         }
 
         @Override
@@ -159,10 +174,9 @@ class MockExchangeTest {
         for (ByteBuf chunk : PooledChunks.split(json, size, Memory.MIXED)) {
             body.addComponent(true, chunk);
         }
-        ModelRouter.Route route = new ModelRouter.Route(ProviderConfig.mock("mock"), model);
-        ChatRequest request = new ChatRequest(HttpMethod.POST, "mock/" + model, route, stream, includeUsage, -1, -1,
-                body);
-        return new MockExchange(request, sink, settings);
+        UpstreamRequest request = new UpstreamRequest("mock/" + model, ProviderConfig.mock("mock"), model, stream,
+                includeUsage, -1, -1, body, Dialects.OPENAI, null, null, null, Operation.CHAT, null);
+        return new MockExchange(request, sink, settings, sink);
     }
 
     private static String messages(String userText) {
@@ -246,8 +260,9 @@ class MockExchangeTest {
     void unreadableBodyFailsWith400(int size) {
         exchange("echo", "{\"messages\":[", false, false, size, settings(0, 1)).start();
 
+        assertThat(sink.outcomes).singleElement().isInstanceOfSatisfying(Outcome.FailedEarly.class,
+                f -> assertThat(f.status()).as("the request's fault: never retried").isEqualTo(400));
         assertThat(sink.failStatus).isEqualTo(HttpResponseStatus.BAD_REQUEST);
-        assertThat(sink.failType).isEqualTo("invalid_request_error");
         assertThat(sink.failCode).isEqualTo("invalid_json");
         assertThat(sink.failMessage).startsWith("mock provider cannot read the request: ");
         assertThat(sink.head).isNull();
@@ -341,6 +356,7 @@ class MockExchangeTest {
         sink.loop.runPendingTasks();
 
         assertThat(sink.ended).isTrue();
+        assertThat(sink.outcomes).as("one outcome").containsExactly(Outcome.Committed.INSTANCE);
         assertThat(sink.events()).hasSize(6);
     }
 
@@ -366,6 +382,7 @@ class MockExchangeTest {
         ex.abort();
 
         assertThat(sink.loop.runScheduledPendingTasks()).as("timer cancelled").isEqualTo(-1);
+        assertThat(sink.outcomes).containsExactly(Outcome.Aborted.INSTANCE);
         sink.advance(1000);
         assertThat(sink.events()).hasSize(2);
         assertThat(sink.ended).isFalse();

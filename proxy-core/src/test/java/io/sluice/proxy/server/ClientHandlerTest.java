@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sluice.proxy.testing.TestProxy;
 import io.sluice.proxy.testing.HttpWire;
 import io.sluice.proxy.testing.HttpWire.Message;
 import java.nio.charset.StandardCharsets;
@@ -561,7 +562,7 @@ class ClientHandlerTest {
     void chunkSizesAreLowerCaseHexWithoutLeadingZeros() {
         for (int n : new int[] {1, 9, 10, 15, 16, 255, 4096, 65_535, 1 << 20, Integer.MAX_VALUE}) {
             io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer(8);
-            ClientHandler.writeHex(out, n);
+            ResponseWriter.writeHex(out, n);
             assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(n));
             out.release();
         }

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
-import io.sluice.proxy.server.TestProxy;
+import io.sluice.proxy.testing.TestProxy;
 import io.sluice.proxy.testing.HttpWire;
 import io.sluice.proxy.testing.HttpWire.Message;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ class UpstreamRelayTest {
         upstream.pipeline().addLast("reads", reads);
         UpstreamPools.initPipeline(upstream.pipeline(), null, 60_000);
         ProviderConfig up = proxy.context().config().provider("up").orElseThrow();
-        pool = proxy.context().pools().pool(client.eventLoop(), proxy.context().origin(up));
+        pool = proxy.context().upstreams().pools().pool(client.eventLoop(), proxy.context().upstreams().origin(up));
         if (pooled) {
             pool.release(upstream, true);
             assertThat(pool.idleConnections()).isEqualTo(1);

@@ -263,8 +263,12 @@ final class OpenAiErrorCodec {
         g.writeObjectFieldStart("error");
         g.writeStringField("message", e.message() == null ? "" : e.message());
         g.writeStringField("type", openAiType(e));
-        g.writeNullField("param");
-        String code = openAiCode(e);
+        if (e.param() == null) {
+            g.writeNullField("param");
+        } else {
+            g.writeStringField("param", e.param());
+        }
+        String code = e.code() != null ? e.code() : openAiCode(e);
         if (code == null) {
             g.writeNullField("code");
         } else {

@@ -130,8 +130,12 @@ final class ResponsesErrors {
             g.writeStartObject();
             g.writeStringField("message", error.message());
             g.writeStringField("type", openAiType(error.status()));
-            g.writeNullField("param");
-            g.writeStringField("code", code(error));
+            if (error.param() == null) {
+                g.writeNullField("param");
+            } else {
+                g.writeStringField("param", error.param());
+            }
+            g.writeStringField("code", error.code() != null ? error.code() : code(error));
             g.writeEndObject();
             g.writeEndObject();
             out.end();

@@ -1,4 +1,4 @@
-package io.sluice.proxy.access;
+package io.sluice.proxy.config;
 
 import io.netty.util.NetUtil;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,12 +16,10 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.StreamDecoder;
 import io.sluice.codec.dialect.StreamEncoder;
-import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubAccumulator;
 import io.sluice.codec.hub.HubError;
-import io.sluice.codec.hub.HubListener;
 import io.sluice.codec.hub.HubRequest;
-import io.sluice.codec.json.Usage;
+import io.sluice.proxy.ops.RequestTrace;
 import java.util.Locale;
 
 /**
@@ -32,7 +30,7 @@ import java.util.Locale;
  *
  * <p>The exchange never knows: it writes provider bytes to a {@link ResponseSink} as it would for a passthrough.
  */
-public final class TranslatingSink implements ResponseSink, HubListener {
+public final class TranslatingSink implements ResponseSink {
 
     /** A non-streaming body or error body larger than this is cut off and reported as an error. */
     static final int MAX_BUFFERED_BYTES = 32 << 20;
@@ -62,22 +60,19 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     private StreamEncoder encoder;
     private HubAccumulator accumulator;
     /** Where translated events go: the encoder (client streams) or the accumulator (it does not). */
-    private HubListener target;
+    /** The provider's decoded events go through this tee, which notes usage, to the encoder or accumulator. */
+    private final UsageTee tee;
     private CompositeByteBuf buffered;
     private boolean overflow;
-    private Usage usage;
 
-    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request) {
+    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
+                           RequestTrace trace) {
         this.client = client;
+        this.tee = new UsageTee(trace);
         this.provider = provider;
         this.clientDialect = clientDialect;
         this.request = request;
         this.clientStreams = request.stream;
-    }
-
-    /** The usage the provider reported, in hub terms; null if none (never estimated here). */
-    public Usage usage() {
-        return usage;
     }
 
     // ---- ResponseSink: what the exchange writes (provider dialect) ----
@@ -116,13 +111,13 @@ public final class TranslatingSink implements ResponseSink, HubListener {
         mode = Mode.LIVE;
         if (clientStreams) {
             encoder = clientDialect.streamEncoder(alloc(), request);
-            target = encoder;
+            tee.target(encoder);
             client.head(streamHead(head));
         } else {
             accumulator = new HubAccumulator();
-            target = accumulator;
+            tee.target(accumulator);
         }
-        decoder = provider.streamDecoder(this);
+        decoder = provider.streamDecoder(tee);
     }
 
     /** A FullHttpResponse head carries its whole body: the exchange will only call end(null) after it. */
@@ -233,19 +228,19 @@ public final class TranslatingSink implements ResponseSink, HubListener {
             buffered.release();
             buffered = null;
             client.fail(HttpResponseStatus.BAD_GATEWAY, "upstream response larger than " + MAX_BUFFERED_BYTES
-                    + " bytes", HubError.API_ERROR, "upstream_too_large");
+                    + " bytes", "upstream_too_large");
             return;
         }
         if (clientStreams) {
             // Asked to stream, the provider answered whole: replay the whole answer as one stream.
             encoder = clientDialect.streamEncoder(alloc(), request);
-            target = encoder;
+            tee.target(encoder);
         } else {
             accumulator = new HubAccumulator();
-            target = accumulator;
+            tee.target(accumulator);
         }
         try {
-            provider.decodeResponse(buffered, this);
+            provider.decodeResponse(buffered, tee);
         } finally {
             buffered.release();
             buffered = null;
@@ -291,23 +286,34 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     }
 
     private void sendFull(HttpResponseStatus st, ByteBuf body) {
-        client.head(Json.response(st, body));
+        client.head(HttpResponses.json(st, body));
         client.end(null);
     }
 
     @Override
-    public void fail(HttpResponseStatus st, String message, String type, String code) {
+    public void fail(HttpResponseStatus st, String message, String code) {
         if (mode == Mode.LIVE && clientStreams) {
-            endWithError(new HubError(st.code(), HubError.typeFor(st.code()), message), code);
+            endWithError(HttpResponses.error(st, message, code));
             return;
         }
         releaseAll();
         mode = Mode.DONE;
-        client.fail(st, message, type, code);
+        client.fail(st, message, code);
     }
 
     @Override
-    public void endWithError(HubError error, String code) {
+    public void failRetryAfter(HttpResponseStatus st, String message, String code, long retryAfterSeconds) {
+        if (mode == Mode.LIVE && clientStreams) {
+            fail(st, message, code);
+            return;
+        }
+        releaseAll();
+        mode = Mode.DONE;
+        client.failRetryAfter(st, message, code, retryAfterSeconds);
+    }
+
+    @Override
+    public void endWithError(HubError error) {
         if (mode == Mode.LIVE && clientStreams) {
             decoder.release();
             mode = Mode.DONE;
@@ -320,13 +326,13 @@ public final class TranslatingSink implements ResponseSink, HubListener {
         if (before) {
             sendError(error);
         } else {
-            client.endWithError(error, code);
+            client.endWithError(error);
         }
     }
 
     private void endStreamWithError(HubError error) {
         if (encoder == null) {
-            client.endWithError(error, null);
+            client.endWithError(error);
             return;
         }
         encoder.onError(error);
@@ -361,11 +367,6 @@ public final class TranslatingSink implements ResponseSink, HubListener {
     }
 
     @Override
-    public io.sluice.proxy.ops.RequestTrace trace() {
-        return client.trace();
-    }
-
-    @Override
     public boolean isDone() {
         return mode == Mode.DONE || client.isDone();
     }
@@ -376,63 +377,5 @@ public final class TranslatingSink implements ResponseSink, HubListener {
             mode = Mode.DONE;
             releaseAll();
         }
-    }
-
-    // ---- HubListener: the provider's decoded events, noted and passed on ----
-
-    @Override
-    public void onStart(String id, String model, long created) {
-        target.onStart(id, model, created);
-    }
-
-    @Override
-    public void onText(String delta) {
-        target.onText(delta);
-    }
-
-    @Override
-    public void onReasoning(String delta) {
-        target.onReasoning(delta);
-    }
-
-    @Override
-    public void onReasoningSignature(String signature) {
-        target.onReasoningSignature(signature);
-    }
-
-    @Override
-    public void onRedactedReasoning(String data) {
-        target.onRedactedReasoning(data);
-    }
-
-    @Override
-    public void onToolCallStart(int slot, String id, String name) {
-        target.onToolCallStart(slot, id, name);
-    }
-
-    @Override
-    public void onToolCallArguments(int slot, String fragment) {
-        target.onToolCallArguments(slot, fragment);
-    }
-
-    @Override
-    public void onFinish(FinishReason reason, String stopSequence) {
-        target.onFinish(reason, stopSequence);
-    }
-
-    @Override
-    public void onUsage(Usage usage) {
-        this.usage = usage;
-        target.onUsage(usage);
-    }
-
-    @Override
-    public void onEnd() {
-        target.onEnd();
-    }
-
-    @Override
-    public void onError(HubError error) {
-        target.onError(error);
     }
 }

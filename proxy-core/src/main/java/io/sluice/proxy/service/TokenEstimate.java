@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.service;
 
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;

@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.service;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

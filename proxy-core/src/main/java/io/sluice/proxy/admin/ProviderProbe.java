@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.admin;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -6,10 +6,10 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubListener;
@@ -17,14 +17,18 @@ import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Role;
 import io.sluice.codec.json.Usage;
-import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.exchange.AttemptFactory;
+import io.sluice.proxy.exchange.Exchange;
+import io.sluice.proxy.exchange.Outcome;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.exchange.UpstreamRequest;
+import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogLevel;
-import io.sluice.proxy.mock.MockExchange;
-import io.sluice.proxy.route.ModelRouter;
-import io.sluice.proxy.upstream.UpstreamRelay;
+import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.usage.UsageRecord;
+import io.sluice.providers.Operation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * The request is the smallest chat a provider takes ({@value #PROMPT}, {@value #MAX_TOKENS} tokens); its usage is
  * accounted under the client {@value #CLIENT} and each result is an entry of event {@code test} in the provider's log.
  */
-final class ProviderProbe implements MonitoringApi.Probe {
+public final class ProviderProbe implements MonitoringApi.Probe {
 
     static final String PROMPT = "Reply with the single word: pong";
     static final int MAX_TOKENS = 16;
@@ -47,10 +51,12 @@ final class ProviderProbe implements MonitoringApi.Probe {
     private static final int MAX_BODY = 64 * 1024;
     private static final int MAX_SHOWN = 300;
 
-    private final ProxyContext proxy;
+    private final AttemptFactory attempts;
+    private final Operations ops;
 
-    ProviderProbe(ProxyContext proxy) {
-        this.proxy = proxy;
+    public ProviderProbe(AttemptFactory attempts, Operations ops) {
+        this.attempts = attempts;
+        this.ops = ops;
     }
 
     @Override
@@ -79,7 +85,7 @@ final class ProviderProbe implements MonitoringApi.Probe {
     /** One call with key {@code k} (-1: none), on {@code loop}. */
     private void call(ProviderConfig p, String model, int k, EventLoop loop,
                       CompletableFuture<MonitoringApi.ProbeResult> result) {
-        Dialect dialect = proxy.dialect(p);
+        Dialect dialect = Dialects.byName(p.dialect());
         HubRequest hub = new HubRequest();
         hub.model = model;
         hub.maxTokens = MAX_TOKENS;
@@ -93,15 +99,19 @@ final class ProviderProbe implements MonitoringApi.Probe {
                     "cannot write a test request for " + p.dialect() + ": " + e.getMessage()));
             return;
         }
-        ChatRequest request = new ChatRequest(HttpMethod.POST, model, new ModelRouter.Route(p, model), false, true,
-                -1, -1, body, dialect, hub, null, null);
+        UpstreamRequest request = new UpstreamRequest(model, p, model, false, true, -1, -1, body, dialect, hub, null,
+                null, Operation.CHAT, null);
         long start = System.nanoTime();
         Collector sink = new Collector(loop, (status, text) -> {
             long ms = (System.nanoTime() - start) / 1_000_000;
             result.complete(finish(p, model, k, dialect, status, text, ms));
         });
-        io.sluice.proxy.server.Exchange ex = p.isMock() ? new MockExchange(request, sink, p.mock())
-                : new UpstreamRelay(proxy, request, sink, new FixedKey(k));
+        // The key is the one asked for; an early failure is the answer, not the scheduler's business.
+        Exchange ex = attempts.create(request, sink, k, o -> {
+            if (o instanceof Outcome.FailedEarly f) {
+                f.answer().writeTo(sink);
+            }
+        });
         sink.exchange = ex;
         loop.schedule(() -> sink.timeOut(), TIMEOUT_SECONDS, TimeUnit.SECONDS);
         ex.start();
@@ -131,39 +141,19 @@ final class ProviderProbe implements MonitoringApi.Probe {
             error = masked.length() > MAX_SHOWN ? masked.substring(0, MAX_SHOWN) + "..." : masked;
         }
         boolean ok = status >= 200 && status < 300 && error == null;
-        proxy.ops().usage(new UsageRecord(proxy.ops().epochMillis(), p.name(), model, key, CLIENT, status,
+        ops.usage(new UsageRecord(ops.epochMillis(), p.name(), model, key, CLIENT, status,
                 usage == null ? 0 : Math.max(0, usage.promptTokens()), usage == null ? 0 : Math.max(0, usage.completionTokens()),
                 usage == null ? 0 : Math.max(0, usage.cachedTokens()),
                 usage == null ? 0 : Math.max(0, usage.reasoningTokens()), false));
-        proxy.ops().log(p.name(), ok ? LogLevel.INFO : LogLevel.ERROR, "test", "live test"
+        ops.log(p.name(), ok ? LogLevel.INFO : LogLevel.ERROR, "test", "live test"
                 + (key == null ? "" : " with key " + key) + ": " + (status == 0 ? "no answer" : "HTTP " + status)
-                + " in " + ms + " ms" + (ok ? ", reply \"" + Json.printable(reply) + "\"" : ": " + error),
+                + " in " + ms + " ms" + (ok ? ", reply \"" + Text.printable(reply) + "\"" : ": " + error),
                 model, status, ms, key);
         return new MonitoringApi.ProbeResult(key, status, ms, ok, reply, error);
     }
 
     private static String keyName(ProviderConfig p, int k) {
         return k < 0 ? null : p.keyNames().get(k);
-    }
-
-    /** The key is the one asked for; failures are not the scheduler's business. */
-    private record FixedKey(int keyIndex) implements UpstreamRelay.Attempt {
-        @Override
-        public boolean failedEarly(int status, String retryAfter, String body, Throwable cause) {
-            return false;
-        }
-
-        @Override
-        public void succeeded(long tokens) {
-        }
-
-        @Override
-        public void failedLate(Throwable cause) {
-        }
-
-        @Override
-        public void aborted() {
-        }
     }
 
     /** The answer's text and usage, as the provider's dialect reads it. */
@@ -230,7 +220,7 @@ final class ProviderProbe implements MonitoringApi.Probe {
         private int status;
         private boolean headSent;
         private boolean finished;
-        io.sluice.proxy.server.Exchange exchange;
+        Exchange exchange;
 
         Collector(EventLoop loop, Done done) {
             this.loop = loop;
@@ -278,18 +268,23 @@ final class ProviderProbe implements MonitoringApi.Probe {
         }
 
         @Override
-        public void fail(HttpResponseStatus st, String message, String type, String code) {
+        public void fail(HttpResponseStatus st, String message, String code) {
             complete(headSent ? status : st.code(), message);
         }
 
         @Override
-        public void endWithError(HubError error, String code) {
+        public void failRetryAfter(HttpResponseStatus st, String message, String code, long retryAfterSeconds) {
+            fail(st, message, code);
+        }
+
+        @Override
+        public void endWithError(HubError error) {
             complete(headSent ? status : error.status(), error.message());
         }
 
         void timeOut() {
             if (!finished) {
-                io.sluice.proxy.server.Exchange ex = exchange;
+                Exchange ex = exchange;
                 complete(0, "no answer within " + TIMEOUT_SECONDS + " s");
                 if (ex != null) {
                     ex.abort();

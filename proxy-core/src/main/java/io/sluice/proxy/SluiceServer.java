@@ -1,33 +1,29 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.proxy.admin.StaticAssets;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.route.ModelDiscovery;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.route.ModelDiscovery;
+import io.sluice.proxy.server.ClientPipeline;
+import io.sluice.proxy.transport.Transport;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The running proxy. Owns the event loops, the upstream pools and the metrics registry. */
 public final class SluiceServer implements AutoCloseable {
-
-    /** Initial line limit of client requests (method + URI + version). */
-    static final int MAX_INITIAL_LINE_BYTES = 8192;
-    /** Body chunks are handed on at this size; the body itself is bounded by maxBodyBytes. */
-    static final int MAX_CHUNK_BYTES = 65_536;
-    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final SluiceConfig config;
     private final Transport transport;
@@ -38,7 +34,7 @@ public final class SluiceServer implements AutoCloseable {
     private final ModelDiscovery discovery;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private Channel serverChannel;
 
     private SluiceServer(SluiceConfig config) {
@@ -52,17 +48,17 @@ public final class SluiceServer implements AutoCloseable {
         try {
             this.proxy = new ProxyContext(config, metrics, pools); // opens the usage ledger and log files
         } catch (RuntimeException | Error e) {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             metrics.close();
             throw e;
         }
-        this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH, proxy::discovered);
+        this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH, proxy.routing()::discovered);
     }
 
     /** Binds and starts serving; returns once the listening socket is bound. */
     public static SluiceServer start(SluiceConfig config) throws InterruptedException {
         config.access().checkExposure(config.server()); // never an open relay by accident
-        io.sluice.proxy.admin.StaticAssets.monitor(); // the dashboard's files, read here, never on an event loop
+        StaticAssets.monitor(); // the dashboard's files, read here, never on an event loop
         SluiceServer s = new SluiceServer(config);
         try {
             s.bind();
@@ -87,7 +83,7 @@ public final class SluiceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        initClientChannel(ch, proxy);
+                        ClientPipeline.init(ch, config.server(), proxy.dispatcher());
                     }
                 });
         serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
@@ -98,12 +94,7 @@ public final class SluiceServer implements AutoCloseable {
      * benchmark, which run it on an EmbeddedChannel.
      */
     public static void initClientChannel(Channel ch, ProxyContext proxy) {
-        ch.config().setWriteBufferWaterMark(CLIENT_WATER_MARK);
-        ChannelPipeline p = ch.pipeline();
-        ServerConfig sc = proxy.config().server();
-        p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(), MAX_CHUNK_BYTES));
-        p.addLast("continue", new ExpectContinue(sc.maxBodyBytes()));
-        p.addLast("client", new ClientHandler(proxy));
+        ClientPipeline.init(ch, proxy.config().server(), proxy.dispatcher());
     }
 
     /** The bound address (useful with port 0). */
@@ -116,7 +107,7 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /** Usage, logs and sessions of this server. */
-    public io.sluice.proxy.ops.Operations ops() {
+    public Operations ops() {
         return proxy.ops();
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.proxy.internal;
+package io.sluice.proxy.config;
 
 /** Levenshtein distance, for "did you mean" suggestions (config keys, model ids). Inputs are short. */
 public final class EditDistance {

@@ -1,4 +1,4 @@
-package io.sluice.proxy.access;
+package io.sluice.proxy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

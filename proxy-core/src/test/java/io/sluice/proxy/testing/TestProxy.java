@@ -1,12 +1,15 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.testing;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sluice.proxy.ProxyContext;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.transport.Transport;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.exchange;
 
 /** Produces one response into a {@link ResponseSink}. All callbacks run on the sink's event loop. */
 public interface Exchange {

@@ -1,4 +1,4 @@
-package io.sluice.proxy.server;
+package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,40 +9,42 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.codec.hub.HubError;
-import io.sluice.proxy.schedule.ConcurrencyGate;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
- * The client side of a {@link ScheduledExchange}: reports the provider's concurrency gate in
- * {@code X-Upstream-Active} / {@code X-Upstream-Queue}, and keeps a streaming response alive with SSE comments
- * ({@code : ping}) while the provider is silent, so proxies and load balancers in between do not cut it. Comments are
- * ignored by every SSE client, whatever the dialect.
+ * The client side of a scheduled request: keeps a streaming response alive with SSE comments ({@code : ping}) while
+ * the provider is silent, so proxies and load balancers in between do not cut it (comments are ignored by every SSE
+ * client, whatever the dialect), and reports the provider's concurrency gate in {@code X-Upstream-Active} /
+ * {@code X-Upstream-Queue} on the head.
  */
-final class GateSink implements ResponseSink {
+public final class KeepAliveSink implements ResponseSink {
 
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(": ping\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
     private final ResponseSink client;
     private final long keepAliveNanos;
-    private ConcurrencyGate gate;
+    private IntSupplier active;
+    private IntSupplier queued;
     private ScheduledFuture<?> pinger;
     private long lastWrite;
     /** The last four bytes written, to ping only between events (a passthrough may stall mid-event). */
     private int tail = 0x0a0a;
 
-    GateSink(ResponseSink client, long keepAliveNanos) {
+    public KeepAliveSink(ResponseSink client, long keepAliveNanos) {
         this.client = client;
         this.keepAliveNanos = keepAliveNanos;
     }
 
-    /** The gate whose counts go into the response head. */
-    void gate(ConcurrencyGate g) {
-        this.gate = g;
+    /** The gate counts that go into the response head; null suppliers for none. */
+    public void gate(IntSupplier active, IntSupplier queued) {
+        this.active = active;
+        this.queued = queued;
     }
 
-    void stopPings() {
+    public void stopPings() {
         if (pinger != null) {
             pinger.cancel(false);
             pinger = null;
@@ -74,8 +76,8 @@ final class GateSink implements ResponseSink {
 
     @Override
     public void head(HttpResponse head) {
-        if (gate != null) {
-            head.headers().set("X-Upstream-Active", gate.active()).set("X-Upstream-Queue", gate.queued());
+        if (active != null) {
+            head.headers().set("X-Upstream-Active", active.getAsInt()).set("X-Upstream-Queue", queued.getAsInt());
         }
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (keepAliveNanos > 0 && type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
@@ -107,22 +109,21 @@ final class GateSink implements ResponseSink {
     }
 
     @Override
-    public void fail(HttpResponseStatus status, String message, String type, String code) {
+    public void fail(HttpResponseStatus status, String message, String code) {
         stopPings();
-        client.fail(status, message, type, code);
+        client.fail(status, message, code);
     }
 
     @Override
-    public void failRetryAfter(HttpResponseStatus status, String message, String type, String code,
-                               long retryAfterSeconds) {
+    public void failRetryAfter(HttpResponseStatus status, String message, String code, long retryAfterSeconds) {
         stopPings();
-        client.failRetryAfter(status, message, type, code, retryAfterSeconds);
+        client.failRetryAfter(status, message, code, retryAfterSeconds);
     }
 
     @Override
-    public void endWithError(HubError error, String code) {
+    public void endWithError(HubError error) {
         stopPings();
-        client.endWithError(error, code);
+        client.endWithError(error);
     }
 
     @Override
@@ -133,11 +134,6 @@ final class GateSink implements ResponseSink {
     @Override
     public boolean isWritable() {
         return client.isWritable();
-    }
-
-    @Override
-    public io.sluice.proxy.ops.RequestTrace trace() {
-        return client.trace();
     }
 
     @Override

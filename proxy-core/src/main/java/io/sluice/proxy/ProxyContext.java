@@ -1,0 +1,93 @@
+package io.sluice.proxy;
+
+import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.admin.MonitoringApi;
+import io.sluice.proxy.admin.ProviderProbe;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.exchange.AttemptFactory;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.mock.MockExchange;
+import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.route.Routing;
+import io.sluice.proxy.schedule.AttemptScheduler;
+import io.sluice.proxy.service.AdminService;
+import io.sluice.proxy.service.ChatService;
+import io.sluice.proxy.service.CountTokensService;
+import io.sluice.proxy.service.Dispatcher;
+import io.sluice.proxy.service.HealthService;
+import io.sluice.proxy.service.MetricsService;
+import io.sluice.proxy.service.ModelsService;
+import io.sluice.proxy.upstream.UpstreamPools;
+import io.sluice.proxy.upstream.UpstreamRelay;
+import io.sluice.proxy.upstream.Upstreams;
+
+/**
+ * The composition root: builds every service of one server once, from its config, and hands each what it needs.
+ * Wiring only: nothing looks anything up here at request time.
+ */
+public final class ProxyContext {
+
+    private final SluiceConfig config;
+    private final SluiceMetrics metrics;
+    private final Upstreams upstreams;
+    private final Routing routing;
+    private final Operations ops;
+    private final AttemptScheduler scheduler;
+    private final Dispatcher dispatcher;
+
+    public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
+        this.config = config;
+        this.metrics = metrics;
+        this.upstreams = new Upstreams(config, pools, metrics);
+        this.routing = new Routing(config);
+        this.ops = new Operations(config, metrics, System::currentTimeMillis, System::nanoTime);
+        AttemptFactory attempts = (request, sink, key, listener) -> request.provider().isMock()
+                ? new MockExchange(request, sink, request.provider().mock(), listener)
+                : new UpstreamRelay(upstreams, request, sink, key, listener);
+        this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
+                System::currentTimeMillis);
+        Admission admission = new Admission(config, metrics, System::nanoTime);
+        MonitoringApi monitoring = new MonitoringApi(config, scheduler::runtime, routing::router,
+                System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
+        this.dispatcher = new Dispatcher(admission, metrics,
+                new ChatService(admission, routing, scheduler, ops, metrics),
+                new CountTokensService(ops, metrics),
+                new ModelsService(routing, metrics),
+                new HealthService(metrics),
+                new MetricsService(metrics),
+                new AdminService(config, monitoring, metrics));
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public SluiceMetrics metrics() {
+        return metrics;
+    }
+
+    /** The pools, origins and token cache upstream relays share. */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
+    /** The router in force; discovery swaps it. */
+    public Routing routing() {
+        return routing;
+    }
+
+    /** Usage, logs, sessions and live stats of this server. */
+    public Operations ops() {
+        return ops;
+    }
+
+    /** Keys, limits, breakers and gates of the providers. */
+    public AttemptScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** What answers each client request; the server edge calls it once per request head. */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+}

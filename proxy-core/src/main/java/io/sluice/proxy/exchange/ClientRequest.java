@@ -1,0 +1,20 @@
+package io.sluice.proxy.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.providers.Operation;
+
+/**
+ * A client's model request as received: its bytes and what the incremental scan learned of them. The body is owned
+ * by the {@link RequestPlanner} made from it.
+ *
+ * @param model      the model asked for (from the body, or from the path for Gemini)
+ * @param dialect    the dialect the client speaks
+ * @param modelStart where the model value starts in {@code body} (quotes included), -1 when it is not in the body
+ * @param modelEnd   where it ends, -1 when it is not in the body
+ */
+public record ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
+                            int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
+                            Operation operation, RequestTrace trace) {
+}

@@ -1,0 +1,112 @@
+package io.sluice.proxy.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.hub.HubRequest;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.providers.Operation;
+
+/**
+ * The one place that decides splice-or-translate: for each provider a client request is tried on, either the
+ * client's own bytes with only the model value spliced (same dialect: no re-serialization), or the request read once
+ * into the hub and written in the provider's dialect. Owns the client's body; each planned request holds its own
+ * reference, so attempts and fallbacks release independently.
+ */
+public final class RequestPlanner {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(RequestPlanner.class);
+
+    private final ClientRequest client;
+    /** The client's request as the hub reads it; read on the first translation. */
+    private HubRequest hub;
+    /** The last translation, kept for further attempts on the same provider and model (key rotation). */
+    private ByteBuf written;
+    private ProviderConfig writtenFor;
+    private String writtenModel;
+    private boolean released;
+
+    public RequestPlanner(ClientRequest client) {
+        this.client = client;
+    }
+
+    public ClientRequest client() {
+        return client;
+    }
+
+    /**
+     * The request as {@code p} takes it for {@code upstreamModel}.
+     *
+     * @throws RequestException when the client's body is not a valid request of its dialect (a 400)
+     * @throws RuntimeException when the request cannot be written for {@code p}'s dialect
+     */
+    public UpstreamRequest plan(ProviderConfig p, String upstreamModel, ByteBufAllocator alloc)
+            throws RequestException {
+        Dialect pd = Dialects.byName(p.dialect());
+        ClientRequest c = client;
+        if (c.operation() != Operation.CHAT || pd == c.dialect()) {
+            boolean anthropic = pd == Dialects.ANTHROPIC;
+            return new UpstreamRequest(c.model(), p, upstreamModel, c.stream(), c.includeUsage(), c.modelStart(),
+                    c.modelEnd(), reference(c), c.dialect(), null, anthropic ? c.anthropicBeta() : null,
+                    anthropic ? c.anthropicVersion() : null, c.operation(), c.trace());
+        }
+        if (hub == null) {
+            hub = c.dialect().readRequest(c.body());
+            hub.stream = c.stream();
+        }
+        if (written == null || writtenFor != p || !writtenModel.equals(upstreamModel)) {
+            if (written != null) {
+                written.release();
+                written = null;
+            }
+            String clientModel = hub.model;
+            hub.model = upstreamModel;
+            hub.maxTokensParam = null; // set by the quirks of the provider tried before, if any
+            try {
+                p.descriptor().quirks().apply(hub);
+                written = pd.writeRequest(hub, alloc);
+            } finally {
+                hub.model = clientModel == null ? c.model() : clientModel;
+            }
+            writtenFor = p;
+            writtenModel = upstreamModel;
+            if (!hub.dropped().isEmpty() && LOG.isDebugEnabled()) {
+                LOG.debug("{} -> {}: dropped {}", c.dialect().name(), pd.name(), hub.dropped());
+            }
+        }
+        // The upstream request always asks for usage (accounting); what the client asked is in hub.includeUsage.
+        return new UpstreamRequest(c.model(), p, upstreamModel, c.stream(), true, -1, -1,
+                written.retainedDuplicate(), c.dialect(), hub, null, null, c.operation(), c.trace());
+    }
+
+    /**
+     * Another reference to the client's bytes for one attempt: the same buffer when the relay only slices it (model
+     * splice leaves its indexes alone), else a duplicate, since sending a body as it is consumes it.
+     */
+    private static ByteBuf reference(ClientRequest c) {
+        return c.modelStart() >= 0 ? c.body().retain() : c.body().retainedDuplicate();
+    }
+
+    /** The sink an attempt at {@code r} writes to: {@code out} itself, or a translator into the client's dialect. */
+    public static ResponseSink sinkFor(UpstreamRequest r, ResponseSink out) {
+        return r.translated()
+                ? new TranslatingSink(out, Dialects.byName(r.provider().dialect()), r.client(), r.hub(), r.trace())
+                : out;
+    }
+
+    /** Releases the client's body and the kept translation; planned requests keep their own references. */
+    public void release() {
+        if (!released) {
+            released = true;
+            client.body().release();
+            if (written != null) {
+                written.release();
+                written = null;
+            }
+        }
+    }
+}

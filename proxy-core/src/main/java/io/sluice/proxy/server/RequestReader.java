@@ -1,0 +1,220 @@
+package io.sluice.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.service.Dispatcher;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads one request at a time: asks the {@link Dispatcher} for its handler when the head arrives, then reads the
+ * body (bounded by {@code server.maxBodyBytes}, whole within {@code server.readTimeout}) into a
+ * {@link CompositeByteBuf} without copying, handing each chunk to the handler as it comes, or discards it; then lets
+ * the handler answer through the connection's {@link ResponseWriter}. Malformed heads get 400 (431 when too large),
+ * oversized bodies 413, slow ones 408, each in the route's dialect and followed by a close.
+ */
+final class RequestReader extends ChannelInboundHandlerAdapter implements ResponseWriter.Completion {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(RequestReader.class);
+
+    private enum State { IDLE, READING_BODY, DISCARDING_BODY, RESPONDING, CLOSING }
+
+    private final Dispatcher dispatcher;
+    private final long maxBodyBytes;
+    private final long readTimeoutNanos;
+
+    private ChannelHandlerContext ctx;
+    private ResponseWriter writer;
+    private State state = State.IDLE;
+    private RequestHandler handler;
+    private long startNanos;
+    private CompositeByteBuf body;
+    private ScheduledFuture<?> readTimeout;
+
+    RequestReader(Dispatcher dispatcher, long maxBodyBytes, long readTimeoutNanos) {
+        this.dispatcher = dispatcher;
+        this.maxBodyBytes = maxBodyBytes;
+        this.readTimeoutNanos = readTimeoutNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.writer = new ResponseWriter(ctx, this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSING || state == State.RESPONDING && msg instanceof HttpRequest) {
+            ReferenceCountUtil.release(msg); // ConnectionGuard holds pipelined requests: only junk gets here
+            return;
+        }
+        if (msg instanceof HttpRequest req) {
+            onHead(req);
+        }
+        if (msg instanceof HttpContent content) {
+            onContent(content);
+        } else if (!(msg instanceof HttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpRequest req) {
+        startNanos = System.nanoTime();
+        InboundRequest in = InboundRequest.of(req.method(), req.uri(), req.headers(), ctx.channel().remoteAddress(),
+                startNanos);
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            handler = dispatcher.malformed(in);
+            writer.begin(handler, req.method(), req.protocolVersion(), false);
+            state = State.RESPONDING;
+            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException
+                    || cause instanceof TooLongFrameException) {
+                writer.fail(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request line or headers too large",
+                        "request_too_large");
+            } else {
+                writer.fail(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", "bad_request");
+            }
+            return;
+        }
+        handler = dispatcher.open(in);
+        writer.begin(handler, req.method(), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        if (handler.readsBody()) {
+            long declared = HttpUtil.getContentLength(req, -1L);
+            if (declared > maxBodyBytes) {
+                rejectTooLarge(declared);
+                return;
+            }
+            state = State.READING_BODY;
+            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+        } else {
+            state = State.DISCARDING_BODY;
+        }
+        // Every request must arrive whole within readTimeout, whatever its route (slow-body clients).
+        readTimeout = ctx.executor().schedule(this::onReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onContent(HttpContent content) {
+        try {
+            if (state == State.READING_BODY) {
+                ByteBuf chunk = content.content();
+                if (chunk.isReadable()) {
+                    if (body.readableBytes() + (long) chunk.readableBytes() > maxBodyBytes) {
+                        rejectTooLarge(-1);
+                        return;
+                    }
+                    handler.onChunk(chunk);
+                    body.addComponent(true, chunk.retain());
+                }
+                if (content instanceof LastHttpContent) {
+                    cancelReadTimeout();
+                    state = State.RESPONDING;
+                    CompositeByteBuf b = body;
+                    body = null;
+                    handler.respond(b, writer);
+                }
+            } else if (state == State.DISCARDING_BODY && content instanceof LastHttpContent) {
+                cancelReadTimeout();
+                state = State.RESPONDING;
+                handler.respond(null, writer);
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    private void rejectTooLarge(long declared) {
+        cancelReadTimeout();
+        releaseBody();
+        handler.abort();
+        state = State.RESPONDING;
+        writer.closeAfter();
+        writer.fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                (declared >= 0 ? "request body of " + declared + " bytes" : "request body")
+                        + " exceeds the limit of " + maxBodyBytes + " bytes", "request_too_large");
+    }
+
+    private void onReadTimeout() {
+        readTimeout = null;
+        if (state == State.READING_BODY || state == State.DISCARDING_BODY) {
+            releaseBody();
+            handler.abort();
+            state = State.RESPONDING;
+            writer.closeAfter();
+            writer.fail(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received within "
+                    + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms", "request_timeout");
+        }
+    }
+
+    /** The writer ended the response: account for it, then read the next request or close. */
+    @Override
+    public void completed(int status, boolean close) {
+        RequestHandler h = handler;
+        handler = null;
+        state = close ? State.CLOSING : State.IDLE;
+        if (h != null) {
+            h.finished(status, System.nanoTime() - startNanos);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (handler != null && state == State.RESPONDING && ctx.channel().isWritable()) {
+            handler.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSING;
+        cancelReadTimeout();
+        releaseBody();
+        writer.closed();
+        RequestHandler h = handler;
+        handler = null;
+        if (h != null) {
+            // The client went away before its answer ended: 499, as nginx counts it.
+            h.abort();
+            h.finished(writer.headSent() ? writer.status() : 499, System.nanoTime() - startNanos);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: nothing to tell a client that is gone.
+        LOG.debug("client connection error: {}", cause.toString());
+        state = State.CLOSING;
+        ctx.close();
+    }
+
+    private void cancelReadTimeout() {
+        if (readTimeout != null) {
+            readTimeout.cancel(false);
+            readTimeout = null;
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+}

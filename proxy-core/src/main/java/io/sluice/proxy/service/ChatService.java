@@ -1,0 +1,307 @@
+package io.sluice.proxy.service;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.proxy.access.Access;
+import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.access.ClientKeys;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.exchange.ClientRequest;
+import io.sluice.proxy.exchange.Exchange;
+import io.sluice.proxy.exchange.HttpResponses;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.RequestPlanner;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.exchange.UpstreamRequest;
+import io.sluice.proxy.json.Text;
+import io.sluice.proxy.logs.RequestLogger;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.proxy.route.ModelRouter;
+import io.sluice.proxy.route.Routing;
+import io.sluice.proxy.schedule.AttemptScheduler;
+import io.sluice.providers.Operation;
+import io.sluice.providers.ProviderDescriptor;
+import java.util.List;
+
+/**
+ * Model requests in every client dialect (chat completions, messages, responses, Gemini generate, embeddings, image
+ * generation): admission → route → plan → exchange. The body is scanned incrementally for the model and the stream
+ * flag as it arrives; nothing else is parsed unless the provider speaks another dialect.
+ */
+public final class ChatService {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ChatService.class);
+
+    private final Admission admission;
+    private final Routing routing;
+    private final AttemptScheduler scheduler;
+    private final Operations ops;
+    private final SluiceMetrics metrics;
+
+    public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
+                       SluiceMetrics metrics) {
+        this.admission = admission;
+        this.routing = routing;
+        this.scheduler = scheduler;
+        this.ops = ops;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param key        the client key the request authenticated with, or null when keys are not required
+     * @param credential what the client presented, for per-client limits
+     */
+    RequestHandler open(InboundRequest request, Route route, ClientKeys.Key key, String credential) {
+        return new ModelCall(request, route, key, admission.limitsPerCredential() ? credential : null);
+    }
+
+    /** One model request. */
+    private final class ModelCall implements RequestHandler {
+        private final InboundRequest request;
+        private final Route route;
+        private final ClientKeys.Key key;
+        private final String credential;
+        private final RequestLogger.Capture capture;
+        private ChatRequestScanner scanner = new ChatRequestScanner();
+        private RequestTrace trace;
+        private Exchange exchange;
+
+        ModelCall(InboundRequest request, Route route, ClientKeys.Key key, String credential) {
+            this.request = request;
+            this.route = route;
+            this.key = key;
+            this.credential = credential;
+            this.capture = ops.capture(request.method().name(), request.uri(), request.headers());
+        }
+
+        @Override
+        public String route() {
+            return route.label;
+        }
+
+        @Override
+        public Dialect dialect() {
+            return route.dialect;
+        }
+
+        @Override
+        public boolean readsBody() {
+            return true;
+        }
+
+        @Override
+        public void onChunk(ByteBuf chunk) {
+            scanner.feed(chunk);
+        }
+
+        @Override
+        public void respond(CompositeByteBuf body, ResponseSink sink) {
+            ChatRequestScanner scan = scanner;
+            scanner = null;
+            try {
+                respond(body, scan, sink);
+            } finally {
+                scan.release();
+            }
+        }
+
+        private void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
+            if (capture != null) {
+                capture.clientRequest(body);
+            }
+            if (scan.end() != ChatRequestScanner.Result.OK) {
+                body.release();
+                sink.fail(HttpResponseStatus.BAD_REQUEST, scan.error(), "invalid_json");
+                return;
+            }
+            Access.Denial limited = admission.limits(key, credential);
+            if (limited != null) {
+                body.release();
+                SimpleHandler.deny(sink, route.dialect, limited);
+                return;
+            }
+            GeminiPath gemini = route == Route.GEMINI ? GeminiPath.parse(request.path()) : null;
+            String model = gemini != null ? gemini.model() : scan.model();
+            boolean stream = gemini != null ? gemini.stream() : scan.stream();
+            if (model == null || model.isEmpty()) {
+                body.release();
+                sink.fail(HttpResponseStatus.BAD_REQUEST, "you must provide a model parameter", "missing_model");
+                return;
+            }
+            ModelRouter.Route target = route(model, sink);
+            if (target == null) {
+                body.release();
+                return;
+            }
+            ProviderConfig p = target.provider();
+            Access.Denial notAllowed = admission.model(key, model, p.name(), target.upstreamModel());
+            if (notAllowed != null) {
+                body.release();
+                SimpleHandler.deny(sink, route.dialect, notAllowed);
+                return;
+            }
+            trace = ops.begin(request.startNanos(), route.label, model, stream, key == null ? null : key.name(),
+                    p.name(), target.upstreamModel(), body.readableBytes());
+            trace.capture(capture);
+            Operation op = route.operation();
+            if (op != Operation.CHAT && refusedOperation(op, p, sink)) {
+                body.release();
+                return;
+            }
+            boolean inBody = gemini == null;
+            RequestPlanner planner = new RequestPlanner(new ClientRequest(model, route.dialect, stream,
+                    op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
+                    inBody ? scan.modelEnd() : -1, body, route == Route.MESSAGES ? header("anthropic-beta") : null,
+                    route == Route.MESSAGES ? header("anthropic-version") : null, op, trace));
+            UpstreamRequest first;
+            try {
+                first = planner.plan(p, target.upstreamModel(), sink.alloc());
+            } catch (RequestException e) {
+                planner.release();
+                sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+                return;
+            } catch (RuntimeException e) {
+                planner.release();
+                Dialect pd = io.sluice.codec.dialect.Dialects.byName(p.dialect());
+                LOG.warn("cannot translate a {} request for {}: {}", route.dialect.name(), pd.name(), e.toString());
+                sink.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request could not be translated from "
+                        + route.dialect.name() + " to " + pd.name(), "translation_error");
+                return;
+            }
+            exchange = scheduler.exchange(planner, first, target, sink);
+            exchange.start();
+        }
+
+        private String header(String name) {
+            return request.headers().get(name);
+        }
+
+        /**
+         * The route for {@code model}, or null after answering the client: 400 for a model id that is not acceptable
+         * (control characters, {@code ..}, one that cannot go into the provider's URL path), 404 for an unknown
+         * model or provider, naming close matches or why an alias is unavailable.
+         */
+        private ModelRouter.Route route(String model, ResponseSink sink) {
+            ModelRouter router = routing.router();
+            String bad = ModelRouter.invalid(model);
+            if (bad != null) {
+                sink.fail(HttpResponseStatus.BAD_REQUEST, bad + ": `" + Text.printable(model) + "`", "invalid_model");
+                return null;
+            }
+            String forced = Route.forcedProvider(request.path());
+            ModelRouter.Route target;
+            if (forced != null) {
+                target = router.resolveIn(forced, model);
+                if (target == null) {
+                    sink.fail(HttpResponseStatus.NOT_FOUND, "The provider `" + Text.printable(forced)
+                            + "` is not configured or not enabled; enabled providers: "
+                            + String.join(", ", router.providers().keySet()), "provider_not_found");
+                    return null;
+                }
+            } else {
+                target = router.resolve(model);
+                if (target == null) {
+                    String why = router.unavailable(model);
+                    List<String> close = router.closeMatches(model, 5);
+                    sink.fail(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + Text.printable(model)
+                            + "` is unavailable: " + why : "The model `" + Text.printable(model) + "` does not exist"
+                            + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
+                            "model_not_found");
+                    return null;
+                }
+            }
+            if (target.provider().descriptor().modelInPath(route.operation())
+                    && !ProviderDescriptor.pathSafe(target.upstreamModel())) {
+                sink.fail(HttpResponseStatus.BAD_REQUEST, "model `" + Text.printable(target.upstreamModel())
+                        + "` cannot be sent to provider " + target.provider().name()
+                        + ", which takes the model in its URL path (expected: letters, digits, '.', '_', '-')",
+                        "invalid_model");
+                return null;
+            }
+            return target;
+        }
+
+        /**
+         * Embeddings and image generation go to the provider as they are, only the model value spliced: only a
+         * provider that speaks OpenAI's chat API and has the capability can take them; the others get 400
+         * {@code unsupported_operation} (no translation exists for these operations). True when refused.
+         */
+        private boolean refusedOperation(Operation op, ProviderConfig p, ResponseSink sink) {
+            String what = op == Operation.EMBEDDINGS ? "embeddings" : "image generation";
+            String refusal = null;
+            if (!p.descriptor().supports(op)) {
+                refusal = "provider " + p.name() + " does not support " + what;
+            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())) {
+                refusal = "provider " + p.name() + " speaks the " + p.dialect()
+                        + " API, which has no OpenAI-compatible " + what + " endpoint";
+            }
+            if (refusal == null) {
+                return false;
+            }
+            SimpleHandler.full(sink, HttpResponses.error(route.dialect, sink.alloc(), HttpResponses.error(
+                    HttpResponseStatus.BAD_REQUEST, refusal, "unsupported_operation").withCode("unsupported_operation",
+                    "model")));
+            return true;
+        }
+
+        @Override
+        public void clientWritable() {
+            if (exchange != null) {
+                exchange.clientWritable();
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (scanner != null) {
+                scanner.release();
+                scanner = null;
+            }
+            Exchange ex = exchange;
+            exchange = null;
+            if (ex != null) {
+                ex.abort();
+            }
+        }
+
+        @Override
+        public void sent(ByteBuf chunk) {
+            RequestTrace t = trace;
+            if (t != null && chunk.isReadable()) {
+                t.sent(chunk.readableBytes(), System.nanoTime());
+                if (capture != null) {
+                    capture.clientResponse(chunk);
+                }
+            }
+        }
+
+        @Override
+        public void finished(int status, long nanos) {
+            exchange = null;
+            if (scanner != null) {
+                scanner.release();
+                scanner = null;
+            }
+            metrics.request(request.method().name(), route.label, status, nanos);
+            try {
+                if (trace != null) {
+                    ops.end(trace, status, capture);
+                } else if (capture != null) {
+                    capture.finish(status, null, null, nanos / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                // Accounting must never cost the client its answer.
+                LOG.warn("accounting of a {} request failed", route.label, e);
+            }
+        }
+    }
+}

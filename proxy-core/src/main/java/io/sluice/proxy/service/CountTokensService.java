@@ -1,0 +1,116 @@
+package io.sluice.proxy.service;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.dialect.anthropic.AnthropicDialect;
+import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.logs.RequestLogger;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.ops.Operations;
+
+/**
+ * {@code POST /v1/messages/count_tokens}: an estimate from the request's text ({@link TokenEstimate}), marked as such
+ * in README only (Anthropic's response has one field). No provider is called.
+ */
+public final class CountTokensService {
+
+    private final Operations ops;
+    private final SluiceMetrics metrics;
+
+    public CountTokensService(Operations ops, SluiceMetrics metrics) {
+        this.ops = ops;
+        this.metrics = metrics;
+    }
+
+    RequestHandler open(InboundRequest request) {
+        return new Count(request, ops.capture(request.method().name(), request.uri(), request.headers()));
+    }
+
+    private final class Count implements RequestHandler {
+        private final InboundRequest request;
+        private final RequestLogger.Capture capture;
+        private ChatRequestScanner scanner = new ChatRequestScanner();
+
+        Count(InboundRequest request, RequestLogger.Capture capture) {
+            this.request = request;
+            this.capture = capture;
+        }
+
+        @Override
+        public String route() {
+            return Route.COUNT_TOKENS.label;
+        }
+
+        @Override
+        public Dialect dialect() {
+            return Route.COUNT_TOKENS.dialect;
+        }
+
+        @Override
+        public boolean readsBody() {
+            return true;
+        }
+
+        @Override
+        public void onChunk(ByteBuf chunk) {
+            scanner.feed(chunk);
+        }
+
+        @Override
+        public void respond(CompositeByteBuf body, ResponseSink sink) {
+            if (capture != null) {
+                capture.clientRequest(body);
+            }
+            try {
+                if (scanner.end() != ChatRequestScanner.Result.OK) {
+                    sink.fail(HttpResponseStatus.BAD_REQUEST, scanner.error(), "invalid_json");
+                    return;
+                }
+                HubRequest hub = AnthropicDialect.INSTANCE.readCountTokensRequest(body);
+                SimpleHandler.json(sink, HttpResponseStatus.OK,
+                        new JsonOut().begin().field("input_tokens", TokenEstimate.of(hub)).end().toString());
+            } catch (RequestException e) {
+                sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+            } finally {
+                body.release();
+                release();
+            }
+        }
+
+        private void release() {
+            if (scanner != null) {
+                scanner.release();
+                scanner = null;
+            }
+        }
+
+        @Override
+        public void abort() {
+            release();
+        }
+
+        @Override
+        public void sent(ByteBuf chunk) {
+            if (capture != null) {
+                capture.clientResponse(chunk);
+            }
+        }
+
+        @Override
+        public void finished(int status, long nanos) {
+            release();
+            metrics.request(request.method().name(), Route.COUNT_TOKENS.label, status, nanos);
+            if (capture != null) {
+                capture.finish(status, null, null, nanos / 1_000_000);
+            }
+        }
+    }
+}

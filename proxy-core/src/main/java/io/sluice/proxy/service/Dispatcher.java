@@ -1,0 +1,109 @@
+package io.sluice.proxy.service;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.proxy.access.Access;
+import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.json.Text;
+import io.sluice.proxy.metrics.SluiceMetrics;
+
+/**
+ * Picks the service that answers a request from its path and method, after the admission steps a head decides (IP
+ * rules, client key). The server edge calls it once per request head.
+ */
+public final class Dispatcher {
+
+    private final Admission admission;
+    private final SluiceMetrics metrics;
+    private final ChatService chat;
+    private final CountTokensService countTokens;
+    private final ModelsService models;
+    private final HealthService health;
+    private final MetricsService metricsService;
+    private final AdminService admin;
+
+    public Dispatcher(Admission admission, SluiceMetrics metrics, ChatService chat, CountTokensService countTokens,
+                      ModelsService models, HealthService health, MetricsService metricsService,
+                      AdminService admin) {
+        this.admission = admission;
+        this.metrics = metrics;
+        this.chat = chat;
+        this.countTokens = countTokens;
+        this.models = models;
+        this.health = health;
+        this.metricsService = metricsService;
+        this.admin = admin;
+    }
+
+    /** The handler of a request whose head could not be decoded: its answer is the edge's 400 or 431. */
+    public RequestHandler malformed(InboundRequest request) {
+        return new Refusal(request, Route.OTHER, metrics, (String) null);
+    }
+
+    /** The handler of {@code request}. */
+    public RequestHandler open(InboundRequest request) {
+        Route route = Route.of(request.path());
+        String credential = request.credential();
+        if (credential == null && route == Route.GEMINI) {
+            credential = request.query("key"); // Gemini clients' ?key=
+        }
+        Access.Verdict v = admission.atHead(request.remote(),
+                request.headers().getAll("x-forwarded-for"), credential,
+                route.readsBody() || route == Route.MODELS);
+        if (v.denial() != null) {
+            return new Refusal(request, route, metrics, v.denial());
+        }
+        boolean post = request.method().equals(HttpMethod.POST);
+        switch (route) {
+            case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
+                return post ? chat.open(request, route, v.key(), credential)
+                        : new Refusal(request, route, metrics, "POST");
+            case COUNT_TOKENS:
+                return post ? countTokens.open(request) : new Refusal(request, route, metrics, "POST");
+            case MODELS:
+                return models.open(request, v.key());
+            case HEALTH:
+                return health.open(request);
+            case METRICS:
+                return metricsService.open(request);
+            case ADMIN: case STATS: case MONITOR:
+                return admin.open(request, route);
+            default:
+                return new Refusal(request, Route.OTHER, metrics, (String) null);
+        }
+    }
+
+    /** A request refused at its head: an admission step said no, the method is wrong, or the route is unknown. */
+    private static final class Refusal extends SimpleHandler {
+        private final Access.Denial denial;
+        /** The methods the route takes, for a 405; null for an unknown route's 404. */
+        private final String allowed;
+
+        Refusal(InboundRequest request, Route route, SluiceMetrics metrics, Access.Denial denial) {
+            super(request, route, metrics);
+            this.denial = denial;
+            this.allowed = null;
+        }
+
+        Refusal(InboundRequest request, Route route, SluiceMetrics metrics, String allowed) {
+            super(request, route, metrics);
+            this.denial = null;
+            this.allowed = allowed;
+        }
+
+        @Override
+        void answer(ResponseSink sink) {
+            if (denial != null) {
+                deny(sink, route.dialect, denial);
+            } else if (allowed != null) {
+                methodNotAllowed(sink, route, request, allowed);
+            } else {
+                sink.fail(HttpResponseStatus.NOT_FOUND, "Unknown route: " + request.method() + ' '
+                        + Text.printable(request.path()), "unknown_route");
+            }
+        }
+    }
+}

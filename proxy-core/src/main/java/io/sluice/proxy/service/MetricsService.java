@@ -1,0 +1,35 @@
+package io.sluice.proxy.service;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.proxy.exchange.HttpResponses;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.metrics.SluiceMetrics;
+
+/** {@code GET /metrics}: the Prometheus scrape. */
+public final class MetricsService {
+
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final SluiceMetrics metrics;
+
+    public MetricsService(SluiceMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    RequestHandler open(InboundRequest request) {
+        return new SimpleHandler(request, Route.METRICS, metrics) {
+            @Override
+            void answer(ResponseSink sink) {
+                if (!request.method().equals(HttpMethod.GET)) {
+                    methodNotAllowed(sink, route, request, "GET");
+                    return;
+                }
+                full(sink, HttpResponses.full(HttpResponseStatus.OK,
+                        HttpResponses.utf8(sink.alloc(), metrics.scrape()), CONTENT_TYPE));
+            }
+        };
+    }
+}

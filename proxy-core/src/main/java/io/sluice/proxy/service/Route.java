@@ -1,0 +1,105 @@
+package io.sluice.proxy.service;
+
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.providers.Operation;
+
+/** The route families Sluice serves, with low-cardinality labels for metrics; the raw path never becomes a label. */
+public enum Route {
+    CHAT("/v1/chat/completions", Dialects.OPENAI),
+    MESSAGES("/v1/messages", Dialects.ANTHROPIC),
+    COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
+    RESPONSES("/v1/responses", Dialects.RESPONSES),
+    GEMINI("/v1beta/models/{model}:generateContent", Dialects.GEMINI),
+    EMBEDDINGS("/v1/embeddings", Dialects.OPENAI),
+    IMAGES("/v1/images/generations", Dialects.OPENAI),
+    MODELS("/v1/models", Dialects.OPENAI),
+    HEALTH("/health", Dialects.OPENAI),
+    METRICS("/metrics", Dialects.OPENAI),
+    ADMIN("/api", Dialects.OPENAI),
+    STATS(AdminService.STATS_PATH, Dialects.OPENAI),
+    /** The operator dashboard's page and files; protected like {@link #ADMIN}. */
+    MONITOR("/monitor", Dialects.OPENAI),
+    OTHER("other", Dialects.OPENAI);
+
+    /**
+     * {@code /v1/providers/{provider}/chat/completions} (also {@code /messages}, {@code /responses},
+     * {@code /embeddings}, {@code /images/generations}).
+     */
+    static final String PROVIDER_ROUTE = "/v1/providers/";
+
+    final String label;
+    /** The dialect requests and errors on this route speak. */
+    final Dialect dialect;
+
+    Route(String label, Dialect dialect) {
+        this.label = label;
+        this.dialect = dialect;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The provider a {@link #PROVIDER_ROUTE} path names, else null. */
+    static String forcedProvider(String path) {
+        if (!path.startsWith(PROVIDER_ROUTE)) {
+            return null;
+        }
+        int slash = path.indexOf('/', PROVIDER_ROUTE.length());
+        return slash < 0 ? null : path.substring(PROVIDER_ROUTE.length(), slash);
+    }
+
+    /** Routes whose POST body is a chat request in the route's dialect. */
+    boolean chat() {
+        return this == CHAT || this == MESSAGES || this == RESPONSES || this == GEMINI;
+    }
+
+    /** What the request asks a provider to do; {@link Operation#CHAT} for routes that are not a passthrough. */
+    Operation operation() {
+        return this == EMBEDDINGS ? Operation.EMBEDDINGS : this == IMAGES ? Operation.IMAGES : Operation.CHAT;
+    }
+
+    /** Routes whose POST body is a model request: chat, embeddings and images. */
+    boolean model() {
+        return chat() || this == EMBEDDINGS || this == IMAGES;
+    }
+
+    /** Routes whose POST body is read and scanned: model requests and count_tokens. */
+    boolean readsBody() {
+        return model() || this == COUNT_TOKENS;
+    }
+
+    /** The route of a path (query already removed). */
+    static Route of(String path) {
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.startsWith(PROVIDER_ROUTE)) {
+            int slash = path.indexOf('/', PROVIDER_ROUTE.length());
+            if (slash <= PROVIDER_ROUTE.length()) {
+                return OTHER;
+            }
+            Route r = of("/v1" + path.substring(slash));
+            return (r.chat() && r != GEMINI) || r == EMBEDDINGS || r == IMAGES ? r : OTHER;
+        }
+        switch (path) {
+            case "/v1/chat/completions": case "/chat/completions": return CHAT;
+            case "/v1/messages": return MESSAGES;
+            case "/v1/messages/count_tokens": return COUNT_TOKENS;
+            case "/v1/responses": case "/responses": return RESPONSES;
+            case "/v1/models": case "/models": return MODELS;
+            case "/v1/embeddings": case "/embeddings": return EMBEDDINGS;
+            case "/v1/images/generations": case "/images/generations": return IMAGES;
+            case "/health": case "/healthz": return HEALTH;
+            case "/metrics": return METRICS;
+            case AdminService.STATS_PATH: return STATS;
+            case "/monitor": case "/monitor/monitor.js": case "/monitor/monitor.css": return MONITOR;
+            default:
+                if (path.startsWith(AdminService.PREFIX)) {
+                    return ADMIN;
+                }
+                return GeminiPath.parse(path) != null ? GEMINI : OTHER;
+        }
+    }
+}

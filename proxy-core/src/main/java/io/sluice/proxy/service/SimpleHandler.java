@@ -1,0 +1,96 @@
+package io.sluice.proxy.service;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.proxy.access.Access;
+import io.sluice.proxy.exchange.HttpResponses;
+import io.sluice.proxy.exchange.InboundRequest;
+import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.ResponseSink;
+import io.sluice.proxy.metrics.SluiceMetrics;
+
+/**
+ * A request answered in one response once its (discarded) body is read: the health check, metrics, model lists,
+ * admin calls, refusals and unknown routes. Counts itself in {@code http_requests_total}.
+ */
+abstract class SimpleHandler implements RequestHandler {
+
+    final InboundRequest request;
+    final Route route;
+    private final SluiceMetrics metrics;
+
+    SimpleHandler(InboundRequest request, Route route, SluiceMetrics metrics) {
+        this.request = request;
+        this.route = route;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String route() {
+        return route.label;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return route.dialect;
+    }
+
+    @Override
+    public boolean readsBody() {
+        return false;
+    }
+
+    @Override
+    public final void respond(CompositeByteBuf body, ResponseSink sink) {
+        if (body != null) {
+            body.release();
+        }
+        answer(sink);
+    }
+
+    /** Writes the one response. */
+    abstract void answer(ResponseSink sink);
+
+    @Override
+    public void finished(int status, long nanos) {
+        metrics.request(request.method().name(), route.label, status, nanos);
+    }
+
+    // ---- answers shared by the services ----
+
+    static void json(ResponseSink sink, HttpResponseStatus status, String json) {
+        full(sink, HttpResponses.json(status, HttpResponses.utf8(sink.alloc(), json)));
+    }
+
+    static void full(ResponseSink sink, FullHttpResponse res) {
+        sink.head(res);
+        sink.end(null);
+    }
+
+    /** 405 naming the methods the route takes, in the route's dialect. */
+    static void methodNotAllowed(ResponseSink sink, Route route, InboundRequest request, String allowed) {
+        FullHttpResponse res = HttpResponses.error(route.dialect, sink.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                "Method " + request.method() + " not allowed; use " + allowed, "method_not_allowed");
+        res.headers().set(HttpHeaderNames.ALLOW, allowed);
+        full(sink, res);
+    }
+
+    /** The refusal of an admission step, in {@code dialect}: a challenge with 401, {@code Retry-After} with 429. */
+    static void deny(ResponseSink sink, Dialect dialect, Access.Denial denial) {
+        HttpResponseStatus st = HttpResponseStatus.valueOf(denial.status());
+        FullHttpResponse res = HttpResponses.error(dialect, sink.alloc(), st, denial.message(), denial.code());
+        if (st.code() == 401) {
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+        }
+        if ("ip".equals(denial.reason())) {
+            res.headers().set(HttpHeaderNames.CONNECTION, "close"); // a refused address gets one answer per connection
+        }
+        if (denial.retryNanos() >= 0) {
+            HttpResponses.retryAfter(res, (denial.retryNanos() + 999_999_999L) / 1_000_000_000L);
+        }
+        full(sink, res);
+    }
+}
