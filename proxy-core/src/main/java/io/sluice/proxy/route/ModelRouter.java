@@ -293,7 +293,8 @@ public final class ModelRouter {
         for (int i = 0; i <= model.length(); i++) {
             if (i == model.length() || model.charAt(i) == '/') {
                 int len = i - start;
-                if ((len == 1 || len == 2) && model.charAt(start) == '.' && (len == 1 || model.charAt(start + 1) == '.')) {
+                if ((len == 1 || len == 2) && model.charAt(start) == '.'
+                        && (len == 1 || model.charAt(start + 1) == '.')) {
                     return "model id contains a . or .. path segment";
                 }
                 start = i + 1;

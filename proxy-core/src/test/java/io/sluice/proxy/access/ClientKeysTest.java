@@ -6,6 +6,7 @@ import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.RateLimitConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,8 @@ class ClientKeysTest {
     @Test
     void findsKeysByTheirHashWhetherConfiguredPlainOrHashed() {
         ClientKeys keys = ClientKeys.of(access(new ClientKeyConfig("team", TEAM, null, null, -1, true),
-                new ClientKeyConfig("ci", null, "sha256:" + ClientKeys.sha256Hex(CI).toUpperCase(), null, -1, true)),
+                new ClientKeyConfig("ci", null, "sha256:" + ClientKeys.sha256Hex(CI).toUpperCase(Locale.ROOT), null,
+                        -1, true)),
                 RateLimitConfig.off(), null, System::nanoTime);
         assertThat(keys.required()).isTrue();
         assertThat(keys.find(TEAM).name()).isEqualTo("team");

@@ -160,7 +160,8 @@ class RequestLoggerTest {
     void capturingLeavesTheBufferAlone() throws IOException {
         try (RequestLogger logger = logger(8)) {
             RequestLogger.Capture c = logger.begin("req-3", "GET", "/v1/models", new DefaultHttpHeaders());
-            ByteBuf buf = Unpooled.buffer(64).writeBytes("ignored-prefix|payload-bytes".getBytes(StandardCharsets.UTF_8));
+            ByteBuf buf = Unpooled.buffer(64)
+                    .writeBytes("ignored-prefix|payload-bytes".getBytes(StandardCharsets.UTF_8));
             try {
                 buf.readerIndex(15);
                 int writer = buf.writerIndex();
