@@ -44,7 +44,8 @@ public final class ProviderCatalog {
                     .models("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash")
                     .capabilities(VISION).build(),
             ProviderDescriptor.builder("azure").displayName("Azure OpenAI").aliases("azure-openai")
-                    .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT).modelsPath(null)
+                    .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT)
+                    .modelsPath(null)
                     .env("AZURE_OPENAI", "AZURE").baseUrlVars("AZURE_OPENAI_ENDPOINT")
                     .option(ProviderDescriptor.OPTION_API_VERSION, "2024-10-21", "API_VERSION")
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),

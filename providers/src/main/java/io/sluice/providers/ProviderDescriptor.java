@@ -127,7 +127,9 @@ public final class ProviderDescriptor {
         return auth;
     }
 
-    /** Environment variable prefixes, canonical first: {@code OPENAI} → {@code OPENAI_ENABLED}, {@code OPENAI_API_KEY}. */
+    /**
+     * Environment variable prefixes, canonical first: {@code OPENAI} → {@code OPENAI_ENABLED}, {@code OPENAI_API_KEY}.
+     */
     public List<String> envPrefixes() {
         return envPrefixes;
     }

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.proxy.admin.StaticAssets;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.internal.SuppressForbidden;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.ModelDiscovery;
@@ -52,7 +53,8 @@ public final class SluiceServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH, proxy.routing()::discovered);
+        this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH,
+                proxy.routing()::discovered);
     }
 
     /** Binds and starts serving; returns once the listening socket is bound. */
@@ -70,6 +72,7 @@ public final class SluiceServer implements AutoCloseable {
         return s;
     }
 
+    @SuppressForbidden(reason = "start-up binds on the caller's thread, never an event loop, and must know it is bound")
     private void bind() throws InterruptedException {
         ServerConfig sc = config.server();
         ServerBootstrap b = new ServerBootstrap()

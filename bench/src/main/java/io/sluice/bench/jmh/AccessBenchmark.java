@@ -5,6 +5,7 @@ import io.sluice.proxy.access.ClientKeys;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.SluiceConfig;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,11 +38,12 @@ public class AccessBenchmark extends JmhDefaults {
         open = access("");
         StringBuilder keys = new StringBuilder("access:\n  clientKeys:\n");
         for (int i = 0; i < 100; i++) {
-            keys.append("    k").append(i).append(": {key: ").append(String.format("sk-client-key-%016d", i))
+            keys.append("    k").append(i).append(": {key: ")
+                    .append(String.format(Locale.ROOT, "sk-client-key-%016d", i))
                     .append(i == 7 ? ", models: [\"gpt-4o\", \"claude-*\", \"openai/*\"]" : "").append("}\n");
         }
         keyed = access(keys.toString());
-        limited = keyed.authenticate(String.format("sk-client-key-%016d", 7)).key();
+        limited = keyed.authenticate(String.format(Locale.ROOT, "sk-client-key-%016d", 7)).key();
         StringBuilder rules = new StringBuilder("access:\n  ipAllow: [");
         for (int i = 0; i < 5; i++) {
             rules.append(i == 0 ? "" : ", ").append("10.").append(i * 10).append(".0.0/16");

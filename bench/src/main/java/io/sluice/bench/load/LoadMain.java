@@ -4,6 +4,7 @@ import io.sluice.proxy.config.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,9 @@ public final class LoadMain implements Callable<Integer> {
     /** Runs the command line and returns the exit code instead of exiting, for tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new LoadMain());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        // The platform charset, as the JDK 17 System.out uses; PrintStream.charset() needs Java 18.
+        cli.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
+        cli.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("sluice-load: " + e.getMessage());

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.sluice.bench.SuppressForbidden;
 import io.sluice.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -241,6 +242,7 @@ final class LoadRun implements AutoCloseable {
     }
 
     /** Runs {@code task} on every loop and waits for all: the results are safe to read on this thread. */
+    @SuppressForbidden(reason = "the driving thread waits for its loops; never called on one of them")
     private <T> List<T> onEveryLoop(LoopTask<T> task) {
         List<Future<T>> futures = new ArrayList<>(workers.length);
         for (LoopWorker w : workers) {

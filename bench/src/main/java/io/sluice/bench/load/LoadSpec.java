@@ -119,7 +119,8 @@ public record LoadSpec(
                     + " requests per second in OPEN mode)");
         }
         if (connections <= 0 || connections > MAX_CONNECTIONS) {
-            throw new IllegalArgumentException("connections: " + connections + " (expected: 1.." + MAX_CONNECTIONS + ")");
+            throw new IllegalArgumentException(
+                    "connections: " + connections + " (expected: 1.." + MAX_CONNECTIONS + ")");
         }
         if (threads <= 0) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
@@ -319,7 +320,9 @@ public record LoadSpec(
 
         public LoadSpec build() {
             String m = method != null ? method : bodies.isEmpty() ? "GET" : "POST";
-            int t = threads > 0 ? threads : Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
+            int t = threads > 0
+                    ? threads
+                    : Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
             return new LoadSpec(target, m, headers, bodies, mode, rate, connections, t, duration, warmup, timeout,
                     keepAlive, streaming, requireStreamEnd, allowRemote);
         }

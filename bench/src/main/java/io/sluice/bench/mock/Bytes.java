@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Constant bytes and JSON strings. */
 final class Bytes {
@@ -58,7 +59,7 @@ final class Bytes {
                 case '\n' -> "\\n";
                 case '\r' -> "\\r";
                 case '\t' -> "\\t";
-                default -> c < 0x20 ? String.format("\\u%04x", (int) c) : null;
+                default -> c < 0x20 ? String.format(Locale.ROOT, "\\u%04x", (int) c) : null;
             };
             if (rep != null) {
                 if (sb == null) {

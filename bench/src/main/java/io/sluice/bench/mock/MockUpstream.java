@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.sluice.bench.SuppressForbidden;
 import io.sluice.proxy.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,7 @@ public final class MockUpstream implements AutoCloseable {
 
     /** Closes the port and every connection; returns when the event loops have stopped. */
     @Override
+    @SuppressForbidden(reason = "called by the main thread, a test or the shutdown hook, never on an event loop")
     public void close() {
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

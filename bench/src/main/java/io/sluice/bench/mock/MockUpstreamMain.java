@@ -1,6 +1,7 @@
 package io.sluice.bench.mock;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,9 +79,9 @@ public final class MockUpstreamMain implements Callable<Integer> {
         MockUpstreamSettings s = settings();
         MockUpstream mock = MockUpstream.start(s);
         Runtime.getRuntime().addShutdownHook(new Thread(mock::close, "sluice-mock-shutdown"));
-        System.out.printf("sluice-mock listening on %s (%s, %d thread(s); %d chunks x %d bytes; latency %d ms, "
-                        + "ttfb %d ms, chunk delay %d ms; 429 %.3f, 500 %.3f, reset %.3f, seed %d)%n",
-                mock.baseUrl(), mock.transport().name().toLowerCase(java.util.Locale.ROOT), s.threads(), s.chunks(),
+        System.out.printf(Locale.ROOT, "sluice-mock listening on %s (%s, %d thread(s); %d chunks x %d bytes; "
+                        + "latency %d ms, ttfb %d ms, chunk delay %d ms; 429 %.3f, 500 %.3f, reset %.3f, seed %d)%n",
+                mock.baseUrl(), mock.transport().name().toLowerCase(Locale.ROOT), s.threads(), s.chunks(),
                 s.chunkBytes(), s.latencyMs(), s.ttfbMs(), s.chunkDelayMs(), s.error429Rate(), s.error500Rate(),
                 s.resetRate(), s.seed());
         System.out.flush();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,9 +89,10 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> run = Set.copyOf(only);
         // Sluice holds two sockets per stream (client + upstream); leave room for the JVM's own files.
         int slow = Math.min(streams, (fdLimit - 300) / 2);
+        String javaVm = System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
         String setup = String.format(Locale.ROOT, "%d CPUs; Sluice pinned to CPU %d (1 event loop), mock + load "
-                        + "generator pinned to CPU %d; %s; Sluice JVM: %s; durations x%.2f", onlineCpus(), proxyCpu, loadCpu, System.getProperty("java.vm.name") + " "
-                        + System.getProperty("java.version"), sluiceOpts, scale);
+                        + "generator pinned to CPU %d; %s; Sluice JVM: %s; durations x%.2f",
+                onlineCpus(), proxyCpu, loadCpu, javaVm, sluiceOpts, scale);
         o.println("Sluice bench: " + setup);
         List<String> mockJvm = List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx1g", "-cp", benchJar.toString());
         try (ChildProcess mock = ChildProcess.start("mock", loadCpu, mockJvm,
@@ -153,7 +155,8 @@ public final class BenchMain implements Callable<Integer> {
                     o.println();
                     o.println("Targets (issue 3):");
                     o.print(report.targetsText());
-                    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+                    String stamp = LocalDateTime.now(ZoneId.systemDefault())
+                            .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
                     report.write(out, stamp);
                     o.println();
                     o.println("wrote " + out.resolve("bench-" + stamp + ".json") + " and .html");

@@ -69,7 +69,8 @@ final class Report {
                     dttfb = f((ms(x.ttfb(), 50) - ms(d.result().ttfb(), 50)) * 1000, "%.0f");
                 }
             }
-            b.append(String.format(Locale.ROOT, "%-14s %-6s %8s %9.0f %8s %8s %8s %8s %9s %9s %9s %9s %7d %6s %8s %13s%n",
+            b.append(String.format(Locale.ROOT,
+                    "%-14s %-6s %8s %9.0f %8s %8s %8s %8s %9s %9s %9s %9s %7d %6s %8s %13s%n",
                     r.scenario(), r.via(), r.offeredRate() > 0 ? f(r.offeredRate(), "%.0f") : "closed",
                     x.achievedRate(), f(ms(x.latency(), 50), "%.3f"), f(ms(x.latency(), 99), "%.3f"),
                     f(ms(x.latency(), 99.9), "%.3f"), f(maxMs(x.latency()), "%.2f"), dp50, dp99,

@@ -6,8 +6,9 @@ import io.sluice.bench.load.ErrorKind;
 import io.sluice.bench.load.LoadMode;
 import io.sluice.bench.load.LoadResult;
 import io.sluice.bench.load.LoadSpec;
-import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -32,7 +33,8 @@ class ReportTest {
 
     @Test
     void eachSluiceRunIsSetAgainstTheDirectRunJustBeforeIt() {
-        Scenarios s = new Scenarios(null, null, new PrintStream(new ByteArrayOutputStream()), 1.0);
+        PrintStream discard = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Scenarios s = new Scenarios(null, null, discard, 1.0);
         s.rows.add(row("direct", 1000));
         s.rows.add(row("sluice", 1100));
         s.rows.add(row("direct", 2000));

@@ -14,7 +14,10 @@ import io.sluice.codec.hub.HubResponse;
  */
 public interface Dialect {
 
-    /** Short lowercase name used in config and logs: {@code openai}, {@code anthropic}, {@code gemini}, {@code responses}. */
+    /**
+     * Short lowercase name used in config and logs: {@code openai}, {@code anthropic}, {@code gemini},
+     * {@code responses}.
+     */
     String name();
 
     // ---- client side ----

@@ -25,6 +25,7 @@ public final class Dialects {
                 return d;
             }
         }
-        throw new IllegalArgumentException("dialect: " + name + " (expected: one of openai, anthropic, gemini, responses)");
+        throw new IllegalArgumentException(
+                "dialect: " + name + " (expected: one of openai, anthropic, gemini, responses)");
     }
 }

@@ -43,7 +43,9 @@ public final class JsonIo {
         }
     }
 
-    /** The current value (the parser sits on its first token) as compact JSON text; the parser ends on its last token. */
+    /**
+     * The current value (the parser sits on its first token) as compact JSON text; the parser ends on its last token.
+     */
     public static String raw(JsonParser p) throws IOException {
         StringWriter w = new StringWriter(64);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {

@@ -159,9 +159,9 @@ public abstract class SseStreamDecoder implements StreamDecoder, SseListener {
 
     /**
      * The stream's one parser, fed this event's data. A blocking parser per event costs about 1 KB (parser, I/O
-     * context, a child symbol table); jackson's non-blocking parser reads root value after root value, so one per stream
-     * serves every event: the data is copied into the stream's scratch array (with a newline separating root values)
-     * and fed whole, and the dialect sees a view on which "no more input" reads as the end.
+     * context, a child symbol table); jackson's non-blocking parser reads root value after root value, so one per
+     * stream serves every event: the data is copied into the stream's scratch array (with a newline separating root
+     * values) and fed whole, and the dialect sees a view on which "no more input" reads as the end.
      */
     private JsonParser parser(ByteBuf data) throws IOException {
         int n = data.readableBytes();

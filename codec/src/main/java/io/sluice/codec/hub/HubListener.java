@@ -9,8 +9,9 @@ import io.sluice.codec.json.Usage;
  *
  * <p>Order contract (decoders guarantee, encoders may rely on): {@link #onStart} first, exactly once; then any mix of
  * content calls; then at most one {@link #onFinish}; {@link #onUsage} any number of times anywhere after onStart
- * (cumulative, the last one wins: encoders write usage at the end); then exactly one of {@link #onEnd} (the provider's terminal event was seen) or {@link #onError} (it was not,
- * or the provider sent an error). Nothing after onEnd/onError. A decoder that fails before onStart calls onError only.
+ * (cumulative, the last one wins: encoders write usage at the end); then exactly one of {@link #onEnd} (the provider's
+ * terminal event was seen) or {@link #onError} (it was not, or the provider sent an error). Nothing after
+ * onEnd/onError. A decoder that fails before onStart calls onError only.
  *
  * <p>Tool calls: {@code slot} is the hub's own dense index (0, 1, 2 … in order of first appearance), not the
  * provider's; a provider id seen again maps to its slot, a new id opens a new slot even if the provider reused an index

@@ -104,6 +104,7 @@ public final class Message {
 
     @Override
     public String toString() {
-        return role + (toolCallId == null ? "" : "[" + toolCallId + "]") + parts + (toolCalls.isEmpty() ? "" : toolCalls);
+        return role + (toolCallId == null ? "" : "[" + toolCallId + "]") + parts
+                + (toolCalls.isEmpty() ? "" : toolCalls);
     }
 }

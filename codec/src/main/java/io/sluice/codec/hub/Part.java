@@ -46,8 +46,9 @@ public sealed interface Part {
      * Model reasoning shown to the client ({@code thinking} in Anthropic, {@code thought} parts in Gemini,
      * {@code reasoning_content} on OpenAI-compatible providers).
      *
-     * @param signature Anthropic's opaque signature that must come back verbatim with the block, or null. Only ever sent
-     *                  back to the dialect that produced it (a signature from one provider means nothing to another).
+     * @param signature Anthropic's opaque signature that must come back verbatim with the block, or null. Only ever
+     *                  sent back to the dialect that produced it (a signature from one provider means nothing to
+     *                  another).
      */
     record Thinking(String text, String signature) implements Part {
     }

@@ -20,18 +20,18 @@ import java.nio.ByteBuffer;
  * to the {@code ByteBuffer} one. A later chunk of the other kind is wrapped, or, for direct memory under the array
  * parser, copied into a scratch array; a stream rarely mixes them.
  *
- * <p>Offsets are computed here: jackson's {@code currentTokenLocation()} on the non-blocking parser points one byte past
- * the start of most tokens (checked on 2.17 to 2.22; see {@code JsonFeederTest}). Its {@code currentLocation()} does give
- * the exact end of the token just returned; the start is the first byte after the previous token's end that is not
- * whitespace, {@code :} or {@code ,}.
+ * <p>Offsets are computed here: jackson's {@code currentTokenLocation()} on the non-blocking parser points one byte
+ * past the start of most tokens (checked on 2.17 to 2.22; see {@code JsonFeederTest}). Its {@code currentLocation()}
+ * does give the exact end of the token just returned; the start is the first byte after the previous token's end that
+ * is not whitespace, {@code :} or {@code ,}.
  *
- * <p>Scanning those gaps also closes a validation hole: when a chunk ends right after a {@code ,} or {@code :} inside an
- * object, jackson's non-blocking parser (2.20, 2.22) accepts a {@code }} opening the next chunk, so {@code {"a":1,}} or
- * {@code {"a":}} would pass or fail depending on where the network split them. A closing bracket after a comma or colon
- * is rejected here.
+ * <p>Scanning those gaps also closes a validation hole: when a chunk ends right after a {@code ,} or {@code :} inside
+ * an object, jackson's non-blocking parser (2.20, 2.22) accepts a {@code }} opening the next chunk, so {@code {"a":1,}}
+ * or {@code {"a":}} would pass or fail depending on where the network split them. A closing bracket after a comma or
+ * colon is rejected here.
  *
- * <p>Usage: {@link #feed} a chunk, then call {@link #nextToken()} until it returns {@link JsonToken#NOT_AVAILABLE} (feed
- * more) or {@code null} (done, or failed: see {@link #error()}). After {@link #endOfInput()}, drain the same way.
+ * <p>Usage: {@link #feed} a chunk, then call {@link #nextToken()} until it returns {@link JsonToken#NOT_AVAILABLE}
+ * (feed more) or {@code null} (done, or failed: see {@link #error()}). After {@link #endOfInput()}, drain the same way.
  * Not thread-safe.
  */
 public final class JsonFeeder {
@@ -86,8 +86,9 @@ public final class JsonFeeder {
     /**
      * Queues {@code chunk}'s readable bytes for parsing. Ignored once the input ended or the parse failed.
      *
-     * @param chunk not owned: the feeder retains a slice until jackson consumed it (by the {@link #nextToken()} call that
-     *              returns {@code NOT_AVAILABLE}, or {@link #release()}); the caller still releases its own reference
+     * @param chunk not owned: the feeder retains a slice until jackson consumed it (by the {@link #nextToken()} call
+     *              that returns {@code NOT_AVAILABLE}, or {@link #release()}); the caller still releases its own
+     *              reference
      * @throws IllegalStateException if the previous chunk was not consumed yet (drain {@link #nextToken()} first)
      */
     public void feed(ByteBuf chunk) {
@@ -128,9 +129,9 @@ public final class JsonFeeder {
     }
 
     /**
-     * The next token: {@link JsonToken#NOT_AVAILABLE} when jackson needs more input, {@code null} at the end of the input
-     * or after a failure ({@link #error()} tells which). Jackson accepts several root values separated by whitespace;
-     * callers that want one check for a second themselves.
+     * The next token: {@link JsonToken#NOT_AVAILABLE} when jackson needs more input, {@code null} at the end of the
+     * input or after a failure ({@link #error()} tells which). Jackson accepts several root values separated by
+     * whitespace; callers that want one check for a second themselves.
      */
     public JsonToken nextToken() {
         if (state == State.CLOSED) {
@@ -198,7 +199,10 @@ public final class JsonFeeder {
         return fed;
     }
 
-    /** Why parsing failed, e.g. {@code "Unexpected character ('}' (code 125)): ... at byte 17"}; {@code null} if it did not. */
+    /**
+     * Why parsing failed, e.g. {@code "Unexpected character ('}' (code 125)): ... at byte 17"}; {@code null} if it did
+     * not.
+     */
     public String error() {
         return error;
     }
@@ -277,7 +281,10 @@ public final class JsonFeeder {
         }
     }
 
-    /** First byte in {@code [from, to)} that is not a separator, or {@code to}; bytes before {@link #held} were all separators. */
+    /**
+     * First byte in {@code [from, to)} that is not a separator, or {@code to}; bytes before {@link #held} were all
+     * separators.
+     */
     private long firstSignificant(long from, long to) {
         long from0 = Math.max(from, heldStart);
         if (held == null || from0 >= to) {

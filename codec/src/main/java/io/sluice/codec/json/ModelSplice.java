@@ -18,7 +18,8 @@ public final class ModelSplice {
 
     /**
      * Builds {@code body[0, valueStart) + "newModel" + body[valueEnd, end)}, offsets relative to
-     * {@code body.readerIndex()}, typically {@link ChatRequestScanner#modelStart()} / {@link ChatRequestScanner#modelEnd()}.
+     * {@code body.readerIndex()}, typically {@link ChatRequestScanner#modelStart()} /
+     * {@link ChatRequestScanner#modelEnd()}.
      *
      * @param body not owned: the result holds retained slices of it (no copy), so the caller still releases its own
      *             reference; its indexes are left untouched
@@ -67,7 +68,8 @@ public final class ModelSplice {
                 case '\t' -> out.writeByte('t');
                 case '\b' -> out.writeByte('b');
                 case '\f' -> out.writeByte('f');
-                default -> out.writeByte('u').writeByte('0').writeByte('0').writeByte(HEX[c >> 4]).writeByte(HEX[c & 0xF]);
+                default -> out.writeByte('u').writeByte('0').writeByte('0')
+                        .writeByte(HEX[c >> 4]).writeByte(HEX[c & 0xF]);
             }
         }
         ByteBufUtil.writeUtf8(out, s, run, s.length());

@@ -45,7 +45,9 @@ final class SseEventNames {
         return buf.toString(index, length, StandardCharsets.UTF_8);
     }
 
-    /** Whether {@code buf[index, index + expected.length)} holds exactly {@code expected}; the caller checked the range. */
+    /**
+     * Whether {@code buf[index, index + expected.length)} holds exactly {@code expected}; the caller checked the range.
+     */
     static boolean equals(ByteBuf buf, int index, byte[] expected) {
         for (int i = 0; i < expected.length; i++) {
             if (buf.getByte(index + i) != expected[i]) {

@@ -31,7 +31,9 @@ public final class SseFramer {
         START,
         /** At a line boundary or inside a line (see {@link #line}). */
         READING,
-        /** The last chunk ended with {@code \r}: a {@code \n} opening the next chunk belongs to the same line ending. */
+        /**
+         * The last chunk ended with {@code \r}: a {@code \n} opening the next chunk belongs to the same line ending.
+         */
         AFTER_CR,
         /** An event outgrew the limit; input is ignored. */
         FAILED,
@@ -183,7 +185,10 @@ public final class SseFramer {
         line.writeBytes(chunk, from, to - from);
     }
 
-    /** Checks that a line of {@code lineBytes} (plus its terminator) still fits the pending event; fails the stream if not. */
+    /**
+     * Checks that a line of {@code lineBytes} (plus its terminator) still fits the pending event; fails the stream if
+     * not.
+     */
     private boolean fits(long lineBytes, SseListener listener) {
         if (eventBytes + lineBytes + 1 <= maxEventBytes) {
             return true;

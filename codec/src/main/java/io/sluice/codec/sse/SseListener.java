@@ -10,8 +10,8 @@ public interface SseListener {
      * A complete event.
      *
      * @param event the {@code event:} field, or {@code null} when it was absent or empty (the spec's "message")
-     * @param data  the {@code data:} lines joined with {@code \n}. Owned by the listener, which must release it or pass it
-     *              on. Single-line data that arrived inside one chunk is a retained slice of that chunk (no copy).
+     * @param data  the {@code data:} lines joined with {@code \n}. Owned by the listener, which must release it or pass
+     *              it on. Single-line data that arrived inside one chunk is a retained slice of that chunk (no copy).
      */
     void onEvent(String event, ByteBuf data);
 

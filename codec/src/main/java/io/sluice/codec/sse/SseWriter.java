@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes Server-Sent Events. A payload line break ({@code \n}, {@code \r\n} or {@code \r}) starts a new {@code data:}
- * line, so a reader joining them with {@code \n} gets the payload back (a bare {@code \r} comes back as {@code \n}; JSON
- * never has one outside whitespace).
+ * line, so a reader joining them with {@code \n} gets the payload back (a bare {@code \r} comes back as {@code \n};
+ * JSON never has one outside whitespace).
  */
 public final class SseWriter {
 
@@ -18,7 +18,10 @@ public final class SseWriter {
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COMMENT = ": ".getBytes(StandardCharsets.US_ASCII);
-    /** Read-only and unreleasable, so one instance can be duplicated to every stream (Netty's HttpObjectEncoder does the same with CRLF). */
+    /**
+     * Read-only and unreleasable, so one instance can be duplicated to every stream (Netty's HttpObjectEncoder does the
+     * same with CRLF).
+     */
     private static final ByteBuf DONE = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(14).writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
@@ -26,7 +29,8 @@ public final class SseWriter {
     }
 
     /**
-     * Encodes {@code event: <name>\n} (if named), one {@code data: } line per line of {@code jsonData}, and the blank line.
+     * Encodes {@code event: <name>\n} (if named), one {@code data: } line per line of {@code jsonData}, and the blank
+     * line.
      *
      * @param jsonData not owned: its readable bytes are copied and its indexes left untouched; the caller releases it
      * @return a new buffer owned by the caller
@@ -66,7 +70,8 @@ public final class SseWriter {
     }
 
     /**
-     * Encodes a comment ({@code : text\n\n}), the keep-alive ping that stops intermediaries from cutting an idle stream.
+     * Encodes a comment ({@code : text\n\n}), the keep-alive ping that stops intermediaries from cutting an idle
+     * stream.
      *
      * @return a new buffer owned by the caller
      */
@@ -79,8 +84,8 @@ public final class SseWriter {
     /**
      * {@code data: [DONE]\n\n}, OpenAI's end-of-stream marker.
      *
-     * @return a duplicate of a shared read-only buffer whose release is a no-op; the caller owns it like any other buffer
-     *         (writing it to a channel is fine) but must not expect to write into it
+     * @return a duplicate of a shared read-only buffer whose release is a no-op; the caller owns it like any other
+     *         buffer (writing it to a channel is fine) but must not expect to write into it
      */
     public static ByteBuf done() {
         return DONE.duplicate();

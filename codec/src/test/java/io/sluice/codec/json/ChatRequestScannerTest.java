@@ -200,7 +200,8 @@ class ChatRequestScannerTest {
     @Test
     void malformedTailAfterTheModelStillFails() {
         // The model is read early, but a broken body is refused as a whole.
-        String body = "{\"model\":\"gpt-4o\",\"messages\":[" + "{\"role\":\"user\",\"content\":\"hi\"},".repeat(50) + "]}";
+        String body = "{\"model\":\"gpt-4o\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi\"},".repeat(50) + "]}";
         ChatRequestScanner s = scan(body, 7, Memory.MIXED);
         assertThat(s.model()).isEqualTo("gpt-4o");
         assertThat(s.end()).isEqualTo(Result.ERROR);

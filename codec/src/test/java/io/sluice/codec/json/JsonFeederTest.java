@@ -249,7 +249,8 @@ class JsonFeederTest {
                         + " at byte 15");
         assertThat(error("{\"a\":1 \"b\":2}", size, memory)).isEqualTo(
                 "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries at byte 7");
-        assertThat(error("[1,]", size, memory)).startsWith("Unexpected character (']' (code 93)): expected a valid value")
+        assertThat(error("[1,]", size, memory))
+                .startsWith("Unexpected character (']' (code 93)): expected a valid value")
                 .endsWith(" at byte 3");
         assertThat(error("{\"a\":\"\\q\"}", size, memory))
                 .isEqualTo("Unrecognized character escape 'q' (code 113) at byte 7");
@@ -257,8 +258,10 @@ class JsonFeederTest {
                 .isEqualTo("Unexpected end-of-input: expected close marker for Object at byte 6");
         assertThat(error("{\"a\":\"abc", size, memory)).isEqualTo("Unexpected end-of-input: was expecting rest of token"
                 + " at byte 9");
-        assertThat(error("{}}", size, memory)).isEqualTo("Unexpected close marker '}': no open Object to close at byte 2");
-        assertThat(error("{\"a\":\"\u0001\"}", size, memory)).startsWith("Illegal unquoted character ((CTRL-CHAR, code 1))");
+        assertThat(error("{}}", size, memory))
+                .isEqualTo("Unexpected close marker '}': no open Object to close at byte 2");
+        assertThat(error("{\"a\":\"\u0001\"}", size, memory))
+                .startsWith("Illegal unquoted character ((CTRL-CHAR, code 1))");
     }
 
     @ParameterizedTest

@@ -45,10 +45,12 @@ class ModelSpliceTest {
         }
         assertThat(scanner.end()).isEqualTo(Result.OK);
 
-        ByteBuf out = ModelSplice.splice(ALLOC, body, scanner.modelStart(), scanner.modelEnd(), "openai/gpt-4o-2024-08-06");
+        ByteBuf out = ModelSplice.splice(ALLOC, body, scanner.modelStart(), scanner.modelEnd(),
+                "openai/gpt-4o-2024-08-06");
         body.release(); // the splice holds its own references
         try {
-            assertThat(text(out)).isEqualTo(json.replace("\"model\": \"gpt-4o\"", "\"model\": \"openai/gpt-4o-2024-08-06\""));
+            assertThat(text(out))
+                    .isEqualTo(json.replace("\"model\": \"gpt-4o\"", "\"model\": \"openai/gpt-4o-2024-08-06\""));
             ChatRequestScanner again = scan(out);
             assertThat(again.model()).isEqualTo("openai/gpt-4o-2024-08-06");
             assertThat(again.stream()).isTrue();

@@ -115,7 +115,8 @@ class UsageScannerTest {
         SseFramer framer = new SseFramer(64 * 1024);
         Passthrough pass = new Passthrough();
         SseRecorder.feed(framer, "data: " + USAGE_NULL_CHUNK + "\n\n"
-                + "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"code\":null}}\n\n",
+                + "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\","
+                + "\"code\":null}}\n\n",
                 7, pass);
         framer.end();
         assertThat(pass.errors).isEqualTo(1);
@@ -132,10 +133,12 @@ class UsageScannerTest {
                 .isEqualTo(new Usage(-1, 12, -1, -1, -1));
         // Details are read only under their own parent.
         assertThat(sse("{\"usage\":{\"prompt_tokens_details\":{\"reasoning_tokens\":3},"
-                + "\"completion_tokens_details\":{\"cached_tokens\":4},\"cached_tokens\":5,\"x\":{\"total_tokens\":6}}}"))
+                + "\"completion_tokens_details\":{\"cached_tokens\":4},\"cached_tokens\":5,"
+                + "\"x\":{\"total_tokens\":6}}}"))
                 .isEqualTo(new Usage(-1, -1, -1, -1, -1));
         assertThat(sse("{\"usage\":{\"prompt_tokens_details\":null,\"completion_tokens_details\":[1],"
-                + "\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")).isEqualTo(new Usage(1, 2, 3, -1, -1));
+                + "\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}"))
+                .isEqualTo(new Usage(1, 2, 3, -1, -1));
     }
 
     @Test
@@ -150,8 +153,8 @@ class UsageScannerTest {
     @Test
     void keepsTheLastUsage() {
         UsageScanner scanner = new UsageScanner();
-        for (String data : List.of("{\"usage\":{\"total_tokens\":1}}", USAGE_NULL_CHUNK, "{\"usage\":{\"total_tokens\":2}}",
-                "[DONE]")) {
+        for (String data : List.of("{\"usage\":{\"total_tokens\":1}}", USAGE_NULL_CHUNK,
+                "{\"usage\":{\"total_tokens\":2}}", "[DONE]")) {
             ByteBuf buf = PooledChunks.of(data);
             scanner.scanSseData(buf);
             buf.release();
@@ -200,8 +203,9 @@ class UsageScannerTest {
     @ParameterizedTest
     @MethodSource("sizesAndMemory")
     void nonStreamingErrorBody(int size, Memory memory) {
-        UsageScanner scanner = json("{\n  \"error\": {\n    \"message\": \"Rate limit reached\",\n    \"type\": \"requests\","
-                + "\n    \"param\": null,\n    \"code\": \"rate_limit_exceeded\"\n  }\n}\n", size, memory);
+        UsageScanner scanner = json("{\n  \"error\": {\n    \"message\": \"Rate limit reached\","
+                + "\n    \"type\": \"requests\",\n    \"param\": null,\n    \"code\": \"rate_limit_exceeded\""
+                + "\n  }\n}\n", size, memory);
         assertThat(scanner.errorInJson()).isTrue();
         assertThat(scanner.usage()).isNull();
     }
@@ -209,7 +213,8 @@ class UsageScannerTest {
     @ParameterizedTest
     @MethodSource("sizesAndMemory")
     void malformedBodyKeepsWhatWasFoundAndThrowsNothing(int size, Memory memory) {
-        UsageScanner scanner = json("{\"usage\":{\"prompt_tokens\":3,\"total_tokens\":4},\"choices\":[,]}", size, memory);
+        UsageScanner scanner = json("{\"usage\":{\"prompt_tokens\":3,\"total_tokens\":4},\"choices\":[,]}",
+                size, memory);
         assertThat(scanner.usage()).isEqualTo(new Usage(3, -1, 4, -1, -1));
         assertThat(json("<html>502 Bad Gateway</html>", size, memory).usage()).isNull();
     }

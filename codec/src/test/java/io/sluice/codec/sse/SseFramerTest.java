@@ -126,7 +126,9 @@ class SseFramerTest {
         for (int cut = 0; cut <= bytes.length; cut++) {
             SseFramer f = new SseFramer(MAX);
             SseRecorder r = new SseRecorder();
-            for (byte[] part : List.of(Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length))) {
+            byte[] head = Arrays.copyOfRange(bytes, 0, cut);
+            byte[] tail = Arrays.copyOfRange(bytes, cut, bytes.length);
+            for (byte[] part : List.of(head, tail)) {
                 ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(part.length).writeBytes(part);
                 f.feed(chunk, r);
                 chunk.release();

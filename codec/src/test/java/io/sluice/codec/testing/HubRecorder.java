@@ -118,12 +118,14 @@ public final class HubRecorder implements HubListener {
                 }
                 case "tool_args" -> {
                     int s = rest.indexOf(' ');
-                    target.onToolCallArguments(Integer.parseInt(rest.substring(0, s)), Json.unquote(rest.substring(s + 1)));
+                    target.onToolCallArguments(Integer.parseInt(rest.substring(0, s)),
+                            Json.unquote(rest.substring(s + 1)));
                 }
                 case "finish" -> {
                     int s = rest.indexOf(' ');
                     String seq = rest.substring(s + 1);
-                    target.onFinish(FinishReason.valueOf(rest.substring(0, s)), seq.equals("null") ? null : Json.unquote(seq));
+                    target.onFinish(FinishReason.valueOf(rest.substring(0, s)),
+                            seq.equals("null") ? null : Json.unquote(seq));
                 }
                 case "usage" -> {
                     String[] f = rest.split(" ");

@@ -1,7 +1,7 @@
 package io.sluice.proxy.access;
 
-import io.sluice.proxy.config.Cidr;
 import io.netty.util.NetUtil;
+import io.sluice.proxy.config.Cidr;
 import java.util.List;
 
 /**

@@ -1,35 +1,30 @@
 package io.sluice.proxy.admin;
 
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.RateLimitConfig;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonOut;
 import io.sluice.proxy.json.Text;
-import io.netty.handler.codec.http.HttpMethod;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.proxy.logs.LogEntry;
 import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.logs.ProviderLogs;
 import io.sluice.proxy.ops.LiveStats;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
-import io.sluice.proxy.usage.UsageLedger;
-import io.sluice.proxy.usage.UsageTotals;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.sluice.proxy.config.ProviderConfig;
-import io.sluice.proxy.config.RateLimitConfig;
-import io.sluice.proxy.config.Secrets;
-import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.schedule.CircuitBreaker;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import io.sluice.proxy.schedule.KeyScheduler;
 import io.sluice.proxy.schedule.ProviderRuntime;
+import io.sluice.proxy.usage.UsageLedger;
+import io.sluice.proxy.usage.UsageTotals;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -456,7 +451,8 @@ public final class MonitoringApi {
         rt.keys().rotate();
         ops.log(p.name(), LogLevel.INFO, "rotation", "key rotated by the operator: the next request skips the key in "
                 + "turn", null, null, null, null);
-        return new Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true).field("provider", p.name())
+        return new Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true)
+                .field("provider", p.name())
                 .field("message", "the next request skips the key in turn").end().toString());
     }
 

@@ -17,6 +17,7 @@ import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Role;
 import io.sluice.codec.json.Usage;
+import io.sluice.providers.Operation;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.exchange.AttemptFactory;
@@ -28,7 +29,6 @@ import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.usage.UsageRecord;
-import io.sluice.providers.Operation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +142,8 @@ public final class ProviderProbe implements MonitoringApi.Probe {
         }
         boolean ok = status >= 200 && status < 300 && error == null;
         ops.usage(new UsageRecord(ops.epochMillis(), p.name(), model, key, CLIENT, status,
-                usage == null ? 0 : Math.max(0, usage.promptTokens()), usage == null ? 0 : Math.max(0, usage.completionTokens()),
+                usage == null ? 0 : Math.max(0, usage.promptTokens()),
+                usage == null ? 0 : Math.max(0, usage.completionTokens()),
                 usage == null ? 0 : Math.max(0, usage.cachedTokens()),
                 usage == null ? 0 : Math.max(0, usage.reasoningTokens()), false));
         ops.log(p.name(), ok ? LogLevel.INFO : LogLevel.ERROR, "test", "live test"

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +32,9 @@ public final class Main {
     /** Runs the command line and returns the exit code instead of exiting, for tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        // The platform charset, as the JDK 17 System.out uses; PrintStream.charset() needs Java 18.
+        cli.setOut(new PrintWriter(out, true, Charset.defaultCharset()));
+        cli.setErr(new PrintWriter(err, true, Charset.defaultCharset()));
         cli.setExecutionExceptionHandler(Main::handle);
         return cli.execute(args);
     }

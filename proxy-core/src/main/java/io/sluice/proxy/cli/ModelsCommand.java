@@ -1,7 +1,7 @@
 package io.sluice.proxy.cli;
 
-import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.route.ModelRouter;
 import java.io.PrintWriter;

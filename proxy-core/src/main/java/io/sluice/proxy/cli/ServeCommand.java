@@ -1,13 +1,15 @@
 package io.sluice.proxy.cli;
 
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ServerConfig;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.internal.SuppressForbidden;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,11 +54,12 @@ final class ServeCommand implements Callable<Integer> {
      * {@code sun.misc.Signal} is in {@code jdk.unsupported}, there on every JDK since 9; where it is not, the hook
      * still closes gracefully.
      */
+    @SuppressForbidden(reason = "sun.misc.Signal (jdk.unsupported) is the only way to handle SIGTERM/SIGINT")
     static void onStopSignal(SluiceServer server) {
         try {
             for (String name : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name),
-                        sig -> new Thread(server::close, "sluice-shutdown-" + name.toLowerCase()).start());
+                        sig -> new Thread(server::close, "sluice-shutdown-" + name.toLowerCase(Locale.ROOT)).start());
             }
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             // the shutdown hook closes instead

@@ -74,7 +74,8 @@ public record AccessConfig(List<ClientKeyConfig> clientKeys, Boolean requireClie
             return;
         }
         throw ConfigException.at("access", "server.host " + server.host() + " is reachable from other machines but"
-                + " no client keys are configured, so anyone could spend the provider keys (expected: access.clientKeys,"
-                + " SLUICE_CLIENT_KEY, or access.requireClientKey: false to run an open relay on purpose)");
+                + " no client keys are configured, so anyone could spend the provider keys (expected:"
+                + " access.clientKeys, SLUICE_CLIENT_KEY, or access.requireClientKey: false to run an open relay on"
+                + " purpose)");
     }
 }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param name      shown in usage, sessions, logs and metrics instead of the key itself
  * @param key       the key in plain text (usually {@code ${VAR}}), or null when {@code keyHash} is given
- * @param keyHash   the key's SHA-256 as 64 hex digits, so the file need not hold the key; null when {@code key} is given
+ * @param keyHash   the key's SHA-256 as 64 hex digits, so the file need not hold the key; null when {@code key} is
+ *                  given
  * @param models    model patterns this key may use ({@code *} wildcards), matched against the model the client asks
  *                  for, {@code provider/upstream-model} and the upstream model; empty for every model
  * @param rateLimit requests per minute for this key; -1 for {@code rateLimits.perClientKey}, 0 for none

@@ -2,6 +2,7 @@ package io.sluice.proxy.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A configuration value that cannot be used. The message names the key path, the value and what was expected,
@@ -88,7 +89,7 @@ public final class ConfigException extends RuntimeException {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }

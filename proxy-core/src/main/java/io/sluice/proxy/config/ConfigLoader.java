@@ -6,19 +6,19 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.LinkedHashMap;
 import io.sluice.providers.EnvProviders;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -288,7 +288,8 @@ public final class ConfigLoader {
             }
             int max = (int) envLong(env, "UPSTREAM_MAX_CONCURRENT", ConcurrencyConfig.DEFAULT_MAX_CONCURRENT);
             int queue = (int) envLong(env, "UPSTREAM_QUEUE_MAX", ConcurrencyConfig.DEFAULT_QUEUE_MAX);
-            long timeout = envLong(env, "UPSTREAM_QUEUE_TIMEOUT_MS", ConcurrencyConfig.DEFAULT_QUEUE_TIMEOUT.toMillis());
+            long timeout = envLong(env, "UPSTREAM_QUEUE_TIMEOUT_MS",
+                    ConcurrencyConfig.DEFAULT_QUEUE_TIMEOUT.toMillis());
             return envBuild("UPSTREAM_*", () -> new ConcurrencyConfig(true, max, queue, Duration.ofMillis(timeout)));
         }
         n.object(CONCURRENCY_KEYS);

@@ -1,5 +1,6 @@
 package io.sluice.proxy.config;
 
+import io.sluice.providers.ProviderDescriptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import io.sluice.providers.ProviderDescriptor;
 
 /** Validation and normalization of {@link ProviderConfig} fields. */
 final class ProviderChecks {
@@ -75,7 +75,8 @@ final class ProviderChecks {
             return List.of();
         }
         if (names != null && names.size() != keys.size()) {
-            throw ConfigException.invalid("keyNames", String.valueOf(names.size()), keys.size() + " names, one per key");
+            throw ConfigException.invalid("keyNames", String.valueOf(names.size()),
+                    keys.size() + " names, one per key");
         }
         List<String> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
@@ -180,7 +181,8 @@ final class ProviderChecks {
             return mock == null ? MockSettings.defaults() : mock;
         }
         if (mock != null) {
-            throw ConfigException.at("mock", "not allowed here (expected: only with type mock, this is type " + type + ")");
+            throw ConfigException.at("mock",
+                    "not allowed here (expected: only with type mock, this is type " + type + ")");
         }
         return null;
     }

@@ -1,12 +1,12 @@
 package io.sluice.proxy.config;
 
+import io.sluice.providers.ProviderCatalog;
+import io.sluice.providers.ProviderDescriptor;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import io.sluice.providers.ProviderCatalog;
-import io.sluice.providers.ProviderDescriptor;
 
 /**
  * One upstream provider.
@@ -163,6 +163,7 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
                 + ", apiKeys=" + maskedApiKeys() + ", models=" + models + ", headers=" + maskedHeaders
                 + ", enabled=" + enabled + ", mock=" + mock + ", dialect=" + dialect + ", keyNames=" + keyNames
-                + ", prefix=" + prefix + ", options=" + options + ", discoverModels=" + discoverModels + ", limits=" + limits + "]";
+                + ", prefix=" + prefix + ", options=" + options + ", discoverModels=" + discoverModels
+                + ", limits=" + limits + "]";
     }
 }

@@ -33,7 +33,8 @@ public record ProviderLimits(String strategy, List<Integer> weights, long rateLi
             throw ConfigException.missing("weights", "one weight per key for strategy weighted");
         }
         if (rateLimit < -1 || rateLimit > 100_000_000L) {
-            throw ConfigException.invalid("rateLimit", String.valueOf(rateLimit), "requests per minute, 0 to 100000000");
+            throw ConfigException.invalid("rateLimit", String.valueOf(rateLimit),
+                    "requests per minute, 0 to 100000000");
         }
         Check.range("maxConcurrent", maxConcurrent, 0, 1_000_000);
     }

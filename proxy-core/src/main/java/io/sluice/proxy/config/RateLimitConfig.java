@@ -11,7 +11,9 @@ package io.sluice.proxy.config;
  */
 public record RateLimitConfig(long global, long perProvider, long perKey, long perClientKey) {
 
-    /** What {@code RATE_LIMIT_ENABLED=1} means without {@code RATE_LIMIT_PER_MINUTE}: the seeds' per-provider default. */
+    /**
+     * What {@code RATE_LIMIT_ENABLED=1} means without {@code RATE_LIMIT_PER_MINUTE}: the seeds' per-provider default.
+     */
     public static final long SEED_PER_PROVIDER = 100;
 
     public RateLimitConfig {

@@ -2,8 +2,8 @@ package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.dialect.Dialect;
-import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.providers.Operation;
+import io.sluice.proxy.ops.RequestTrace;
 
 /**
  * A client's model request as received: its bytes and what the incremental scan learned of them. The body is owned

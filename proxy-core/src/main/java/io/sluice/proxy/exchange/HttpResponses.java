@@ -43,7 +43,8 @@ public final class HttpResponses {
         return HubError.of(status.code(), message).withCode(code, null);
     }
 
-    /** An error response in {@code dialect}'s shape: the one writer of Sluice's errors ({@link Dialect#encodeError}). */
+    /** An error response in {@code dialect}'s shape: the one writer of Sluice's errors ({@link Dialect#encodeError}).
+     */
     public static FullHttpResponse error(Dialect dialect, ByteBufAllocator alloc, HubError error) {
         return json(HttpResponseStatus.valueOf(error.status()), dialect.encodeError(error, alloc));
     }

@@ -8,8 +8,8 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.hub.HubRequest;
-import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.providers.Operation;
+import io.sluice.proxy.config.ProviderConfig;
 
 /**
  * The one place that decides splice-or-translate: for each provider a client request is tried on, either the

@@ -3,9 +3,9 @@ package io.sluice.proxy.exchange;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.providers.Operation;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.ops.RequestTrace;
-import io.sluice.providers.Operation;
 
 /**
  * One request as one provider takes it, ready for an attempt. {@code body} is owned by whoever holds this object

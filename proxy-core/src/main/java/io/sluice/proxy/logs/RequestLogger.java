@@ -87,11 +87,6 @@ public final class RequestLogger implements AutoCloseable {
         this.writer = new AsyncWriter<>(THREAD_NAME, queueCapacity, new LineSink(out));
     }
 
-    /** {@code sk-proj-abcdefgh1234} → {@code sk-...1234}; short secrets → {@code ****}. Same as {@link Secrets#mask}. */
-    public static String mask(String secret) {
-        return Secrets.mask(secret);
-    }
-
     public Path file() {
         return file;
     }
@@ -144,8 +139,9 @@ public final class RequestLogger implements AutoCloseable {
             return text;
         }
         // Patterns first: masking a known secret first would leave "Bearer sk-...abcd" for BEARER to mask again.
-        String s = BEARER.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + mask(m.group(2))));
-        s = SK_KEY.matcher(s).replaceAll(m -> Matcher.quoteReplacement(mask(m.group())));
+        String s = BEARER.matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secrets.mask(m.group(2))));
+        s = SK_KEY.matcher(s).replaceAll(m -> Matcher.quoteReplacement(Secrets.mask(m.group())));
         return Secrets.maskAll(s, secrets);
     }
 
@@ -154,7 +150,8 @@ public final class RequestLogger implements AutoCloseable {
         if (url == null) {
             return null;
         }
-        String s = QUERY_KEY.matcher(url).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + mask(m.group(2))));
+        String s = QUERY_KEY.matcher(url)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secrets.mask(m.group(2))));
         return maskText(s);
     }
 
@@ -167,10 +164,10 @@ public final class RequestLogger implements AutoCloseable {
         if (SCHEME_HEADERS.contains(lower)) {
             String v = value.trim();
             int sp = v.indexOf(' ');
-            return sp > 0 ? v.substring(0, sp + 1) + mask(v.substring(sp + 1).trim()) : mask(v);
+            return sp > 0 ? v.substring(0, sp + 1) + Secrets.mask(v.substring(sp + 1).trim()) : Secrets.mask(v);
         }
         if (SECRET_HEADERS.contains(lower)) {
-            return mask(value);
+            return Secrets.mask(value);
         }
         return maskText(value);
     }

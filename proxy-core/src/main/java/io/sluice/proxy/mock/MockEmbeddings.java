@@ -1,7 +1,7 @@
 package io.sluice.proxy.mock;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.json.JsonOut;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,9 +2,9 @@ package io.sluice.proxy.route;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.proxy.config.EditDistance;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.config.EditDistance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -282,7 +282,8 @@ public final class ModelRouter {
         for (int i = 0; i <= model.length(); i++) {
             if (i == model.length() || model.charAt(i) == '/') {
                 int len = i - start;
-                if ((len == 1 || len == 2) && model.charAt(start) == '.' && (len == 1 || model.charAt(start + 1) == '.')) {
+                if ((len == 1 || len == 2) && model.charAt(start) == '.'
+                        && (len == 1 || model.charAt(start + 1) == '.')) {
                     return "model id contains a . or .. path segment";
                 }
                 start = i + 1;

@@ -5,37 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * 64 bytes of padding before the counters: a provider's key states are allocated back to back, and without it the
- * in-flight counters of neighbouring keys would share a cache line that every event loop writes (JCTools' layout
- * trick: the JVM lays superclass fields first, so padding in superclasses is not reordered away).
- */
-abstract class KeyStatePadBefore {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-}
-
-/** The mutable counters of one key; see {@link KeyState}. */
-abstract class KeyStateFields extends KeyStatePadBefore {
-    volatile int inFlight;
-    /** Consecutive key-scoped failures; the exponent of the backoff, reset by a success. */
-    volatile int failures;
-    volatile long requests;
-    volatile long tokens;
-    /** nanoClock deadline before which the key is not handed out; {@link KeyState#NOT_COOLING} when there is none. */
-    volatile long coolUntil = KeyState.NOT_COOLING;
-    /**
-     * Entries in modelLocks, counted up before an entry appears and down after it is gone, so 0 proves there is
-     * none. ConcurrentHashMap's own isEmpty() cannot: its count trails its entries (the stress test caught a pick
-     * of a locked model through that window).
-     */
-    volatile int lockCount;
-}
-
-/** 64 bytes of padding after the counters, so the next object on the heap does not share their line either. */
-abstract class KeyStatePadAfter extends KeyStateFields {
-    long p10, p11, p12, p13, p14, p15, p16, p17;
-}
-
-/**
  * One key of a {@link KeyScheduler}: atomics only. Deadlines are nanoClock values compared by subtraction, as
  * {@link System#nanoTime()} values must be.
  */

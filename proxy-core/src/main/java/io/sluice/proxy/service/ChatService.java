@@ -8,6 +8,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.providers.Operation;
+import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
@@ -28,8 +30,6 @@ import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
-import io.sluice.providers.Operation;
-import io.sluice.providers.ProviderDescriptor;
 import java.util.List;
 
 /**

@@ -197,7 +197,8 @@ public final class CopilotTokens {
         URI apiUri = null;
         if (api != null) {
             URI u = URI.create(api);
-            if (u.getHost() != null && ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))) {
+            if (u.getHost() != null
+                    && ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))) {
                 apiUri = u;
             }
         }

@@ -91,7 +91,8 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
                     }
                 }
                 case CHUNK_SIZE -> {
-                    if (!readLine(in, MAX_CHUNK_SIZE_LINE, "chunk size line longer than " + MAX_CHUNK_SIZE_LINE + " bytes")) {
+                    if (!readLine(in, MAX_CHUNK_SIZE_LINE,
+                            "chunk size line longer than " + MAX_CHUNK_SIZE_LINE + " bytes")) {
                         return;
                     }
                     remaining = chunkSize(line);

@@ -1,10 +1,10 @@
 package io.sluice.proxy.upstream;
 
+import io.sluice.providers.ProviderCatalog;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
-import io.sluice.providers.ProviderCatalog;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

@@ -13,7 +13,8 @@ import io.sluice.codec.json.Usage;
 /**
  * Reads usage from a passthrough response in a dialect other than OpenAI's (OpenAI has the faster
  * {@link io.sluice.codec.json.UsageScanner}): the bytes go to the client untouched, a copy of the view goes through
- * the dialect's own decoder, which keeps only the usage. Non-streaming bodies are kept (bounded) and decoded at the end.
+ * the dialect's own decoder, which keeps only the usage. Non-streaming bodies are kept (bounded) and decoded at the
+ * end.
  */
 final class UsageTap implements HubListener {
 

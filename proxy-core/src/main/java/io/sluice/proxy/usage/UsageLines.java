@@ -12,7 +12,8 @@ import java.io.OutputStream;
  *
  * <pre>
  * {"since":1700000000000}                                          first record ever; first line of a compacted file
- * {"t":1700000000000,"p":"openai","m":"gpt-4o","k":"OPENAI_API_KEY","c":"team-a","s":200,"pt":12,"ct":30,"ca":0,"rt":0,"e":false}
+ * {"t":1700000000000,"p":"openai","m":"gpt-4o","k":"OPENAI_API_KEY","c":"team-a","s":200,
+ *  "pt":12,"ct":30,"ca":0,"rt":0,"e":false}
  * {"t":1700000000000,"p":"openai","m":"gpt-4o","n":4000,"er":3,"es":0,"pt":48000,"ct":120000,"ca":0,"rt":0}
  * </pre>
  *

@@ -2,11 +2,12 @@ package io.sluice.proxy.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.RateLimitConfig;
+import io.sluice.proxy.config.Secrets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,8 @@ class ClientKeysTest {
     @Test
     void findsKeysByTheirHashWhetherConfiguredPlainOrHashed() {
         ClientKeys keys = ClientKeys.of(access(new ClientKeyConfig("team", TEAM, null, null, -1, true),
-                new ClientKeyConfig("ci", null, "sha256:" + Secrets.sha256Hex(CI).toUpperCase(), null, -1, true)),
+                new ClientKeyConfig("ci", null, "sha256:" + Secrets.sha256Hex(CI).toUpperCase(Locale.ROOT), null,
+                        -1, true)),
                 RateLimitConfig.off(), null, System::nanoTime);
         assertThat(keys.required()).isTrue();
         assertThat(keys.find(TEAM).name()).isEqualTo("team");

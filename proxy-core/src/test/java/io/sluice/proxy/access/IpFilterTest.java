@@ -1,9 +1,9 @@
 package io.sluice.proxy.access;
 
-import io.sluice.proxy.config.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.NetUtil;
+import io.sluice.proxy.config.Cidr;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

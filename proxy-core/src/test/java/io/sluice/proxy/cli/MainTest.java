@@ -118,7 +118,8 @@ class MainTest {
 
         out.reset();
         Path keyed = write("keyed.yaml", "server:\n  host: 0.0.0.0\nprovidersFromEnv: false\naccess:\n  clientKeys:\n"
-                + "    team: {key: sk-team-0123456789abcdef, models: [gpt-4o], rateLimit: 60}\n    ci: sk-ci-0123456789abcdefgh\n"
+                + "    team: {key: sk-team-0123456789abcdef, models: [gpt-4o], rateLimit: 60}\n"
+                + "    ci: sk-ci-0123456789abcdefgh\n"
                 + "  ipAllow: [10.0.0.0/8]\n");
         assertThat(run("check-config", "-c", keyed.toString())).isEqualTo(0);
         assertThat(out().lines()).contains("access:   client keys team (1 model, 60/min), ci; ipAllow 10.0.0.0/8;"
@@ -182,7 +183,9 @@ class MainTest {
         assertThat(run("models", "-c", file.toString())).isEqualTo(2);
         assertThat(out()).isEmpty();
         assertThat(err()).isEqualTo("sluice: " + file
-                + ": providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)"
+                + ": providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, "
+                + "openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, "
+                + "openai-compatible, anthropic-compatible)"
                 + System.lineSeparator());
     }
 

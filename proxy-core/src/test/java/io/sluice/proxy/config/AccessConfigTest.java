@@ -3,7 +3,6 @@ package io.sluice.proxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.proxy.config.Cidr;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class AccessConfigTest {
                   ipAllow: [10.0.0.0/8, "2001:db8::/32"]
                   ipDeny: [10.9.0.0/16]
                   trustedProxies: [127.0.0.1]
-                """.formatted(hash), Map.of("TEAM_KEY", KEY));
+                """.replace("%s", hash), Map.of("TEAM_KEY", KEY));
         AccessConfig a = c.access();
         assertThat(a.clientKeys()).extracting(ClientKeyConfig::name).containsExactly("team", "ci", "quick", "retired");
         ClientKeyConfig team = a.clientKeys().get(0);
@@ -75,7 +74,8 @@ class AccessConfigTest {
         assertThat(a.ipDeny()).hasSize(1);
         assertThat(a.trustedProxies()).hasSize(1);
         // The file's lists win over the variables; the variables' keys are added to the file's.
-        AccessConfig both = parse("access:\n  clientKeys: {team: sk-team-1111111111111111}\n  ipAllow: [192.0.2.0/24]\n",
+        AccessConfig both = parse(
+                "access:\n  clientKeys: {team: sk-team-1111111111111111}\n  ipAllow: [192.0.2.0/24]\n",
                 Map.of("SLUICE_CLIENT_KEY", KEY, "SLUICE_IP_ALLOW", "10.0.0.0/8")).access();
         assertThat(both.clientKeys()).extracting(ClientKeyConfig::name).containsExactly("team", "SLUICE_CLIENT_KEY");
         assertThat(both.ipAllow()).containsExactly(Cidr.parse("192.0.2.0/24"));

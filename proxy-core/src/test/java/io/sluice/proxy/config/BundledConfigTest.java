@@ -2,13 +2,13 @@ package io.sluice.proxy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.proxy.route.ModelRouter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import io.sluice.proxy.route.ModelRouter;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 

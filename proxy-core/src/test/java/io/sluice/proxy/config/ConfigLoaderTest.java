@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -298,7 +299,8 @@ class ConfigLoaderTest {
     @Test
     void rejectsNonBooleans() {
         assertError("upstream:\n  insecureTls: maybe\n")
-                .hasMessage("upstream.insecureTls: \"maybe\" (expected: true or false; 1/0, yes/no and on/off also work)");
+                .hasMessage(
+                        "upstream.insecureTls: \"maybe\" (expected: true or false; 1/0, yes/no and on/off also work)");
         assertError("providers:\n  mock:\n    enabled: 2\n")
                 .hasMessage("providers.mock.enabled: 2 (expected: true or false; 1/0, yes/no and on/off also work)");
         // The seeds write FOO_ENABLED=1; "enabled: ${FOO_ENABLED}" must take it.
@@ -311,7 +313,8 @@ class ConfigLoaderTest {
     @Test
     void rejectsBadDurations() {
         assertError("server:\n  readTimeout: 30 seconds\n").hasMessage(
-                "server.readTimeout: \"30 seconds\" (expected: a duration like 250ms, 30s, 5m, 1h, or integer milliseconds)");
+                "server.readTimeout: \"30 seconds\" (expected: a duration like 250ms, 30s, 5m, 1h, or integer "
+                        + "milliseconds)");
         assertError("upstream:\n  connectTimeout: 1.5s\n")
                 .hasMessageStartingWith("upstream.connectTimeout: \"1.5s\" (expected: a duration like");
         assertError("providers:\n  mock:\n    mock: { chunkDelay: {} }\n")
@@ -326,9 +329,11 @@ class ConfigLoaderTest {
 
     @Test
     void rejectsWrongShapes() {
-        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, "
+                + "providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("just text\n")
-                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, "
+                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
         assertError("providers:\n  - mock\n")
@@ -351,7 +356,8 @@ class ConfigLoaderTest {
     @Test
     void unknownKeySuggestsTheClosestAllowedKey() {
         assertError("server:\n  prot: 4000\n").hasMessage("server.prot: unknown key (did you mean port? expected one "
-                + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
+                + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, "
+                + "adminKey)");
         assertError("upstream:\n  connectTimout: 1s\n")
                 .hasMessageStartingWith("upstream.connectTimout: unknown key (did you mean connectTimeout? expected");
         assertError("providers:\n  openai:\n    apikeys: [x]\n")
@@ -359,9 +365,11 @@ class ConfigLoaderTest {
         assertError("providers:\n  mock:\n    mock: { delay: 1s }\n")
                 .hasMessage("providers.mock.mock.delay: unknown key (expected one of: chunkDelay, chunkWords)");
         assertError("sever:\n  port: 1\n")
-                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, "
+                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("listen: 1\n")
-                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, "
+                        + "providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
     }
 
     @Test
@@ -427,17 +435,23 @@ class ConfigLoaderTest {
         assertError("providers:\n  local:\n    type: openai-compatible\n").hasMessage(
                 "providers.local.baseUrl: missing (expected: http or https URL, required for type openai-compatible)");
         assertError("providers:\n  x:\n    type: bedrock\n")
-                .hasMessage("providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
+                .hasMessage("providers.x.type: \"bedrock\" (expected: one of mock, openai, anthropic, gemini, azure, "
+                        + "ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, "
+                        + "lead-worker, openai-compatible, anthropic-compatible)");
         assertError("providers:\n  x: {}\n")
-                .hasMessage("providers.x.type: missing (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
+                .hasMessage("providers.x.type: missing (expected: one of mock, openai, anthropic, gemini, azure, "
+                        + "ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, "
+                        + "lead-worker, openai-compatible, anthropic-compatible)");
         assertError("providers:\n  claude:\n    type: anthropic-compatible\n").hasMessage(
-                "providers.claude.baseUrl: missing (expected: http or https URL, required for type anthropic-compatible)");
+                "providers.claude.baseUrl: missing (expected: http or https URL, required for type "
+                        + "anthropic-compatible)");
         assertError("providers:\n  g:\n    type: gemini\n    dialect: openai\n")
                 .hasMessage("providers.g.dialect: \"openai\" (expected: gemini for type gemini)");
         assertError("providers:\n  o:\n    type: openai\n    dialect: klingon\n")
                 .hasMessage("providers.o.dialect: \"klingon\" (expected: one of openai, anthropic, gemini, responses)");
         assertError("providers:\n  openai:\n    mock: { chunkWords: 2 }\n")
-                .hasMessage("providers.openai.mock: not allowed here (expected: only with type mock, this is type openai)");
+                .hasMessage(
+                        "providers.openai.mock: not allowed here (expected: only with type mock, this is type openai)");
         assertError("providers:\n  openai:\n    models: [a, a]\n")
                 .hasMessage("providers.openai.models[1]: \"a\" (expected: unique model ids)");
         assertError("providers:\n  openai:\n    models: [a, '']\n")
@@ -502,7 +516,7 @@ class ConfigLoaderTest {
 
     @Test
     void loadWithoutEnvironmentReadsDotEnvNextToTheFile() throws IOException {
-        String name = "SLUICE_TEST_PORT_" + Long.toHexString(System.nanoTime()).toUpperCase();
+        String name = "SLUICE_TEST_PORT_" + Long.toHexString(System.nanoTime()).toUpperCase(Locale.ROOT);
         Files.writeString(tmp.resolve(".env"), name + "=4321\n");
         Path file = Files.writeString(tmp.resolve("sluice.yaml"), "server:\n  port: ${" + name + "}\n");
         assertThat(ConfigLoader.load(file).server().port()).isEqualTo(4321);

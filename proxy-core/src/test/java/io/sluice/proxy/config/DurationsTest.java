@@ -26,7 +26,8 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "s", "-1s", "1.5s", "30 s", "30S", "5d", "1h30m", "PT30S", "ms", "99999999999999999999h"})
+    @ValueSource(strings = {
+        "", "s", "-1s", "1.5s", "30 s", "30S", "5d", "1h30m", "PT30S", "ms", "99999999999999999999h"})
     void rejects(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -174,7 +174,9 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> new ProviderConfig("Mock", "mock", null, null, null, null, true, null))
                 .hasMessage("name: \"Mock\" (expected: a provider name matching [a-z0-9][a-z0-9_-]*)");
         assertThatThrownBy(() -> new ProviderConfig("m", "MOCK", null, null, null, null, true, null))
-                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, lead-worker, openai-compatible, anthropic-compatible)");
+                .hasMessage("type: \"MOCK\" (expected: one of mock, openai, anthropic, gemini, azure, ollama, "
+                        + "openrouter, xai, litellm, github-models, github-copilot, claude-code, cursor-agent, "
+                        + "lead-worker, openai-compatible, anthropic-compatible)");
     }
 
     @Test
@@ -183,7 +185,8 @@ class ProviderConfigTest {
         assertThatThrownBy(() -> new MockSettings(Duration.ofMillis(-1), 1))
                 .hasMessage("chunkDelay: -1ms (expected: >= 0)");
         assertThatThrownBy(() -> new MockSettings(null, 1))
-                .hasMessage("chunkDelay: missing (expected: a duration like 250ms, 30s, 5m, 1h, or integer milliseconds)");
+                .hasMessage(
+                        "chunkDelay: missing (expected: a duration like 250ms, 30s, 5m, 1h, or integer milliseconds)");
         assertThatThrownBy(() -> new MockSettings(Duration.ZERO, 0)).hasMessage("chunkWords: 0 (expected: >= 1)");
     }
 }

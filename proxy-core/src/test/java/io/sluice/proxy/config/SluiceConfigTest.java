@@ -63,7 +63,8 @@ class SluiceConfigTest {
         assertThatThrownBy(() -> config.withProviders(List.of(ProviderConfig.mock("m"), ProviderConfig.mock("m"))))
                 .hasMessage("providers: \"m\" (expected: unique provider names)");
         assertThatThrownBy(() -> config.server().withPort(65536)).hasMessage("port: 65536 (expected: 0..65535)");
-        assertThatThrownBy(() -> config.server().withHost(" ")).hasMessage("host: \" \" (expected: a host name or IP address)");
+        assertThatThrownBy(() -> config.server().withHost(" "))
+                .hasMessage("host: \" \" (expected: a host name or IP address)");
     }
 
     @Test

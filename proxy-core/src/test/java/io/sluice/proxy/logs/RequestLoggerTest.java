@@ -160,7 +160,8 @@ class RequestLoggerTest {
     void capturingLeavesTheBufferAlone() throws IOException {
         try (RequestLogger logger = logger(8)) {
             RequestLogger.Capture c = logger.begin("req-3", "GET", "/v1/models", new DefaultHttpHeaders());
-            ByteBuf buf = Unpooled.buffer(64).writeBytes("ignored-prefix|payload-bytes".getBytes(StandardCharsets.UTF_8));
+            ByteBuf buf = Unpooled.buffer(64)
+                    .writeBytes("ignored-prefix|payload-bytes".getBytes(StandardCharsets.UTF_8));
             try {
                 buf.readerIndex(15);
                 int writer = buf.writerIndex();
@@ -255,7 +256,7 @@ class RequestLoggerTest {
             assertThat(logger.maskHeader("X-Custom", "carries " + CLIENT_KEY)).isEqualTo("carries cli...9876");
             assertThat(logger.maskHeader("User-Agent", "curl/8.0")).isEqualTo("curl/8.0");
         }
-        assertThat(RequestLogger.mask("sk-proj-0123456789abcd")).isEqualTo("sk-...abcd");
+        assertThat(Secrets.mask("sk-proj-0123456789abcd")).isEqualTo("sk-...abcd");
     }
 
     @Test

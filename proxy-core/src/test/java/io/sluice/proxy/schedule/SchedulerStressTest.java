@@ -9,6 +9,7 @@ import io.sluice.proxy.schedule.ConcurrencyGate.Ticket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -20,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Many threads against one scheduler part at a time, checking the invariants the relay relies on. Bounded: 8
@@ -158,7 +159,7 @@ class SchedulerStressTest {
             requests += k.requests();
         }
         assertThat(requests).isEqualTo(outcomes.get());
-        System.out.printf("key stress %s: %d picks of %d%n", strategy, picks.get(), THREADS * OPS);
+        System.out.printf(Locale.ROOT, "key stress %s: %d picks of %d%n", strategy, picks.get(), THREADS * OPS);
     }
 
     // ---- ConcurrencyGate
@@ -274,8 +275,8 @@ class SchedulerStressTest {
         assertThat(grants.get()).as("grants (coverage, not correctness)").isGreaterThan(1_000);
         assertThat(gate.active()).isZero();
         assertThat(gate.queued()).isZero();
-        System.out.printf("gate stress: %d grants, %d timeouts, %d queue-full of %d%n", grants.get(), timeouts.get(),
-                full.get(), total);
+        System.out.printf(Locale.ROOT, "gate stress: %d grants, %d timeouts, %d queue-full of %d%n", grants.get(),
+                timeouts.get(), full.get(), total);
     }
 
     private static void settle(Req req, CountDownLatch allSettled) {

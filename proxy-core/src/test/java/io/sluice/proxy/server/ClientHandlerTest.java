@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.sluice.proxy.testing.TestProxy;
 import io.sluice.proxy.testing.HttpWire;
 import io.sluice.proxy.testing.HttpWire.Message;
+import io.sluice.proxy.testing.TestProxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.sluice.proxy.testing.TestProxy;
 import io.sluice.proxy.testing.HttpWire;
 import io.sluice.proxy.testing.HttpWire.Message;
+import io.sluice.proxy.testing.TestProxy;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -10,12 +10,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * {@link UpstreamHandler} behind the upstream pipeline of {@link UpstreamPools#initPipeline} (UpstreamResponseDecoder, pool
- * idle handler) on an EmbeddedChannel with AUTO_READ off, fed raw response bytes.
+ * {@link UpstreamHandler} behind the upstream pipeline of {@link UpstreamPools#initPipeline} (UpstreamResponseDecoder,
+ * pool idle handler) on an EmbeddedChannel with AUTO_READ off, fed raw response bytes.
  */
 class UpstreamHandlerTest {
 

@@ -13,6 +13,7 @@ import io.sluice.codec.testing.PooledChunks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,8 @@ class UpstreamResponseDecoderTest {
         while ((m = ch.readInbound()) != null) {
             if (m instanceof HttpResponse h) {
                 sb.append("HEAD ").append(h.status().code());
-                h.headers().forEach(e -> sb.append(' ').append(e.getKey().toLowerCase()).append('=').append(e.getValue()));
+                h.headers().forEach(e -> sb.append(' ').append(e.getKey().toLowerCase(Locale.ROOT))
+                        .append('=').append(e.getValue()));
                 sb.append('\n');
             } else if (m instanceof ByteBuf b) {
                 assertThat(b.isReadable()).as("no empty body slices").isTrue();
@@ -147,7 +149,8 @@ class UpstreamResponseDecoderTest {
         l.add(new String[] {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "conflicting"});
         l.add(new String[] {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length"});
         l.add(new String[] {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size"});
-        l.add(new String[] {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", "longer than its size"});
+        l.add(new String[] {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n",
+            "longer than its size"});
         l.add(new String[] {"HTTP/1.1 200 OK\r\nX: a\r\n  folded\r\n\r\n", "folding"});
         l.add(new String[] {"HTTP/1.1 200 OK\r\nX : a\r\n\r\n", "whitespace before a header colon"});
         l.add(new String[] {"HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", "without a colon"});

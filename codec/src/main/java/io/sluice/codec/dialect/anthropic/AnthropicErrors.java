@@ -72,8 +72,8 @@ final class AnthropicErrors {
     }
 
     /**
-     * Reads {@code {"error":{"type","message"}}} (OpenAI-shaped bodies from Anthropic-compatible upstreams have the same
-     * members); the parser sits on the root START_OBJECT. Returns null when there is no {@code error} object.
+     * Reads {@code {"error":{"type","message"}}} (OpenAI-shaped bodies from Anthropic-compatible upstreams have the
+     * same members); the parser sits on the root START_OBJECT. Returns null when there is no {@code error} object.
      */
     static String[] readBody(JsonParser p) throws IOException {
         String[] out = null;

@@ -122,7 +122,8 @@ final class AnthropicRequestReader {
                     if (t == JsonToken.VALUE_STRING) {
                         text = p.getText();
                     } else {
-                        expect(t == JsonToken.START_ARRAY, p, path + ".content", "a string or an array of content blocks");
+                        expect(t == JsonToken.START_ARRAY, p, path + ".content",
+                                "a string or an array of content blocks");
                         blocks = readBlocks(p, req, path + ".content");
                     }
                 }
@@ -185,7 +186,10 @@ final class AnthropicRequestReader {
         req.messages.add(m);
     }
 
-    /** Content blocks as hub objects: {@link Part}s, {@link ToolCall}s and TOOL {@link Message}s; dropped blocks omitted. */
+    /**
+     * Content blocks as hub objects: {@link Part}s, {@link ToolCall}s and TOOL {@link Message}s; dropped blocks
+     * omitted.
+     */
     private static List<Object> readBlocks(JsonParser p, HubRequest req, String path)
             throws IOException, RequestException {
         List<Object> out = new ArrayList<>(4);
@@ -319,7 +323,8 @@ final class AnthropicRequestReader {
         }
     }
 
-    private static void readSource(JsonParser p, JsonToken t, Block b, String path) throws IOException, RequestException {
+    private static void readSource(JsonParser p, JsonToken t, Block b, String path)
+            throws IOException, RequestException {
         expect(t == JsonToken.START_OBJECT, p, path, "an object");
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -577,9 +582,11 @@ final class AnthropicRequestReader {
         throw new RequestException(path + ": " + shown(p, t) + " (expected: true or false)", path);
     }
 
-    private static void expect(boolean ok, JsonParser p, String path, String expected) throws IOException, RequestException {
+    private static void expect(boolean ok, JsonParser p, String path, String expected)
+            throws IOException, RequestException {
         if (!ok) {
-            throw new RequestException(path + ": " + shown(p, p.currentToken()) + " (expected: " + expected + ")", path);
+            throw new RequestException(
+                    path + ": " + shown(p, p.currentToken()) + " (expected: " + expected + ")", path);
         }
     }
 

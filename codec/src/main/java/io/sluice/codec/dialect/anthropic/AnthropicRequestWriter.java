@@ -55,7 +55,8 @@ final class AnthropicRequestWriter {
 
     private static void write(JsonGenerator g, HubRequest req) throws IOException {
         boolean forcedTool = !req.tools.isEmpty() && req.toolChoice != null
-                && (req.toolChoice.mode() == ToolChoice.Mode.REQUIRED || req.toolChoice.mode() == ToolChoice.Mode.NAMED);
+                && (req.toolChoice.mode() == ToolChoice.Mode.REQUIRED
+                        || req.toolChoice.mode() == ToolChoice.Mode.NAMED);
         Integer budget = null;
         if (req.reasoning != null && req.reasoning.enabled()) {
             if (forcedTool) {
@@ -219,7 +220,8 @@ final class AnthropicRequestWriter {
         return true;
     }
 
-    private static void writeTurn(JsonGenerator g, List<Message> turn, boolean user, HubRequest req) throws IOException {
+    private static void writeTurn(JsonGenerator g, List<Message> turn, boolean user, HubRequest req)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("role", user ? "user" : "assistant");
         g.writeArrayFieldStart("content");

@@ -31,7 +31,9 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
     private static final byte THINKING = 2;
     private static final byte REDACTED = 3;
     private static final byte TOOL = 4;
-    /** A tool_use block whose whole input came in its start event (some compatible upstreams): deltas would repeat it. */
+    /**
+     * A tool_use block whose whole input came in its start event (some compatible upstreams): deltas would repeat it.
+     */
     private static final byte TOOL_COMPLETE = 5;
     private static final byte IGNORED = 6;
 
@@ -289,7 +291,8 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
                 JsonToken t = p.nextToken();
                 switch (member) {
                     case "type" -> type = JsonIo.text(p);
-                    case "index" -> index = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : -2;
+                    case "index" -> index = t == JsonToken.VALUE_NUMBER_INT
+                            && p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : -2;
                     case "message" -> readObject(p, t, messageMember);
                     case "content_block" -> readObject(p, t, blockMember);
                     case "delta" -> readObject(p, t, deltaMember);

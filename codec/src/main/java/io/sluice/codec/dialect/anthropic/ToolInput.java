@@ -35,7 +35,8 @@ final class ToolInput {
         StringBuilder sb = null;
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
             if (!ok && sb == null) {
                 sb = new StringBuilder(id.length()).append(id, 0, i);
             }

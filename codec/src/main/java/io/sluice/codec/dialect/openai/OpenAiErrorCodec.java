@@ -105,7 +105,8 @@ final class OpenAiErrorCodec {
             type = status == 0 ? HubError.API_ERROR : HubError.typeFor(status);
         }
         if (status == 0) {
-            status = type.equals(HubError.API_ERROR) && f.type == null && f.code == null ? 502 : HubError.statusFor(type);
+            status = type.equals(HubError.API_ERROR) && f.type == null && f.code == null
+                    ? 502 : HubError.statusFor(type);
         }
         String message = f.message == null || f.message.isBlank() ? "upstream returned " + status : clean(f.message);
         return new HubError(status, type, message);

@@ -12,9 +12,9 @@ import java.io.UncheckedIOException;
 
 /**
  * A {@link HubResponse} as an OpenAI {@code chat.completion} object. {@code content} is null when the answer is only
- * tool calls, as OpenAI writes it; reasoning goes to {@code reasoning_content} (DeepSeek's field, what OpenAI-compatible
- * clients read); signatures and redacted thinking have no place here. A response that failed is written as the error
- * body instead.
+ * tool calls, as OpenAI writes it; reasoning goes to {@code reasoning_content} (DeepSeek's field, what
+ * OpenAI-compatible clients read); signatures and redacted thinking have no place here. A response that failed is
+ * written as the error body instead.
  */
 final class OpenAiResponseEncoder {
 

@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Mapping, OpenAI → hub: an error body's {@code code} when known (table in {@link #known}), else the HTTP status
  * ({@link HubError#typeFor}); mid-stream, where there is no status, the {@code code}, then the {@code type}, else
- * {@code api_error}, with the status derived from the type. Hub → OpenAI: {@code type} by status as proxy-core's {@code OpenAiErrors}; {@code code}
- * is {@code rate_limit_exceeded} / {@code server_error} for those two, else the hub type itself, so a Sluice-to-Sluice
- * hop keeps the type. {@code response.failed} codes are an enum in OpenAI's SDKs, so there only
- * {@code rate_limit_exceeded}, {@code invalid_prompt} and {@code server_error} are used.
+ * {@code api_error}, with the status derived from the type. Hub → OpenAI: {@code type} by status as proxy-core's
+ * {@code OpenAiErrors}; {@code code} is {@code rate_limit_exceeded} / {@code server_error} for those two, else the hub
+ * type itself, so a Sluice-to-Sluice hop keeps the type. {@code response.failed} codes are an enum in OpenAI's SDKs, so
+ * there only {@code rate_limit_exceeded}, {@code invalid_prompt} and {@code server_error} are used.
  */
 final class ResponsesErrors {
 

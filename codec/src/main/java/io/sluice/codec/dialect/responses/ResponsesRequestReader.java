@@ -29,8 +29,9 @@ import java.util.List;
  *   <li>{@code instructions} → a system message first; {@code input} a string → one user message, or items:
  *       messages (typed or role-only; {@code developer} reads as system), {@code function_call} → assistant tool call
  *       (merged into the assistant message just before it), {@code function_call_output} → tool message,
- *       {@code reasoning} → a thinking part (summary texts joined by blank lines, signature = {@code encrypted_content})
- *       at the head of the next assistant message; a reasoning item with no assistant turn after it is dropped.</li>
+ *       {@code reasoning} → a thinking part (summary texts joined by blank lines, signature =
+ *       {@code encrypted_content}) at the head of the next assistant message; a reasoning item with no assistant turn
+ *       after it is dropped.</li>
  *   <li>Content parts: {@code input_text}/{@code output_text} text, {@code refusal} text, {@code input_image} by URL or
  *       data URL ({@code file_id} images, {@code input_file} and {@code input_audio} are dropped).</li>
  *   <li>Only {@code function} tools (flat: {@code name} at the top) are kept; built-in tools are dropped by type.</li>

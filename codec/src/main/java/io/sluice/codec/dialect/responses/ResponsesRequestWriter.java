@@ -7,7 +7,6 @@ import io.sluice.codec.dialect.JsonOut;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
-import io.sluice.codec.hub.Role;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import java.io.IOException;
@@ -23,8 +22,8 @@ import java.io.UncheckedIOException;
  *       {@code function_call} items; tool messages → {@code function_call_output} (a string, or parts when the result
  *       has images).</li>
  *   <li>Thinking → a {@code reasoning} item before its message, only when the signature is OpenAI
- *       {@code encrypted_content} (a Fernet token, {@code gAAAAA…}): another provider's signature means nothing here and
- *       the text alone cannot be replayed, so the part is dropped ({@code thinking}). When reasoning is requested,
+ *       {@code encrypted_content} (a Fernet token, {@code gAAAAA…}): another provider's signature means nothing here
+ *       and the text alone cannot be replayed, so the part is dropped ({@code thinking}). When reasoning is requested,
  *       {@code include: ["reasoning.encrypted_content"]} is added so the answer's reasoning can come back next turn
  *       (only then: non-reasoning models reject it).</li>
  *   <li>Tools flat, {@code strict} false unless set (Responses defaults it to true); {@code text.format};

@@ -17,8 +17,8 @@ import java.util.List;
  * its summary texts (joined by blank lines, or its {@code reasoning_text} content when there is no summary) and its
  * {@code encrypted_content} as signature; a message its {@code output_text} and {@code refusal} parts as text; a
  * function call a tool call. Status {@code completed} finishes STOP (TOOL_CALLS with a call), {@code incomplete}
- * as {@link ResponsesStreamDecoder#incomplete}; {@code failed}, an unfinished status, or a bare {@code error} body is an
- * error. The whole body is in memory, so items are gathered first and emitted once status is known.
+ * as {@link ResponsesStreamDecoder#incomplete}; {@code failed}, an unfinished status, or a bare {@code error} body is
+ * an error. The whole body is in memory, so items are gathered first and emitted once status is known.
  */
 final class ResponsesResponseDecoder {
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code response.created}/{@code in_progress}/{@code queued} → onStart (id, model, created_at).</li>
  *   <li>{@code output_item.added} of a function_call → onToolCallStart on a new slot, keyed by item id (a new id is a
- *       new slot even at a reused output_index), id = {@code call_id}. Message and reasoning items are only tracked.</li>
+ *       new slot even at a reused output_index), id = {@code call_id}. Message and reasoning items are only
+ *       tracked.</li>
  *   <li>{@code output_text.delta} → onText; {@code refusal.delta} → onText as well (the hub has no refusal channel:
  *       the refusal reads as the answer, finish stays STOP).</li>
  *   <li>{@code reasoning_summary_text.delta}, {@code reasoning_text.delta} → onReasoning; a new summary part of the
@@ -123,7 +124,9 @@ final class ResponsesStreamDecoder extends SseStreamDecoder {
         }
     }
 
-    /** {@code [DONE]} is not part of this dialect; a stream that ends after it without a terminal event is truncated. */
+    /**
+     * {@code [DONE]} is not part of this dialect; a stream that ends after it without a terminal event is truncated.
+     */
     @Override
     protected void onDone() {
     }

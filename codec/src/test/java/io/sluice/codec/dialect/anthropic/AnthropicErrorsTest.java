@@ -25,7 +25,8 @@ class AnthropicErrorsTest {
 
     @Test
     void readsAnthropicErrorBody() {
-        HubError e = decode(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},"
+        HubError e = decode(529, "{\"type\":\"error\","
+                + "\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},"
                 + "\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}");
         assertThat(e).isEqualTo(new HubError(529, HubError.OVERLOADED, "Overloaded"));
     }
@@ -49,8 +50,8 @@ class AnthropicErrorsTest {
 
     @Test
     void readsOpenAiShapedBodyFromCompatibleUpstreams() {
-        HubError e = decode(401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\","
-                + "\"param\":null,\"code\":\"invalid_api_key\"}}");
+        HubError e = decode(401, "{\"error\":{\"message\":\"Incorrect API key provided\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
         assertThat(e).isEqualTo(new HubError(401, HubError.INVALID_REQUEST, "Incorrect API key provided"));
     }
 
@@ -60,7 +61,8 @@ class AnthropicErrorsTest {
                 + "|api_error|upstream returned HTTP 502 with a body that is not an error object",
         "503|upstream connect error or disconnect/reset before headers"
                 + "|overloaded_error|upstream returned HTTP 503 with a body that is not an error object",
-        "429|{\"message\":\"slow down\"}|rate_limit_error|upstream returned HTTP 429 with a body that is not an error object",
+        "429|{\"message\":\"slow down\"}"
+                + "|rate_limit_error|upstream returned HTTP 429 with a body that is not an error object",
         "504|''|timeout_error|upstream returned HTTP 504 with an empty body",
         "500|{\"type\":\"error\",\"error\":{\"type\":\"api_error\"}}|api_error|upstream returned HTTP 500",
     })

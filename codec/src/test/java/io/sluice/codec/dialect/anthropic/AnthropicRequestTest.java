@@ -109,7 +109,8 @@ class AnthropicRequestTest {
         assertThat(user.parts().get(2)).isEqualTo(new Part.Text("What is in these images?"));
         Message assistant = req.messages.get(2);
         assertThat(assistant.parts()).containsExactly(new Part.RedactedThinking(
-                "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj2pWmN3mBhQ=="),
+                "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWX"
+                        + "GmKDxH4mPnZ5sQ7vB5URj2pWmN3mBhQ=="),
                 new Part.Text("An ant and a pixel."));
         assertThat(assistant.toolCalls()).isEmpty();
         assertThat(req.messages.get(3).joinedText()).isEqualTo("Thanks");
@@ -149,11 +150,13 @@ class AnthropicRequestTest {
         "{\"model\":\"m\",\"messages\":[]}|max_tokens: Field required|max_tokens",
         "{\"max_tokens\":1,\"messages\":[]}|model: Field required|model",
         "{\"model\":\"m\",\"max_tokens\":1}|messages: Field required|messages",
-        "{\"model\":\"m\",\"max_tokens\":\"lots\",\"messages\":[]}|max_tokens: \"lots\" (expected: an integer)|max_tokens",
+        "{\"model\":\"m\",\"max_tokens\":\"lots\",\"messages\":[]}"
+                + "|max_tokens: \"lots\" (expected: an integer)|max_tokens",
         "{\"model\":\"m\",\"max_tokens\":0,\"messages\":[]}|max_tokens: 0 (expected: >= 1)|max_tokens",
         "{\"model\":\"m\",\"max_tokens\":1.5,\"messages\":[]}|max_tokens: 1.5 (expected: an integer)|max_tokens",
         "{\"model\":7,\"max_tokens\":1,\"messages\":[]}|model: 7 (expected: a string)|model",
-        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":{}}|messages: an object (expected: an array of messages)|messages",
+        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":{}}"
+                + "|messages: an object (expected: an array of messages)|messages",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"
                 + "|messages[0].role: \"system\" (expected: \"user\" or \"assistant\")|messages[0].role",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\"}]}"
@@ -162,15 +165,17 @@ class AnthropicRequestTest {
                 + "|messages[0].content[0].type: Field required|messages[0].content[0].type",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\"}]}]}"
                 + "|messages[0].content[0].tool_use_id: Field required|messages[0].content[0].tool_use_id",
-        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_result\","
-                + "\"tool_use_id\":\"t\"}]}]}|messages[0].content: tool_result blocks are only valid in user messages"
+        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\"}]}]}"
+                + "|messages[0].content: tool_result blocks are only valid in user messages"
                 + "|messages[0].content",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[],\"thinking\":{\"type\":\"enabled\"}}"
                 + "|thinking.budget_tokens: Field required|thinking.budget_tokens",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[],\"thinking\":{\"type\":\"on\"}}"
                 + "|thinking.type: \"on\" (expected: \"enabled\" or \"disabled\")|thinking.type",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[],\"tool_choice\":{\"type\":\"required\"}}"
-                + "|tool_choice.type: \"required\" (expected: \"auto\", \"any\", \"tool\" or \"none\")|tool_choice.type",
+                + "|tool_choice.type: \"required\" (expected: \"auto\", \"any\", \"tool\" or \"none\")"
+                + "|tool_choice.type",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[],\"tool_choice\":{\"type\":\"tool\"}}"
                 + "|tool_choice.name: Field required|tool_choice.name",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[],\"tools\":[{\"name\":\"x\"}]}"
@@ -287,7 +292,8 @@ class AnthropicRequestTest {
         off.temperature = 1.7;
         off.tools.add(new Tool("t", "d", "{}", null, null));
         assertThat(write(off)).isEqualTo("{\"model\":\"m\",\"max_tokens\":4096,\"messages\":[],"
-                + "\"tools\":[{\"name\":\"t\",\"description\":\"d\",\"input_schema\":{}}],\"tool_choice\":{\"type\":\"none\"},"
+                + "\"tools\":[{\"name\":\"t\",\"description\":\"d\",\"input_schema\":{}}],"
+                + "\"tool_choice\":{\"type\":\"none\"},"
                 + "\"thinking\":{\"type\":\"disabled\"},\"temperature\":1.0}");
     }
 

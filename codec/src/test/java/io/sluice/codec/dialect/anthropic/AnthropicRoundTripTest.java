@@ -12,7 +12,6 @@ import io.sluice.codec.hub.HubListener;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.Usage;
 import io.sluice.codec.testing.HubRecorder;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

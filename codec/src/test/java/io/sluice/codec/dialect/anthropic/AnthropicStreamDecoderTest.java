@@ -66,7 +66,8 @@ class AnthropicStreamDecoderTest {
     @Test
     void contentBeforeMessageStartIsAnError() {
         String t = decode("event: content_block_start\n"
-                + "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+                + "data: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
         assertThat(t).isEqualTo("error 502 api_error \"upstream sent content_block_start before message_start\"\n");
     }
 
@@ -156,8 +157,9 @@ class AnthropicStreamDecoderTest {
     }
 
     private static String start() {
-        return "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
-                + "\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":[],\"stop_reason\":null,"
+        return "event: message_start\ndata: {\"type\":\"message_start\","
+                + "\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\","
+                + "\"content\":[],\"stop_reason\":null,"
                 + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n";
     }
 }

@@ -67,7 +67,8 @@ class GeminiErrorsTest {
     @Test
     void anyBodyGivesAUsableError() {
         assertThat(decode(502, "<html><head><title>502 Bad Gateway</title></head></html>"))
-                .isEqualTo(new HubError(502, HubError.API_ERROR, "upstream returned HTTP 502 without a Gemini error body"));
+                .isEqualTo(new HubError(502, HubError.API_ERROR,
+                        "upstream returned HTTP 502 without a Gemini error body"));
         assertThat(decode(503, "")).isEqualTo(new HubError(503, HubError.OVERLOADED,
                 "upstream returned HTTP 503 without a Gemini error body"));
         assertThat(decode(500, "{\"error\": \"plain\"}").type()).isEqualTo(HubError.API_ERROR);
@@ -78,11 +79,15 @@ class GeminiErrorsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "400|invalid_request_error|{\"error\":{\"code\":400,\"message\":\"bad \\\"x\\\"\",\"status\":\"INVALID_ARGUMENT\"}}",
-        "401|authentication_error|{\"error\":{\"code\":401,\"message\":\"bad \\\"x\\\"\",\"status\":\"UNAUTHENTICATED\"}}",
-        "403|permission_error|{\"error\":{\"code\":403,\"message\":\"bad \\\"x\\\"\",\"status\":\"PERMISSION_DENIED\"}}",
+        "400|invalid_request_error"
+                + "|{\"error\":{\"code\":400,\"message\":\"bad \\\"x\\\"\",\"status\":\"INVALID_ARGUMENT\"}}",
+        "401|authentication_error"
+                + "|{\"error\":{\"code\":401,\"message\":\"bad \\\"x\\\"\",\"status\":\"UNAUTHENTICATED\"}}",
+        "403|permission_error"
+                + "|{\"error\":{\"code\":403,\"message\":\"bad \\\"x\\\"\",\"status\":\"PERMISSION_DENIED\"}}",
         "404|not_found_error|{\"error\":{\"code\":404,\"message\":\"bad \\\"x\\\"\",\"status\":\"NOT_FOUND\"}}",
-        "429|rate_limit_error|{\"error\":{\"code\":429,\"message\":\"bad \\\"x\\\"\",\"status\":\"RESOURCE_EXHAUSTED\"}}",
+        "429|rate_limit_error"
+                + "|{\"error\":{\"code\":429,\"message\":\"bad \\\"x\\\"\",\"status\":\"RESOURCE_EXHAUSTED\"}}",
         "500|api_error|{\"error\":{\"code\":500,\"message\":\"bad \\\"x\\\"\",\"status\":\"INTERNAL\"}}",
         "503|overloaded_error|{\"error\":{\"code\":503,\"message\":\"bad \\\"x\\\"\",\"status\":\"UNAVAILABLE\"}}",
         "529|overloaded_error|{\"error\":{\"code\":503,\"message\":\"bad \\\"x\\\"\",\"status\":\"UNAVAILABLE\"}}",

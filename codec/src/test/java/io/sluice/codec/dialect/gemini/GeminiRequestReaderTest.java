@@ -159,14 +159,20 @@ class GeminiRequestReaderTest {
         "[]|request body: expected a JSON object (GenerateContentRequest)",
         "{\"contents\":{}}|contents: an object (expected: an array of Content)",
         "{\"contents\":[{\"role\":\"system\",\"parts\":[]}]}|contents[0].role: system (expected: user or model)",
-        "{\"contents\":[{\"parts\":[{\"functionCall\":{\"args\":{}}}]}]}|contents[0].parts[0].functionCall.name: missing (expected: the function's name)",
-        "{\"contents\":[{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":\"x\"}}]}]}|contents[0].parts[0].functionCall.args: x (expected: a JSON object)",
-        "{\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\"}}]}]}|contents[0].parts[0].inlineData.data: missing (expected: base64 bytes)",
-        "{\"generationConfig\":{\"candidateCount\":2}}|generationConfig.candidateCount: 2 (expected: 1; several candidates are not supported)",
+        "{\"contents\":[{\"parts\":[{\"functionCall\":{\"args\":{}}}]}]}"
+                + "|contents[0].parts[0].functionCall.name: missing (expected: the function's name)",
+        "{\"contents\":[{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":\"x\"}}]}]}"
+                + "|contents[0].parts[0].functionCall.args: x (expected: a JSON object)",
+        "{\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\"}}]}]}"
+                + "|contents[0].parts[0].inlineData.data: missing (expected: base64 bytes)",
+        "{\"generationConfig\":{\"candidateCount\":2}}"
+                + "|generationConfig.candidateCount: 2 (expected: 1; several candidates are not supported)",
         "{\"generationConfig\":{\"temperature\":\"hot\"}}|generationConfig.temperature: \"hot\" (expected: a number)",
         "{\"generationConfig\":{\"maxOutputTokens\":1.5}}|generationConfig.maxOutputTokens: 1.5 (expected: an integer)",
-        "{\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"SOMETIMES\"}}}|toolConfig.functionCallingConfig.mode: SOMETIMES (expected: AUTO, ANY, NONE or VALIDATED)",
-        "{\"tools\":[{\"functionDeclarations\":[{\"description\":\"x\"}]}]}|tools[0].functionDeclarations[0].name: missing (expected: the function's name)",
+        "{\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"SOMETIMES\"}}}"
+                + "|toolConfig.functionCallingConfig.mode: SOMETIMES (expected: AUTO, ANY, NONE or VALIDATED)",
+        "{\"tools\":[{\"functionDeclarations\":[{\"description\":\"x\"}]}]}"
+                + "|tools[0].functionDeclarations[0].name: missing (expected: the function's name)",
         "{\"contents\":[|request body is not valid JSON"})
     void invalidRequests(String body, String message) {
         assertThatThrownBy(() -> read(body)).isInstanceOf(RequestException.class).hasMessageStartingWith(message);

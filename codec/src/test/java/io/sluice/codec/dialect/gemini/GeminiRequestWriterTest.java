@@ -50,7 +50,8 @@ class GeminiRequestWriterTest {
         r.stream = true;
         r.includeUsage = true;
         r.messages.add(Message.text(Role.SYSTEM, "You are a weather bot."));
-        r.messages.add(new Message(Role.USER).add(new Part.Text("Weather in Paris? Here is a photo.", "{\"type\":\"ephemeral\"}"))
+        r.messages.add(new Message(Role.USER)
+                .add(new Part.Text("Weather in Paris? Here is a photo.", "{\"type\":\"ephemeral\"}"))
                 .add(Part.Image.ofUrl("https://example.com/paris.JPG?size=large"))
                 .add(Part.Image.ofUrl("data:image/webp;base64,UklGRg==")));
         r.messages.add(Message.text(Role.SYSTEM, "Use metric units."));
@@ -127,7 +128,8 @@ class GeminiRequestWriterTest {
     void toolChoicesAndThinkingOff() {
         HubRequest r = new HubRequest();
         r.messages.add(Message.text(Role.USER, "hi"));
-        r.tools.add(new Tool("f", "d", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}", null, null));
+        r.tools.add(new Tool("f", "d", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}",
+                null, null));
         r.toolChoice = ToolChoice.named("f");
         r.reasoning = Reasoning.ofEffort("minimal");
         assertThat(write(r)).isEqualTo("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],"
@@ -168,7 +170,8 @@ class GeminiRequestWriterTest {
     void pathsCarryModelAndMethod() {
         assertThat(GeminiDialect.INSTANCE.path("gemini-2.5-flash", true))
                 .isEqualTo("/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
-        assertThat(GeminiDialect.INSTANCE.path("gemini-2.5-pro", false)).isEqualTo("/models/gemini-2.5-pro:generateContent");
+        assertThat(GeminiDialect.INSTANCE.path("gemini-2.5-pro", false))
+                .isEqualTo("/models/gemini-2.5-pro:generateContent");
         assertThat(GeminiDialect.INSTANCE.name()).isEqualTo("gemini");
     }
 }

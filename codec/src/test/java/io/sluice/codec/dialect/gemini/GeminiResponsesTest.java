@@ -80,7 +80,8 @@ class GeminiResponsesTest {
         HubResponse r = accumulate(Golden.read("dialect/gemini/response-tools.json"));
         String encoded = encode(r);
         assertThat(encoded).contains("{\"functionCall\":{\"id\":\"call_3_IyaeG0Mp6Tz7IPt_ahsAk_0\",\"name\":"
-                + "\"get_weather\",\"args\":{\"city\":\"Paris\"}},\"thoughtSignature\":\"CiQBcsjafE2xG6mQ2b1W8m0y7K0m7r8x5pQ0J9h2L1t4z6w3Vn8KXgFyyNp8\"}");
+                + "\"get_weather\",\"args\":{\"city\":\"Paris\"}},"
+                + "\"thoughtSignature\":\"CiQBcsjafE2xG6mQ2b1W8m0y7K0m7r8x5pQ0J9h2L1t4z6w3Vn8KXgFyyNp8\"}");
         // decoding our own encoding gives the same events, ids included
         assertThat(transcript(encoded)).isEqualTo(transcript(Golden.read("dialect/gemini/response-tools.json")));
     }
@@ -105,7 +106,8 @@ class GeminiResponsesTest {
         assertThat(transcript("<html><body>502 Bad Gateway</body></html>"))
                 .isEqualTo("error 502 api_error \"upstream response is not valid JSON: JsonParseException\"\n");
         assertThat(transcript("")).startsWith("error 502 api_error");
-        assertThat(transcript("{}")).isEqualTo("error 502 api_error \"upstream response is not a GenerateContentResponse\"\n");
+        assertThat(transcript("{}"))
+                .isEqualTo("error 502 api_error \"upstream response is not a GenerateContentResponse\"\n");
         assertThat(transcript("42")).startsWith("error 502 api_error");
     }
 

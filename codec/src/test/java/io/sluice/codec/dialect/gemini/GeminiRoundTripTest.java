@@ -88,7 +88,8 @@ class GeminiRoundTripTest {
             long r = rnd.nextBoolean() ? rnd.nextInt(300) : 0;
             long c = r + rnd.nextInt(900);
             long cached = rnd.nextBoolean() ? rnd.nextInt((int) p + 1) : 0;
-            ev.add("usage " + p + " " + c + " " + (p + c) + " " + cached + " " + r + " " + (rnd.nextBoolean() ? 7 : -1));
+            ev.add("usage " + p + " " + c + " " + (p + c) + " " + cached + " " + r + " "
+                    + (rnd.nextBoolean() ? 7 : -1));
         }
         ev.add("end");
         return ev;
@@ -149,7 +150,9 @@ class GeminiRoundTripTest {
         int pos = 0;
         while (pos < bytes.length) {
             int n = Math.min(bytes.length - pos, 1 + rnd.nextInt(64));
-            ByteBuf b = rnd.nextBoolean() ? ByteBufAllocator.DEFAULT.heapBuffer(n) : ByteBufAllocator.DEFAULT.directBuffer(n);
+            ByteBuf b = rnd.nextBoolean()
+                    ? ByteBufAllocator.DEFAULT.heapBuffer(n)
+                    : ByteBufAllocator.DEFAULT.directBuffer(n);
             b.writeBytes(bytes, pos, n);
             pos += n;
             try {

@@ -20,7 +20,8 @@ class GeminiSchemaCleanerTest {
                 + "'additionalProperties':false,'properties':{'n':{'type':'integer','exclusiveMinimum':0,"
                 + "'exclusiveMaximum':10,'examples':[1,2],'minimum':1}},'propertyNames':{'pattern':'^a'},"
                 + "'patternProperties':{'^x':{}},'unevaluatedProperties':false,'required':['n'],'strict':true}"))
-                .isEqualTo(json("{'type':'object','properties':{'n':{'type':'integer','minimum':1}},'required':['n']}"));
+                .isEqualTo(json(
+                        "{'type':'object','properties':{'n':{'type':'integer','minimum':1}},'required':['n']}"));
     }
 
     @Test
@@ -87,7 +88,8 @@ class GeminiSchemaCleanerTest {
     @Test
     void recursiveRefsStopAtAnObject() {
         assertThat(clean("{'type':'object','$defs':{'Node':{'type':'object','description':'tree node',"
-                + "'properties':{'value':{'type':'string'},'children':{'type':'array','items':{'$ref':'#/$defs/Node'}}}}},"
+                + "'properties':{'value':{'type':'string'},"
+                + "'children':{'type':'array','items':{'$ref':'#/$defs/Node'}}}}},"
                 + "'properties':{'root':{'$ref':'#/$defs/Node'}}}"))
                 .isEqualTo(json("{'type':'object','properties':{'root':{'type':'object','description':'tree node',"
                         + "'properties':{'value':{'type':'string'},'children':{'type':'array','items':"

@@ -74,17 +74,18 @@ class GeminiStreamDecoderTest {
 
     @Test
     void nonJsonEventFailsTheStream() {
-        String t = decode("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}],\"responseId\": \"r1\"}"
-                + "\r\n\r\ndata: <html>\r\n\r\n", 7, Memory.MIXED);
+        String t = decode("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]}}],"
+                + "\"responseId\": \"r1\"}\r\n\r\ndata: <html>\r\n\r\n", 7, Memory.MIXED);
         assertThat(t).startsWith("start id=r1 model=null created=0\ntext \"a\"\nerror 502 api_error");
     }
 
     @Test
     void contentAfterTheFinishIsIgnoredButUsageStillCounts() {
-        String t = decode("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]},\"finishReason\": \"STOP\"}],"
-                + "\"responseId\": \"r2\"}\r\n\r\n"
+        String t = decode("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"a\"}]},"
+                + "\"finishReason\": \"STOP\"}],\"responseId\": \"r2\"}\r\n\r\n"
                 + "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"late\"}]}}],"
-                + "\"usageMetadata\": {\"promptTokenCount\": 4,\"candidatesTokenCount\": 1,\"totalTokenCount\": 5}}\r\n\r\n",
+                + "\"usageMetadata\": {\"promptTokenCount\": 4,\"candidatesTokenCount\": 1,"
+                + "\"totalTokenCount\": 5}}\r\n\r\n",
                 1, Memory.DIRECT);
         assertThat(t).isEqualTo("start id=r2 model=null created=0\ntext \"a\"\nfinish STOP null\n"
                 + "usage 4 1 5 -1 -1 -1\nend\n");

@@ -34,6 +34,7 @@ class OpenAiErrorTest {
         }
     }
 
+    // CHECKSTYLE.OFF: LineLength (one row per real error body, verbatim)
     /** Real error bodies of OpenAI and OpenAI-compatible servers, with the status they came with. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
@@ -54,6 +55,7 @@ class OpenAiErrorTest {
             401 | ~{"message":"Unauthorized","request_id":"b2a1c3d4e5f6"}~ | 401 | authentication_error | Unauthorized
             500 | ~{"error":{}}~ | 500 | api_error | upstream returned 500: {"error":{}}
             """)
+    // CHECKSTYLE.ON: LineLength
     void decodesProviderErrorBodies(int status, String body, int hubStatus, String type, String message) {
         assertThat(decode(status, body)).isEqualTo(new HubError(hubStatus, type, message));
     }

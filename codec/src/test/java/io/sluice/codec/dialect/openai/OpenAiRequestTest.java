@@ -82,8 +82,8 @@ class OpenAiRequestTest {
         assertThat(user.parts()).containsExactly(
                 new Part.Text("Quel temps fait-il à Paris et à Tokyo ? Voici une photo 📷"),
                 new Part.Image("https://upload.example.org/paris.jpg", null, null, "high", null),
-                new Part.Image(null, "image/png", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQ"
-                        + "GAhKmMIQAAAABJRU5ErkJggg==", null, null));
+                new Part.Image(null, "image/png", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42m"
+                        + "P8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", null, null));
         Message assistant = r.messages.get(3);
         assertThat(assistant.parts()).containsExactly(new Part.Thinking("Two cities: call the tool twice.", null));
         assertThat(assistant.toolCalls()).containsExactly(
@@ -197,8 +197,9 @@ class OpenAiRequestTest {
 
     @Test
     void nullOptionalsAreUnset() throws RequestException {
-        HubRequest r = read("{\"model\":\"m\",\"temperature\":null,\"stop\":null,\"tools\":null,\"stream_options\":null,"
-                + "\"messages\":[{\"role\":\"assistant\",\"content\":null},{\"role\":\"user\",\"content\":\"x\","
+        HubRequest r = read("{\"model\":\"m\",\"temperature\":null,\"stop\":null,\"tools\":null,"
+                + "\"stream_options\":null,\"messages\":[{\"role\":\"assistant\",\"content\":null},"
+                + "{\"role\":\"user\",\"content\":\"x\","
                 + "\"name\":null}],\"stop\":\"###\",\"max_tokens\":100.0}");
         assertThat(r.temperature).isNull();
         assertThat(r.tools).isEmpty();
@@ -234,6 +235,7 @@ class OpenAiRequestTest {
         assertThat(custom.dropped()).containsExactly("tools.custom");
     }
 
+    // CHECKSTYLE.OFF: LineLength (one row per request: the body, the message and the param it gets)
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             `{"messages":[{"role":"user","content":"x"}]}`                      | model: missing (expected: the model name, a non-empty string) | model
@@ -262,6 +264,7 @@ class OpenAiRequestTest {
             `[]`                                                                | body: an array (expected: a JSON object) |
             `{"model":"m",`                                                     | request body is not valid JSON at line 1, column 14: Unexpected end-of-input within/between Object entries |
             """)
+    // CHECKSTYLE.ON: LineLength
     void invalidRequests(String json, String message, String param) {
         assertThatThrownBy(() -> read(json))
                 .isInstanceOfSatisfying(RequestException.class, e -> {

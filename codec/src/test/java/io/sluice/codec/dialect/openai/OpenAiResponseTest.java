@@ -106,15 +106,17 @@ class OpenAiResponseTest {
     @Test
     void notACompletion() {
         assertThat(transcript("[1,2]")).isEqualTo("error 502 api_error \"upstream response is not a JSON object\"\n");
-        assertThat(transcript("{\"id\":\"x\"}")).isEqualTo("error 502 api_error \"upstream response has no choices\"\n");
+        assertThat(transcript("{\"id\":\"x\"}"))
+                .isEqualTo("error 502 api_error \"upstream response has no choices\"\n");
         assertThat(transcript("{\"id\":")).startsWith("error 502 api_error \"upstream response is not valid JSON");
         assertThat(transcript("")).startsWith("error 502 api_error");
     }
 
     @Test
     void contentAsPartsAndObjectArgumentsAreTolerated() {
-        String json = "{\"id\":\"r\",\"model\":\"m\",\"created\":1,\"choices\":[{\"message\":{\"content\":[{\"type\":\"text\","
-                + "\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}],\"tool_calls\":[{\"function\":{\"name\":\"f\","
+        String json = "{\"id\":\"r\",\"model\":\"m\",\"created\":1,\"choices\":[{\"message\":{\"content\":["
+                + "{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}],"
+                + "\"tool_calls\":[{\"function\":{\"name\":\"f\","
                 + "\"arguments\":{\"x\":1}}}]},\"finish_reason\":\"tool_calls\"}]}";
         assertThat(transcript(json)).isEqualTo("start id=r model=m created=1\ntext \"ab\"\n"
                 + "tool_start 0 id=call_r_0 name=f\ntool_args 0 \"{\\\"x\\\":1}\"\nfinish TOOL_CALLS null\nend\n");

@@ -64,8 +64,9 @@ class OpenAiStreamDecoderTest {
     }
 
     private static String chunk(String delta, String finish) {
-        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":5,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                + "\"delta\":" + delta + ",\"finish_reason\":" + (finish == null ? "null" : "\"" + finish + "\"")
+        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":5,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta
+                + ",\"finish_reason\":" + (finish == null ? "null" : "\"" + finish + "\"")
                 + "}]}\n\n";
     }
 
@@ -108,14 +109,16 @@ class OpenAiStreamDecoderTest {
     @Test
     void finishReasonBeforeDeltaInTheSameChunkStillComesAfterTheContent() {
         String sse = "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"finish_reason\":\"tool_calls\",\"index\":0,"
-                + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t1\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n";
+                + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t1\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n";
         assertThat(decode(sse)).isEqualTo("start id=c1 model=m created=0\ntool_start 0 id=t1 name=f\n"
                 + "tool_args 0 \"{}\"\nfinish TOOL_CALLS null\nend\n");
     }
 
     @Test
     void chunksWithoutIdGetAFallbackIdAndGeneratedCallIds() {
-        String sse = "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}},"
+        String sse = "data: {\"choices\":[{\"delta\":{\"tool_calls\":["
+                + "{\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}},"
                 + "{\"function\":{\"name\":\"g\",\"arguments\":{\"b\":2}}}]},\"finish_reason\":\"tool_calls\"}]}\n\n";
         assertThat(decode(sse)).isEqualTo("start id=chatcmpl-sluice model=null created=0\n"
                 + "tool_start 0 id=call_chatcmpl-sluice_0 name=f\ntool_args 0 \"{\\\"a\\\":1}\"\n"
@@ -139,7 +142,8 @@ class OpenAiStreamDecoderTest {
     @Test
     void otherChoiceIndexesAreIgnored() {
         String sse = "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"x\"},"
-                + "\"finish_reason\":\"length\"},{\"index\":0,\"delta\":{\"content\":\"y\"},\"finish_reason\":null}]}\n\n"
+                + "\"finish_reason\":\"length\"},"
+                + "{\"index\":0,\"delta\":{\"content\":\"y\"},\"finish_reason\":null}]}\n\n"
                 + "data: [DONE]\n\n";
         assertThat(decode(sse)).isEqualTo("start id=c1 model=m created=0\ntext \"y\"\nend\n");
     }
@@ -166,17 +170,20 @@ class OpenAiStreamDecoderTest {
 
     @Test
     void absurdToolIndexFails() {
-        assertThat(decode(chunk("{\"tool_calls\":[{\"index\":99999,\"id\":\"t\",\"function\":{\"name\":\"f\"}}]}", null)))
+        assertThat(decode(chunk(
+                "{\"tool_calls\":[{\"index\":99999,\"id\":\"t\",\"function\":{\"name\":\"f\"}}]}", null)))
                 .isEqualTo("start id=c1 model=m created=5\n"
                         + "error 502 api_error \"upstream sent tool_calls[].index 99999 (expected: 0..1023)\"\n");
     }
 
     @Test
     void sparseToolIndexesMapToDenseSlots() {
-        String sse = chunk("{\"tool_calls\":[{\"index\":7,\"id\":\"t7\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", null)
-                + chunk("{\"tool_calls\":[{\"index\":2,\"id\":\"t2\",\"function\":{\"name\":\"g\",\"arguments\":\"{\"}}]}", null)
-                + chunk("{\"tool_calls\":[{\"index\":7,\"function\":{\"arguments\":\"[1]\"}},{\"index\":2,\"function\":{\"arguments\":\"}\"}}]}",
-                "tool_calls")
+        String sse = chunk("{\"tool_calls\":[{\"index\":7,\"id\":\"t7\","
+                        + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", null)
+                + chunk("{\"tool_calls\":[{\"index\":2,\"id\":\"t2\","
+                        + "\"function\":{\"name\":\"g\",\"arguments\":\"{\"}}]}", null)
+                + chunk("{\"tool_calls\":[{\"index\":7,\"function\":{\"arguments\":\"[1]\"}},"
+                        + "{\"index\":2,\"function\":{\"arguments\":\"}\"}}]}", "tool_calls")
                 + "data: [DONE]\n\n";
         assertThat(decode(sse)).isEqualTo("start id=c1 model=m created=5\ntool_start 0 id=t7 name=f\n"
                 + "tool_start 1 id=t2 name=g\ntool_args 1 \"{\"\ntool_args 0 \"[1]\"\ntool_args 1 \"}\"\n"
@@ -185,10 +192,11 @@ class OpenAiStreamDecoderTest {
 
     @Test
     void freshIdOnANamelessFragmentContinuesTheCallAtItsIndex() {
-        String sse = chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a1\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}]}", null)
+        String sse = chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a1\","
+                        + "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}]}", null)
                 + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a2\",\"function\":{\"arguments\":\":1}\"}}]}", null)
-                + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"b1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}",
-                "tool_calls")
+                + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"b1\","
+                        + "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}", "tool_calls")
                 + "data: [DONE]\n\n";
         assertThat(decode(sse)).isEqualTo("start id=c1 model=m created=5\ntool_start 0 id=a1 name=f\n"
                 + "tool_args 0 \"{\\\"x\\\"\"\ntool_args 0 \":1}\"\ntool_start 1 id=b1 name=g\ntool_args 1 \"{}\"\n"

@@ -88,7 +88,8 @@ class OpenAiStreamEncoderTest {
         String out = encode("start id=x model=m created=7\nerror 429 rate_limit_error \"slow down\"\n"
                 + "text \"late\"\nend\n", true);
         assertThat(out).endsWith("data: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\","
-                + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}\n\n").doesNotContain("late").doesNotContain("[DONE]");
+                + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}\n\n")
+                .doesNotContain("late").doesNotContain("[DONE]");
         String done = encode("start id=x model=m created=7\nend\nend\ntext \"late\"\n", false);
         assertThat(done).endsWith("data: [DONE]\n\n").doesNotContain("late");
         assertThat(done.indexOf("[DONE]")).isEqualTo(done.lastIndexOf("[DONE]"));

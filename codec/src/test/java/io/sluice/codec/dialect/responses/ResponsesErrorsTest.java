@@ -36,7 +36,8 @@ class ResponsesErrorsTest {
         assertThat(decode(429, """
                 {
                   "error": {
-                    "message": "Rate limit reached for gpt-4.1 in organization org-abc on tokens per min (TPM): Limit 30000.",
+                    "message": "Rate limit reached for gpt-4.1 in organization org-abc on tokens per min (TPM): \
+                Limit 30000.",
                     "type": "tokens",
                     "param": null,
                     "code": "rate_limit_exceeded"
@@ -48,21 +49,25 @@ class ResponsesErrorsTest {
                 + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"))
                 .extracting(HubError::status, HubError::type).containsExactly(401, HubError.AUTHENTICATION);
         assertThat(decode(400, "{\"error\":{\"message\":\"Previous response with id 'resp_1' not found.\","
-                + "\"type\":\"invalid_request_error\",\"param\":\"previous_response_id\",\"code\":\"previous_response_not_found\"}}"))
+                + "\"type\":\"invalid_request_error\",\"param\":\"previous_response_id\","
+                + "\"code\":\"previous_response_not_found\"}}"))
                 .extracting(HubError::status, HubError::type).containsExactly(400, HubError.INVALID_REQUEST);
         assertThat(decode(503, "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":null}}"))
                 .extracting(HubError::status, HubError::type).containsExactly(503, HubError.OVERLOADED);
-        assertThat(decode(404, "{\"error\":{\"message\":\"The model `o9` does not exist or you do not have access to it.\","
+        assertThat(decode(404, "{\"error\":{\"message\":"
+                + "\"The model `o9` does not exist or you do not have access to it.\","
                 + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}"))
                 .extracting(HubError::status, HubError::type).containsExactly(404, HubError.NOT_FOUND);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "502|<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>|api_error|upstream returned HTTP 502",
+        "502|<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>"
+                + "|api_error|upstream returned HTTP 502",
         "500|''|api_error|upstream returned HTTP 500",
-        "503|upstream connect error or disconnect/reset before headers|overloaded_error|upstream returned HTTP 503: upstream connect error or disconnect/reset before headers",
+        "503|upstream connect error or disconnect/reset before headers|overloaded_error"
+                + "|upstream returned HTTP 503: upstream connect error or disconnect/reset before headers",
         "429|{\"detail\":\"slow down\"}|rate_limit_error|upstream returned HTTP 429",
         "400|{\"error\":\"bad model\"}|invalid_request_error|bad model",
     })
@@ -79,8 +84,8 @@ class ResponsesErrorsTest {
                 .isEqualTo("{\"error\":{\"message\":\"Overloaded\",\"type\":\"api_error\",\"param\":null,"
                         + "\"code\":\"overloaded_error\"}}");
         assertThat(encode(new HubError(400, HubError.INVALID_REQUEST, "input: missing")))
-                .isEqualTo("{\"error\":{\"message\":\"input: missing\",\"type\":\"invalid_request_error\",\"param\":null,"
-                        + "\"code\":\"invalid_request_error\"}}");
+                .isEqualTo("{\"error\":{\"message\":\"input: missing\",\"type\":\"invalid_request_error\","
+                        + "\"param\":null,\"code\":\"invalid_request_error\"}}");
     }
 
     @ParameterizedTest

@@ -64,8 +64,10 @@ class ResponsesRequestTest {
         assertThat(r.messages.get(1).joinedText()).startsWith("<permissions instructions>");
 
         Message firstTurn = r.messages.get(3);
-        assertThat(firstTurn.parts()).containsExactly(new Part.Thinking("**Running the tests**\n\nI'll run go test first.",
-                "gAAAAABotA1Qm3Xk9fTq2Lw8Vz0Nc4Hs6Jd_aE5bR7uT1yI3oP0-lK8jG2fD6sA4qW9eZxC1vB5nM7_hU3tR0pL2kJ9gF4dS6aQ=="));
+        assertThat(firstTurn.parts()).containsExactly(new Part.Thinking(
+                "**Running the tests**\n\nI'll run go test first.",
+                "gAAAAABotA1Qm3Xk9fTq2Lw8Vz0Nc4Hs6Jd_aE5bR7uT1yI3oP0-lK8jG2fD6sA4qW9eZxC1vB5nM7_hU3tR0pL2kJ9gF4dS"
+                        + "6aQ=="));
         assertThat(firstTurn.toolCalls()).containsExactly(new ToolCall("call_9Xk2mP7qR4tV8wZ1", "shell",
                 "{\"command\":[\"bash\",\"-lc\",\"go test ./...\"],\"workdir\":\"/repo\"}"));
         assertThat(r.messages.get(4).toolCallId()).isEqualTo("call_9Xk2mP7qR4tV8wZ1");
@@ -75,7 +77,8 @@ class ResponsesRequestTest {
         Message secondTurn = r.messages.get(5);
         assertThat(secondTurn.parts()).hasSize(2);
         assertThat(((Part.Thinking) secondTurn.parts().get(0)).text()).isEmpty();
-        assertThat(secondTurn.parts().get(1)).isEqualTo(new Part.Text("The month is not validated; I'll add a range check."));
+        assertThat(secondTurn.parts().get(1))
+                .isEqualTo(new Part.Text("The month is not validated; I'll add a range check."));
         assertThat(secondTurn.toolCalls()).extracting(ToolCall::id)
                 .containsExactly("call_4Lr8sT2vY6bN0cQ3", "call_7Hj1kD5fG9aS3eW6");
         assertThat(r.messages.get(7).name()).isEqualTo("shell");
@@ -90,7 +93,8 @@ class ResponsesRequestTest {
         assertThat(r.responseFormat.kind()).isEqualTo(ResponseFormat.Kind.JSON_SCHEMA);
         assertThat(r.responseFormat.name()).isEqualTo("calendar_event");
         assertThat(r.responseFormat.strict()).isTrue();
-        assertThat(r.responseFormat.schema()).startsWith("{\"type\":\"object\"").endsWith("\"additionalProperties\":false}");
+        assertThat(r.responseFormat.schema()).startsWith("{\"type\":\"object\"")
+                .endsWith("\"additionalProperties\":false}");
         assertThat(r.maxTokens).isEqualTo(256);
         assertThat(r.temperature).isEqualTo(0.2);
         assertThat(r.topP).isEqualTo(0.9);
@@ -209,22 +213,23 @@ class ResponsesRequestTest {
         "{\"input\":\"hi\"}|model: missing (expected: a model name)|model",
         "{\"model\":\"m\"}|input: missing (expected: a string or an array of input items)|input",
         "{\"model\":\"m\",\"input\":42}|input: 42 (expected: a string or an array of input items)|input",
-        "{\"model\":\"m\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}|input[0].role: \"robot\" (expected: user, "
-            + "assistant, system or developer)|input[0].role",
+        "{\"model\":\"m\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}"
+            + "|input[0].role: \"robot\" (expected: user, assistant, system or developer)|input[0].role",
         "{\"model\":\"m\",\"input\":[{\"content\":\"x\"}]}|input[0].type: missing (expected: message, function_call, "
             + "function_call_output or reasoning)|input[0].type",
-        "{\"model\":\"m\",\"input\":[{\"type\":\"function_call\",\"name\":\"f\",\"arguments\":\"{}\"}]}|input[0].call_id: "
-            + "missing (expected: the call's id)|input[0].call_id",
+        "{\"model\":\"m\",\"input\":[{\"type\":\"function_call\",\"name\":\"f\",\"arguments\":\"{}\"}]}"
+            + "|input[0].call_id: missing (expected: the call's id)|input[0].call_id",
         "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}|tools[0]"
             + ".name: missing (expected: the function's name at the top level; Responses tools are flat, not nested "
             + "under \"function\" as in Chat Completions)|tools[0].name",
         "{\"model\":\"m\",\"input\":\"hi\",\"max_output_tokens\":\"100\"}|max_output_tokens: \"100\" (expected: a "
             + "non-negative integer)|max_output_tokens",
-        "{\"model\":\"m\",\"input\":\"hi\",\"temperature\":\"hot\"}|temperature: \"hot\" (expected: a number)|temperature",
-        "{\"model\":\"m\",\"input\":\"hi\",\"tool_choice\":\"any\"}|tool_choice: \"any\" (expected: \"auto\", \"none\", "
-            + "\"required\" or an object)|tool_choice",
-        "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"xml\"}}}|text.format.type: \"xml\" (expected: "
-            + "text, json_object or json_schema)|text.format.type",
+        "{\"model\":\"m\",\"input\":\"hi\",\"temperature\":\"hot\"}"
+            + "|temperature: \"hot\" (expected: a number)|temperature",
+        "{\"model\":\"m\",\"input\":\"hi\",\"tool_choice\":\"any\"}"
+            + "|tool_choice: \"any\" (expected: \"auto\", \"none\", \"required\" or an object)|tool_choice",
+        "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"xml\"}}}"
+            + "|text.format.type: \"xml\" (expected: text, json_object or json_schema)|text.format.type",
         "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\"}}}|text.format"
             + ".schema: missing (expected: a JSON Schema object)|text.format.schema",
         "{\"model\":\"m\",\"input\":\"hi\",\"stream\":\"yes\"}|stream: \"yes\" (expected: true or false)|stream",

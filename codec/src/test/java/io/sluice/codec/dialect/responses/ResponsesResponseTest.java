@@ -66,7 +66,8 @@ class ResponsesResponseTest {
     void functionCallsFinishWithToolCalls() {
         HubResponse r = decode(Golden.read(DIR + "response-tools.json"), true).response();
         assertThat(r.toolCalls()).containsExactly(
-                new ToolCall("call_Zp4kW8nR2tY6vB0xM3qL7sJd", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
+                new ToolCall("call_Zp4kW8nR2tY6vB0xM3qL7sJd", "get_weather",
+                        "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
                 new ToolCall("call_Bn5jH9cT3wQ7xK1mV4pR8yLf", "get_time", "{\"tz\":\"Asia/Tokyo\"}"));
         assertThat(r.finish()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(r.content()).isEmpty();

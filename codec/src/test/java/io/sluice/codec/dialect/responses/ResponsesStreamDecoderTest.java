@@ -77,7 +77,8 @@ class ResponsesStreamDecoderTest {
     @Test
     void reusedOutputIndexWithNewItemIdOpensNewSlot() {
         String t = decode(Golden.read(DIR + "compat.sse"), 1, Memory.DIRECT);
-        assertThat(t).contains("tool_start 0 id=call_a1 name=lookup", "tool_args 0 \"{\\\"q\\\":\\\"sluice gates\\\"}\"",
+        assertThat(t).contains("tool_start 0 id=call_a1 name=lookup",
+                "tool_args 0 \"{\\\"q\\\":\\\"sluice gates\\\"}\"",
                 "tool_start 1 id=call_b2 name=lookup", "tool_args 1 \"{\\\"q\\\":\"");
         assertThat(t).doesNotContain("tool_args 1 \"{\\\"q\\\":\\\"canal locks\\\"}\"");
     }
@@ -98,15 +99,17 @@ class ResponsesStreamDecoderTest {
             a.release();
             b.release();
         }
-        assertThat(rec.transcript()).doesNotContain("late").endsWith("error 429 rate_limit_error \"Too Many Requests\"\n");
+        assertThat(rec.transcript()).doesNotContain("late")
+                .endsWith("error 429 rate_limit_error \"Too Many Requests\"\n");
     }
 
     @Test
     void invalidJsonBecomesAnError() {
         HubRecorder rec = new HubRecorder();
         StreamDecoder d = ResponsesDialect.INSTANCE.streamDecoder(rec);
-        ByteBuf a = PooledChunks.of("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":"
-                + "\"resp_1\",\"model\":\"m\"}}\n\nevent: response.output_text.delta\ndata: {not json\n\n");
+        ByteBuf a = PooledChunks.of("event: response.created\ndata: {\"type\":\"response.created\","
+                + "\"response\":{\"id\":\"resp_1\",\"model\":\"m\"}}\n\n"
+                + "event: response.output_text.delta\ndata: {not json\n\n");
         try {
             d.feed(a);
         } finally {
@@ -114,7 +117,8 @@ class ResponsesStreamDecoderTest {
         }
         d.end();
         assertThat(rec.lines()).hasSize(2);
-        assertThat(rec.lines().get(1)).startsWith("error 502 api_error \"upstream sent an event that is not valid JSON");
+        assertThat(rec.lines().get(1))
+                .startsWith("error 502 api_error \"upstream sent an event that is not valid JSON");
     }
 
     @Test
