@@ -1,6 +1,9 @@
 package io.sluice.proxy.upstream;
 
+import io.netty.channel.EventLoop;
+import io.sluice.providers.AuthScheme;
 import io.sluice.providers.ProviderCatalog;
+import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
@@ -8,6 +11,9 @@ import io.sluice.proxy.metrics.SluiceMetrics;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * What every upstream relay of one server shares, built once: the per-event-loop pools, the providers' origins,
@@ -59,6 +65,40 @@ public final class Upstreams {
             return origins.get(p.name());
         }
         return Origin.of(target);
+    }
+
+    /** The API root and key a request goes with. */
+    public record Credential(URI base, String apiKey) {
+    }
+
+    /**
+     * Hands {@code then}, on {@code loop}, the root and key for provider {@code p}'s key {@code keyIndex} (-1: none):
+     * at once for most providers; after a (cached) token exchange for GitHub Copilot, whose tokens name their own
+     * API host. {@code then} gets the failure's cause instead when the exchange fails.
+     */
+    public void credential(ProviderConfig p, int keyIndex, EventLoop loop, BiConsumer<Credential, Throwable> then) {
+        String key = keyIndex < 0 ? null : p.apiKeys().get(keyIndex);
+        if (p.descriptor().auth() != AuthScheme.COPILOT_TOKEN_EXCHANGE || key == null) {
+            then.accept(new Credential(p.baseUrl(), key), null);
+            return;
+        }
+        CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(
+                p.option(ProviderDescriptor.OPTION_TOKEN_URL), key);
+        if (token.isDone() && !token.isCompletedExceptionally()) {
+            then.accept(copilot(p, token.join()), null);
+            return;
+        }
+        token.whenComplete((t, err) -> loop.execute(() -> {
+            if (err != null) {
+                then.accept(null, err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+            } else {
+                then.accept(copilot(p, t), null);
+            }
+        }));
+    }
+
+    private static Credential copilot(ProviderConfig p, CopilotTokens.Token t) {
+        return new Credential(t.api() != null ? t.api() : p.baseUrl(), t.token());
     }
 
     /** The Copilot token cache every github-copilot provider of this server shares. */

@@ -1,0 +1,74 @@
+package io.sluice.proxy.upstream;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.exchange.Outcome;
+
+/** What a client is told of a provider's failure before the first byte, if nobody tries again. Secrets masked. */
+final class EarlyAnswers {
+
+    /** Longest piece of a provider's non-JSON error body quoted in Sluice's own error message. */
+    static final int MAX_SNIPPET = 512;
+
+    private EarlyAnswers() {
+    }
+
+    /**
+     * A non-2xx answer: a JSON error body of the provider's own dialect is relayed with its status (translated on the
+     * way for another dialect's client); anything else (HTML, text) is quoted in Sluice's error.
+     */
+    static Outcome.EarlyAnswer errorStatus(ProviderConfig provider, int status, String body) {
+        String masked = Secrets.maskAll(body, provider.apiKeys());
+        HttpResponseStatus st = HttpResponseStatus.valueOf(status);
+        if (looksLikeJsonError(masked)) {
+            return new Outcome.EarlyAnswer(st, null, null, masked, -1);
+        }
+        return new Outcome.EarlyAnswer(st, "provider " + provider.name() + " returned HTTP " + status
+                + (masked.isBlank() ? "" : ": " + snippet(masked)), "upstream_http_" + status);
+    }
+
+    /** A 2xx whose body is an error or empty: a bad gateway, never relayed as a success. */
+    static Outcome.EarlyAnswer errorIn2xx(ProviderConfig provider, int status, String body) {
+        String masked = Secrets.maskAll(body, provider.apiKeys());
+        if (looksLikeJsonError(masked)) {
+            return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, null, null, masked, -1);
+        }
+        return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name() + " answered "
+                + status + (masked.isEmpty() ? " with an empty body" : " with an error: " + snippet(masked)),
+                "upstream_error");
+    }
+
+    private static String snippet(String masked) {
+        return (masked.length() > MAX_SNIPPET ? masked.substring(0, MAX_SNIPPET) + "..." : masked).strip();
+    }
+
+    private static boolean looksLikeJsonError(String body) {
+        String s = body.stripLeading();
+        return s.startsWith("{") && s.contains("\"error\"");
+    }
+
+    /** The provider's connection could not be made. */
+    static Outcome.EarlyAnswer connect(ProviderConfig provider, Origin origin, Throwable cause) {
+        return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "cannot connect to provider "
+                + provider.name() + " at " + origin + ": " + describe(cause), "upstream_connect_error");
+    }
+
+    /** GitHub Copilot's token exchange failed for key {@code keyIndex}. */
+    static Outcome.EarlyAnswer tokenExchange(ProviderConfig provider, int keyIndex, Throwable cause) {
+        return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
+                + ": exchanging GitHub token " + provider.keyNames().get(keyIndex) + " for a Copilot token failed: "
+                + cause.getMessage(), "upstream_auth_error");
+    }
+
+    /** A transport failure (reset, close, timeout) of {@code provider}'s connection, for the client. */
+    static String transport(ProviderConfig provider, Throwable cause) {
+        return "provider " + provider.name() + ": " + describe(cause);
+    }
+
+    /** A transport failure in a few words. */
+    static String describe(Throwable c) {
+        String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m;
+    }
+}
