@@ -33,18 +33,14 @@ public final class KeyScheduler {
     /** Keys at or past this index cannot be excluded: the exclusion set is one long's bits. */
     public static final int EXCLUDABLE_KEYS = Long.SIZE;
     /** The weighted sequence is scaled down to about this many slots, so odd weights (997:1) cost bounded memory. */
-    static final int MAX_WEIGHT_SLOTS = 1024;
-    /** Least-busy re-picks this often when another thread took its key meanwhile; then it takes the key anyway. */
-    private static final int LEAST_BUSY_TRIES = 4;
+    static final int MAX_WEIGHT_SLOTS = WeightedSlots.MAX_SLOTS;
 
     private final String provider;
     private final Strategy strategy;
     private final KeyState[] keys;
-    /** WEIGHTED: the smooth weighted sequence of key indexes the cursor walks; null for the other strategies. */
-    private final int[] slots;
     private final LongSupplier nanoClock;
-    /** The next position to try: a key index, or a slot index for WEIGHTED. Always in range. */
-    private final Cursor cursor = new Cursor();
+    /** Hands out keys by the strategy; shares {@link #keys}. */
+    private final KeyPicker picker;
 
     /**
      * @param provider the provider's name, for messages
@@ -62,7 +58,8 @@ public final class KeyScheduler {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = new KeyState(Objects.requireNonNull(keyNames.get(i), "keyNames[" + i + "]"));
         }
-        this.slots = strategy == Strategy.WEIGHTED ? weightedSlots(provider, weightsOrNull, keys.length) : null;
+        int[] slots = strategy == Strategy.WEIGHTED ? weightedSlots(provider, weightsOrNull, keys.length) : null;
+        this.picker = new KeyPicker(strategy, keys, slots, nanoClock);
     }
 
     /**
@@ -78,144 +75,7 @@ public final class KeyScheduler {
      * tried by this request. Keys from {@link #EXCLUDABLE_KEYS} on cannot be excluded.
      */
     public int acquire(String model, long exclude) {
-        switch (strategy) {
-            case PRIORITY:
-                return acquirePriority(model, exclude);
-            case LEAST_BUSY:
-                return acquireLeastBusy(model, exclude);
-            case WEIGHTED:
-                return acquireWeighted(model, exclude);
-            default:
-                return acquireRoundRobin(model, exclude);
-        }
-    }
-
-    /**
-     * The first usable key from the cursor; the cursor moves just past it, so keys that were skipped (cooling) do not
-     * hand their turn to their neighbour and the usable ones keep an even share. A lost cursor race re-picks.
-     */
-    private int acquireRoundRobin(String model, long exclude) {
-        int n = keys.length;
-        for (;;) {
-            int from = cursor.get();
-            int k = from;
-            int picked = -1;
-            for (int i = 0; i < n; i++) {
-                if (usable(k, model, exclude)) {
-                    picked = k;
-                    break;
-                }
-                if (++k == n) {
-                    k = 0;
-                }
-            }
-            if (picked < 0) {
-                return -1;
-            }
-            if (cursor.compareAndSet(from, picked + 1 == n ? 0 : picked + 1)) {
-                keys[picked].enter();
-                return picked;
-            }
-        }
-    }
-
-    private int acquirePriority(String model, long exclude) {
-        for (int k = 0; k < keys.length; k++) {
-            if (usable(k, model, exclude)) {
-                keys[k].enter();
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * The usable key with the fewest in flight, ties to the fewest requests so far (so a sequential client still
-     * rotates). Entered with a CAS on the count it saw, so two threads do not both take the same "least busy" key.
-     */
-    private int acquireLeastBusy(String model, long exclude) {
-        for (int attempt = 1; ; attempt++) {
-            int best = -1;
-            int bestInFlight = Integer.MAX_VALUE;
-            long bestRequests = Long.MAX_VALUE;
-            for (int k = 0; k < keys.length; k++) {
-                KeyState s = keys[k];
-                int f = s.inFlight;
-                if (f > bestInFlight || !usable(k, model, exclude)) {
-                    continue;
-                }
-                long r = s.requests;
-                if (f < bestInFlight || r < bestRequests) {
-                    best = k;
-                    bestInFlight = f;
-                    bestRequests = r;
-                }
-            }
-            if (best < 0) {
-                return -1;
-            }
-            if (attempt >= LEAST_BUSY_TRIES) {
-                keys[best].enter();
-                return best;
-            }
-            if (keys[best].tryEnter(bestInFlight)) {
-                return best;
-            }
-        }
-    }
-
-    /** Round-robin over the weighted slot sequence; stops early once every key refused. */
-    private int acquireWeighted(String model, long exclude) {
-        int len = slots.length;
-        int n = keys.length;
-        long everyKey = n > Long.SIZE ? 0 : n == Long.SIZE ? -1L : (1L << n) - 1; // 0: never stops early
-        for (;;) {
-            int from = cursor.get();
-            int pos = from;
-            int picked = -1;
-            long refused = 0;
-            for (int i = 0; i < len; i++) {
-                int k = slots[pos];
-                if (++pos == len) {
-                    pos = 0;
-                }
-                if (usable(k, model, exclude)) {
-                    picked = k;
-                    break;
-                }
-                if (k < Long.SIZE && (refused |= 1L << k) == everyKey) {
-                    break;
-                }
-            }
-            if (picked < 0) {
-                return -1;
-            }
-            if (cursor.compareAndSet(from, pos)) {
-                keys[picked].enter();
-                return picked;
-            }
-        }
-    }
-
-    /** Whether key k may be handed out for model now. Reads the clock only when the key has a cooldown or locks. */
-    private boolean usable(int k, String model, long exclude) {
-        if (k < Long.SIZE && (exclude & (1L << k)) != 0) {
-            return false;
-        }
-        KeyState s = keys[k];
-        long until = s.coolUntil;
-        boolean mayBeLocked = model != null && s.mayHaveLocks();
-        if (until == KeyState.NOT_COOLING && !mayBeLocked) {
-            return true;
-        }
-        long now = nanoClock.getAsLong();
-        if (until != KeyState.NOT_COOLING) {
-            if (now - until < 0) {
-                return false;
-            }
-            s.clearCooldown(until);
-        }
-        return !mayBeLocked || !s.isLocked(model, now);
+        return picker.acquire(model, exclude);
     }
 
     /** Nanos (from nanoClock) until the first key becomes usable for model; 0 when one is usable now. */
@@ -309,14 +169,7 @@ public final class KeyScheduler {
      * would have been picked next is skipped once. WEIGHTED skips one slot; PRIORITY and LEAST_BUSY ignore it.
      */
     public void rotate() {
-        int len = slots != null ? slots.length : keys.length;
-        if (len == 0) {
-            return;
-        }
-        int c;
-        do {
-            c = cursor.get();
-        } while (!cursor.compareAndSet(c, c + 1 == len ? 0 : c + 1));
+        picker.rotate();
     }
 
     /**
@@ -380,67 +233,8 @@ public final class KeyScheduler {
         return keys[key].modelLocks.get(model);
     }
 
-    /**
-     * The smooth weighted round-robin sequence (nginx's): per step each key gains its weight, the richest is picked
-     * and pays the total. 3:1 gives 0,0,1,0: spread out, not 0,0,0,1. Weights are first divided by their gcd and,
-     * when their sum is over {@link #MAX_WEIGHT_SLOTS}, scaled down (each at least 1).
-     */
+    /** The smooth weighted round-robin sequence for these weights; see {@link WeightedSlots#of}. */
     static int[] weightedSlots(String provider, int[] weightsOrNull, int n) {
-        long[] w = new long[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = 1;
-        }
-        if (weightsOrNull != null) {
-            if (weightsOrNull.length != n) {
-                throw new IllegalArgumentException(provider + ": weights: " + weightsOrNull.length
-                        + " values (expected: one per key, " + n + ")");
-            }
-            long g = 0;
-            for (int i = 0; i < n; i++) {
-                if (weightsOrNull[i] <= 0) {
-                    throw new IllegalArgumentException(provider + ": weights[" + i + "]: " + weightsOrNull[i]
-                            + " (expected: > 0)");
-                }
-                w[i] = weightsOrNull[i];
-                g = gcd(g, w[i]);
-            }
-            long sum = 0;
-            for (int i = 0; i < n; i++) {
-                w[i] /= g;
-                sum += w[i];
-            }
-            if (sum > MAX_WEIGHT_SLOTS) {
-                for (int i = 0; i < n; i++) {
-                    w[i] = Math.max(1, w[i] * MAX_WEIGHT_SLOTS / sum);
-                }
-            }
-        }
-        long total = 0;
-        for (long x : w) {
-            total += x;
-        }
-        int[] sequence = new int[(int) total];
-        long[] current = new long[n];
-        for (int step = 0; step < sequence.length; step++) {
-            int richest = 0;
-            for (int i = 0; i < n; i++) {
-                current[i] += w[i];
-                if (current[i] > current[richest]) {
-                    richest = i;
-                }
-            }
-            current[richest] -= total;
-            sequence[step] = richest;
-        }
-        return sequence;
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
+        return WeightedSlots.of(provider, weightsOrNull, n);
     }
 }

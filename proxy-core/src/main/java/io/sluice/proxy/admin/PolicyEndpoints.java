@@ -1,0 +1,69 @@
+package io.sluice.proxy.admin;
+
+import io.sluice.proxy.config.AccessConfig;
+import io.sluice.proxy.config.ClientKeyConfig;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.RateLimitConfig;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.schedule.ConcurrencyGate;
+import io.sluice.proxy.schedule.ProviderRuntime;
+import java.util.function.Function;
+
+/**
+ * The rules in force: who may call ({@code /api/access}: client keys, masked, and IP rules) and how much
+ * ({@code /api/rate-limits}: the configured limits and each provider's limiter and concurrency gate).
+ */
+final class PolicyEndpoints {
+
+    private final SluiceConfig config;
+    private final Function<ProviderConfig, ProviderRuntime> runtimes;
+
+    PolicyEndpoints(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes) {
+        this.config = config;
+        this.runtimes = runtimes;
+    }
+
+    /** The access rules: client keys (masked, never whole), IP rules; what an operator checks after a 401 or 403. */
+    String access() {
+        AccessConfig a = config.access();
+        JsonOut j = new JsonOut().begin().field("success", true).field("requireClientKey", a.keysRequired())
+                .field("openRelay", !a.keysRequired() && !config.server().loopbackOnly())
+                .field("adminKeyAccepted", a.keysRequired() && config.server().adminKey() != null)
+                .array("clientKeys");
+        for (ClientKeyConfig k : a.clientKeys()) {
+            j.begin().field("name", k.name())
+                    .field("key", k.shown())
+                    .field("enabled", k.enabled()).stringArray("models", k.models())
+                    .field("rateLimit", k.perMinute(config.rateLimits().perClientKey()))
+                    .end();
+        }
+        return j.endArray().stringArray("ipAllow", a.ipAllow().stream().map(Object::toString).toList())
+                .stringArray("ipDeny", a.ipDeny().stream().map(Object::toString).toList())
+                .stringArray("trustedProxies", a.trustedProxies().stream().map(Object::toString).toList())
+                .end().toString();
+    }
+
+    String rateLimits() {
+        RateLimitConfig l = config.rateLimits();
+        JsonOut j = new JsonOut().begin().field("success", true).field("enabled", l.any())
+                .begin("perMinute").field("global", l.global()).field("perProvider", l.perProvider())
+                .field("perKey", l.perKey()).field("perClientKey", l.perClientKey()).end()
+                .array("providers");
+        for (ProviderConfig p : config.enabledProviders()) {
+            ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
+            if (rt == null) {
+                continue;
+            }
+            ConcurrencyGate g = rt.gate();
+            j.begin().field("name", p.name())
+                    .field("perMinute", rt.limiter() == null ? 0 : rt.limiter().perMinute());
+            if (g != null) {
+                j.begin("gate").field("maxConcurrent", g.maxConcurrent()).field("active", g.active())
+                        .field("queued", g.queued()).end();
+            }
+            j.end();
+        }
+        return j.endArray().end().toString();
+    }
+}

@@ -1,0 +1,183 @@
+package io.sluice.proxy.admin;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.Text;
+import io.sluice.proxy.logs.LogLevel;
+import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.route.ModelRouter;
+import io.sluice.proxy.schedule.CircuitBreaker;
+import io.sluice.proxy.schedule.KeyScheduler;
+import io.sluice.proxy.schedule.ProviderRuntime;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The providers and their keys: {@code /api/monitoring/providers} (every provider, enabled or not, configured,
+ * healthy), {@code /providers/{name}/tokens} and {@code /providers/tokens/all} (per key: its name, never the key,
+ * whether it is usable, cooling until when, failures, totals), {@code POST /providers/{name}/rotate-token} and
+ * {@code POST /providers/{name}/test?model=&key=} (a live call with each key, through the {@link MonitoringApi.Probe}).
+ */
+final class ProviderEndpoints {
+
+    private static final String BASE = "/api/monitoring/providers/";
+
+    private final SluiceConfig config;
+    private final Function<ProviderConfig, ProviderRuntime> runtimes;
+    private final Supplier<ModelRouter> router;
+    private final LongSupplier epochMillis;
+    private final Operations ops;
+    private final MonitoringApi.Probe probe;
+
+    ProviderEndpoints(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes,
+                      Supplier<ModelRouter> router, LongSupplier epochMillis, Operations ops,
+                      MonitoringApi.Probe probe) {
+        this.config = config;
+        this.runtimes = runtimes;
+        this.router = router;
+        this.epochMillis = epochMillis;
+        this.ops = ops;
+        this.probe = probe;
+    }
+
+    String providers() {
+        ModelRouter r = router.get();
+        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
+        for (ProviderConfig p : config.providers()) {
+            ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
+            boolean configured = !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
+            CircuitBreaker.State breaker = rt == null ? CircuitBreaker.State.CLOSED : rt.breaker().state();
+            long models = r.entries().stream().filter(e -> e.ownedBy().equals(p.name())).count();
+            j.begin().field("name", p.name()).field("type", p.type())
+                    .field("displayName", p.descriptor().displayName()).field("enabled", p.enabled())
+                    .field("configured", configured)
+                    .field("healthy", p.enabled() && configured && breaker == CircuitBreaker.State.CLOSED)
+                    .field("breaker", breaker.name().toLowerCase(Locale.ROOT))
+                    .field("dialect", p.dialect())
+                    .field("baseUrl", p.baseUrl() == null ? null : p.baseUrl().toString())
+                    .field("modelCount", p.enabled() ? models : p.models().size())
+                    .field("keys", p.apiKeys().size()).end();
+        }
+        return j.endArray().field("total", config.providers().size())
+                .field("enabled", config.enabledProviders().size()).end().toString();
+    }
+
+    String tokens(ProviderConfig p) {
+        return tokensJson(p).toString();
+    }
+
+    String allTokens() {
+        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
+        for (ProviderConfig p : config.enabledProviders()) {
+            if (!p.isMock() && !p.apiKeys().isEmpty()) {
+                j.raw(tokensJson(p).toString());
+            }
+        }
+        return j.endArray().end().toString();
+    }
+
+    private JsonOut tokensJson(ProviderConfig p) {
+        ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
+        JsonOut j = new JsonOut().begin().field("success", true).field("provider", p.name()).array("tokens");
+        int active = 0;
+        int blocked = 0;
+        List<KeyScheduler.KeyStats> stats = rt == null ? List.of() : rt.keys().snapshot();
+        long now = epochMillis.getAsLong();
+        for (int i = 0; i < stats.size(); i++) {
+            KeyScheduler.KeyStats s = stats.get(i);
+            boolean cooling = s.coolingForNanos() > 0;
+            if (cooling) {
+                blocked++;
+            } else {
+                active++;
+            }
+            j.begin().field("key", s.name()).field("masked", Secrets.mask(p.apiKeys().get(i)))
+                    .field("active", !cooling).field("blocked", cooling)
+                    .field("blockedUntil", cooling ? now + s.coolingForNanos() / 1_000_000 : 0)
+                    .field("failures", s.failures()).field("inFlight", s.inFlight())
+                    .field("requests", s.requests()).field("tokensUsed", s.tokens())
+                    .stringArray("lockedModels", s.lockedModels()).end();
+        }
+        return j.endArray().field("total", stats.size()).field("active", active).field("blocked", blocked).end();
+    }
+
+    /** The next request to {@code p} skips the key in turn. */
+    MonitoringApi.Answer rotate(ProviderConfig p) {
+        ProviderRuntime rt = p.isMock() || !p.enabled() ? null : runtimes.apply(p);
+        if (rt == null || rt.keys().size() == 0) {
+            return MonitoringApi.error(HttpResponseStatus.CONFLICT, "provider " + p.name() + " has no keys to rotate");
+        }
+        rt.keys().rotate();
+        ops.log(p.name(), LogLevel.INFO, "rotation", "key rotated by the operator: the next request skips the key in "
+                + "turn", null, null, null, null);
+        return new MonitoringApi.Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true)
+                .field("provider", p.name())
+                .field("message", "the next request skips the key in turn").end().toString());
+    }
+
+    /** {@code POST /api/monitoring/providers/{name}/test}: completes once the provider answered every key tried. */
+    CompletableFuture<MonitoringApi.Answer> test(HttpMethod method, String p, QueryStringDecoder q, EventLoop loop) {
+        if (!method.equals(HttpMethod.POST)) {
+            return now(MonitoringApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST"));
+        }
+        String name = p.substring(BASE.length(), p.length() - "/test".length());
+        ProviderConfig provider = config.provider(name).orElse(null);
+        if (provider == null) {
+            return now(MonitoringApi.error(HttpResponseStatus.NOT_FOUND, "no provider named "
+                    + Text.printable(name)));
+        }
+        if (!provider.enabled()) {
+            return now(MonitoringApi.error(HttpResponseStatus.CONFLICT, "provider "
+                    + provider.name() + " is not enabled"));
+        }
+        String model = param(q, "model");
+        if (model == null) {
+            model = provider.models().isEmpty() ? null : provider.models().get(0);
+        }
+        if (model == null || ModelRouter.invalid(model) != null) {
+            return now(MonitoringApi.error(HttpResponseStatus.BAD_REQUEST, model == null
+                    ? "provider " + provider.name() + " lists no model to test; pass ?model="
+                    : "model: " + Text.printable(model) + " is not a valid model id"));
+        }
+        String keyName = param(q, "key");
+        int key = -1;
+        if (keyName != null) {
+            key = provider.keyNames().indexOf(keyName);
+            if (key < 0) {
+                return now(MonitoringApi.error(HttpResponseStatus.NOT_FOUND, "provider "
+                        + provider.name() + " has no key named " + Text.printable(keyName)
+                        + " (keys: " + String.join(", ", provider.keyNames()) + ")"));
+            }
+        }
+        String m = model;
+        return probe.test(provider, model, key, loop).thenApply(results -> {
+            boolean all = !results.isEmpty() && results.stream().allMatch(MonitoringApi.ProbeResult::ok);
+            JsonOut j = new JsonOut().begin().field("success", all).field("provider", provider.name()).field("model", m)
+                    .array("results");
+            for (MonitoringApi.ProbeResult r : results) {
+                j.begin().field("key", r.key()).field("status", r.status()).field("latencyMs", r.latencyMs())
+                        .field("ok", r.ok()).field("reply", r.reply()).field("error", r.error()).end();
+            }
+            return new MonitoringApi.Answer(HttpResponseStatus.OK, j.endArray().end().toString());
+        });
+    }
+
+    private static CompletableFuture<MonitoringApi.Answer> now(MonitoringApi.Answer a) {
+        return CompletableFuture.completedFuture(a);
+    }
+
+    private static String param(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        return v == null || v.isEmpty() || v.get(0).isBlank() ? null : v.get(0).strip();
+    }
+}
