@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.EventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.sluice.codec.dialect.Dialects;
-import io.sluice.codec.hub.HubError;
 import io.sluice.codec.testing.PooledChunks;
 import io.sluice.codec.testing.PooledChunks.Memory;
 import io.sluice.providers.Operation;
@@ -23,11 +19,10 @@ import io.sluice.proxy.exchange.Outcome;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.exchange.UpstreamRequest;
 import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.RecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,129 +30,6 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /** {@link MockExchange} writing into a recording {@link ResponseSink} on an EmbeddedChannel's event loop. */
 class MockExchangeTest {
-
-    /** Records the response and the attempt's outcomes; owns and releases every buffer handed to it. */
-    static final class RecordingSink implements ResponseSink, Outcome.Listener {
-        final List<Outcome> outcomes = new ArrayList<>();
-        final EmbeddedChannel loop = new EmbeddedChannel();
-        HttpResponse head;
-        final StringBuilder body = new StringBuilder();
-        int flushes;
-        boolean ended;
-        boolean writable = true;
-        boolean done;
-        HttpResponseStatus failStatus;
-        String failMessage;
-        String failCode;
-
-        RecordingSink() {
-            loop.freezeTime();
-        }
-
-        @Override
-        public EventLoop eventLoop() {
-            return loop.eventLoop();
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return ByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public void head(HttpResponse h) {
-            assertThat(head).as("one head").isNull();
-            head = h;
-            if (h instanceof FullHttpResponse full) {
-                append(full.content());
-            }
-        }
-
-        @Override
-        public void content(ByteBuf chunk) {
-            assertThat(ended).as("content after end").isFalse();
-            append(chunk);
-        }
-
-        private void append(ByteBuf b) {
-            try {
-                body.append(b.toString(StandardCharsets.UTF_8));
-            } finally {
-                b.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-            flushes++;
-        }
-
-        @Override
-        public void end(ByteBuf lastOrNull) {
-            assertThat(ended).as("ended once").isFalse();
-            if (lastOrNull != null) {
-                append(lastOrNull);
-            }
-            ended = true;
-            done = true;
-        }
-
-        @Override
-        public void fail(HttpResponseStatus status, String message, String code) {
-            failStatus = status;
-            failMessage = message;
-            failCode = code;
-            done = true;
-        }
-
-        @Override
-        public void failRetryAfter(HttpResponseStatus status, String message, String code, long seconds) {
-            fail(status, message, code);
-        }
-
-        @Override
-        public void endWithError(HubError error) {
-            fail(HttpResponseStatus.valueOf(error.status()), error.message(), error.code());
-        }
-
-        /** As the scheduler would for an answer nobody retries: an early failure's answer goes to the client. */
-        @Override
-        public void outcome(Outcome o) {
-            outcomes.add(o);
-            if (o instanceof Outcome.FailedEarly f) {
-                f.answer().writeTo(this);
-            }
-        }
-
-        @Override
-        public boolean headSent() {
-            return head != null;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return writable;
-        }
-
-        @Override
-        public boolean isDone() {
-            return done;
-        }
-
-        void advance(long millis) {
-            loop.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-            loop.runPendingTasks();
-        }
-
-        List<String> events() {
-            List<String> out = new ArrayList<>();
-            for (String e : body.toString().split("\n\n")) {
-                assertThat(e).startsWith("data: ");
-                out.add(e.substring("data: ".length()));
-            }
-            return out;
-        }
-    }
 
     private final RecordingSink sink = new RecordingSink();
     private CompositeByteBuf body;
