@@ -1,0 +1,4 @@
+/**
+ * Per-provider log rings and files, and the opt-in request logger (secrets masked).
+ */
+package io.sluice.proxy.logs;

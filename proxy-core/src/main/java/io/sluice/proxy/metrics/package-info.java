@@ -1,0 +1,4 @@
+/**
+ * Prometheus metrics (Micrometer), under the seeds' names.
+ */
+package io.sluice.proxy.metrics;

@@ -1,0 +1,4 @@
+/**
+ * The one choice of Netty transport per process: epoll where available, NIO otherwise.
+ */
+package io.sluice.proxy.transport;
