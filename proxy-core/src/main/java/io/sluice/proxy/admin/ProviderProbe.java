@@ -10,9 +10,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
-import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubError;
-import io.sluice.codec.hub.HubListener;
+import io.sluice.codec.hub.HubListenerAdapter;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Role;
@@ -158,14 +157,10 @@ public final class ProviderProbe implements MonitoringApi.Probe {
     }
 
     /** The answer's text and usage, as the provider's dialect reads it. */
-    private static final class Reader implements HubListener {
+    private static final class Reader extends HubListenerAdapter {
         final StringBuilder text = new StringBuilder();
         Usage usage;
         String error;
-
-        @Override
-        public void onStart(String id, String model, long created) {
-        }
 
         @Override
         public void onText(String delta) {
@@ -175,32 +170,8 @@ public final class ProviderProbe implements MonitoringApi.Probe {
         }
 
         @Override
-        public void onReasoning(String delta) {
-        }
-
-        @Override
-        public void onReasoningSignature(String signature) {
-        }
-
-        @Override
-        public void onToolCallStart(int slot, String id, String name) {
-        }
-
-        @Override
-        public void onToolCallArguments(int slot, String fragment) {
-        }
-
-        @Override
-        public void onFinish(FinishReason reason, String stopSequence) {
-        }
-
-        @Override
         public void onUsage(Usage u) {
             usage = u;
-        }
-
-        @Override
-        public void onEnd() {
         }
 
         @Override

@@ -1,9 +1,7 @@
 package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -19,12 +17,11 @@ import java.util.function.IntSupplier;
  * client, whatever the dialect), and reports the provider's concurrency gate in {@code X-Upstream-Active} /
  * {@code X-Upstream-Queue} on the head.
  */
-public final class KeepAliveSink implements ResponseSink {
+public final class KeepAliveSink extends ForwardingSink {
 
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(": ping\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
-    private final ResponseSink client;
     private final long keepAliveNanos;
     private IntSupplier active;
     private IntSupplier queued;
@@ -34,7 +31,7 @@ public final class KeepAliveSink implements ResponseSink {
     private int tail = 0x0a0a;
 
     public KeepAliveSink(ResponseSink client, long keepAliveNanos) {
-        this.client = client;
+        super(client);
         this.keepAliveNanos = keepAliveNanos;
     }
 
@@ -65,16 +62,6 @@ public final class KeepAliveSink implements ResponseSink {
     }
 
     @Override
-    public EventLoop eventLoop() {
-        return client.eventLoop();
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return client.alloc();
-    }
-
-    @Override
     public void head(HttpResponse head) {
         if (active != null) {
             head.headers().set("X-Upstream-Active", active.getAsInt()).set("X-Upstream-Queue", queued.getAsInt());
@@ -95,11 +82,6 @@ public final class KeepAliveSink implements ResponseSink {
             tail = tail << 8 | (chunk.getByte(i) & 0xff);
         }
         client.content(chunk);
-    }
-
-    @Override
-    public void flush() {
-        client.flush();
     }
 
     @Override
@@ -126,18 +108,4 @@ public final class KeepAliveSink implements ResponseSink {
         client.endWithError(error);
     }
 
-    @Override
-    public boolean headSent() {
-        return client.headSent();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return client.isWritable();
-    }
-
-    @Override
-    public boolean isDone() {
-        return client.isDone();
-    }
 }

@@ -65,9 +65,7 @@ public final class ChatService {
     }
 
     /** One model request. */
-    private final class ModelCall implements RequestHandler {
-        private final InboundRequest request;
-        private final Route route;
+    private final class ModelCall extends RouteHandler {
         private final ClientKeys.Key key;
         private final String credential;
         private final RequestLogger.Capture capture;
@@ -76,21 +74,10 @@ public final class ChatService {
         private Exchange exchange;
 
         ModelCall(InboundRequest request, Route route, ClientKeys.Key key, String credential) {
-            this.request = request;
-            this.route = route;
+            super(request, route, metrics);
             this.key = key;
             this.credential = credential;
             this.capture = ops.capture(request.method().name(), request.uri(), request.headers());
-        }
-
-        @Override
-        public String route() {
-            return route.label;
-        }
-
-        @Override
-        public Dialect dialect() {
-            return route.dialect;
         }
 
         @Override
@@ -285,13 +272,12 @@ public final class ChatService {
         }
 
         @Override
-        public void finished(int status, long nanos) {
+        void accounted(int status, long nanos) {
             exchange = null;
             if (scanner != null) {
                 scanner.release();
                 scanner = null;
             }
-            metrics.request(request.method().name(), route.label, status, nanos);
             try {
                 if (trace != null) {
                     ops.end(trace, status, capture);

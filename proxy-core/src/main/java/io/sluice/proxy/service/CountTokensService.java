@@ -3,7 +3,6 @@ package io.sluice.proxy.service;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.dialect.anthropic.AnthropicDialect;
 import io.sluice.codec.hub.HubRequest;
@@ -34,24 +33,13 @@ public final class CountTokensService {
         return new Count(request, ops.capture(request.method().name(), request.uri(), request.headers()));
     }
 
-    private final class Count implements RequestHandler {
-        private final InboundRequest request;
+    private final class Count extends RouteHandler {
         private final RequestLogger.Capture capture;
         private ChatRequestScanner scanner = new ChatRequestScanner();
 
         Count(InboundRequest request, RequestLogger.Capture capture) {
-            this.request = request;
+            super(request, Route.COUNT_TOKENS, metrics);
             this.capture = capture;
-        }
-
-        @Override
-        public String route() {
-            return Route.COUNT_TOKENS.label;
-        }
-
-        @Override
-        public Dialect dialect() {
-            return Route.COUNT_TOKENS.dialect;
         }
 
         @Override
@@ -105,9 +93,8 @@ public final class CountTokensService {
         }
 
         @Override
-        public void finished(int status, long nanos) {
+        void accounted(int status, long nanos) {
             release();
-            metrics.request(request.method().name(), Route.COUNT_TOKENS.label, status, nanos);
             if (capture != null) {
                 capture.finish(status, null, null, nanos / 1_000_000);
             }

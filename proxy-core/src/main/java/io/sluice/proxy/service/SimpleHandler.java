@@ -8,7 +8,6 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
-import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.metrics.SluiceMetrics;
 
@@ -16,26 +15,10 @@ import io.sluice.proxy.metrics.SluiceMetrics;
  * A request answered in one response once its (discarded) body is read: the health check, metrics, model lists,
  * admin calls, refusals and unknown routes. Counts itself in {@code http_requests_total}.
  */
-abstract class SimpleHandler implements RequestHandler {
-
-    final InboundRequest request;
-    final Route route;
-    private final SluiceMetrics metrics;
+abstract class SimpleHandler extends RouteHandler {
 
     SimpleHandler(InboundRequest request, Route route, SluiceMetrics metrics) {
-        this.request = request;
-        this.route = route;
-        this.metrics = metrics;
-    }
-
-    @Override
-    public String route() {
-        return route.label;
-    }
-
-    @Override
-    public Dialect dialect() {
-        return route.dialect;
+        super(request, route, metrics);
     }
 
     @Override
@@ -53,11 +36,6 @@ abstract class SimpleHandler implements RequestHandler {
 
     /** Writes the one response. */
     abstract void answer(ResponseSink sink);
-
-    @Override
-    public void finished(int status, long nanos) {
-        metrics.request(request.method().name(), route.label, status, nanos);
-    }
 
     // ---- answers shared by the services ----
 

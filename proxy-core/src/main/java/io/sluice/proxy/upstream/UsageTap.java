@@ -5,9 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.StreamDecoder;
-import io.sluice.codec.hub.FinishReason;
-import io.sluice.codec.hub.HubError;
-import io.sluice.codec.hub.HubListener;
+import io.sluice.codec.hub.HubListenerAdapter;
 import io.sluice.codec.json.Usage;
 
 /**
@@ -16,7 +14,7 @@ import io.sluice.codec.json.Usage;
  * the dialect's own decoder, which keeps only the usage. Non-streaming bodies are kept (bounded) and decoded at the
  * end.
  */
-final class UsageTap implements HubListener {
+final class UsageTap extends HubListenerAdapter {
 
     private static final int MAX_JSON_BYTES = 4 << 20;
 
@@ -61,41 +59,5 @@ final class UsageTap implements HubListener {
     @Override
     public void onUsage(Usage usage) {
         this.usage = usage;
-    }
-
-    @Override
-    public void onStart(String id, String model, long created) {
-    }
-
-    @Override
-    public void onText(String delta) {
-    }
-
-    @Override
-    public void onReasoning(String delta) {
-    }
-
-    @Override
-    public void onReasoningSignature(String signature) {
-    }
-
-    @Override
-    public void onToolCallStart(int slot, String id, String name) {
-    }
-
-    @Override
-    public void onToolCallArguments(int slot, String fragment) {
-    }
-
-    @Override
-    public void onFinish(FinishReason reason, String stopSequence) {
-    }
-
-    @Override
-    public void onEnd() {
-    }
-
-    @Override
-    public void onError(HubError error) {
     }
 }
