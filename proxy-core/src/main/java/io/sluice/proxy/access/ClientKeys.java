@@ -2,6 +2,7 @@ package io.sluice.proxy.access;
 
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
+import io.sluice.proxy.config.Glob;
 import io.sluice.proxy.config.RateLimitConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.schedule.RateLimiter;

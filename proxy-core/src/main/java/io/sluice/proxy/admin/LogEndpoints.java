@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogEntry;
 import io.sluice.proxy.logs.LogLevel;
@@ -46,13 +46,13 @@ final class LogEndpoints {
     /** Empties one provider's ring. */
     MonitoringApi.Answer clear(ProviderConfig provider) {
         int n = ops.logs().clear(provider.name());
-        return new MonitoringApi.Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true)
+        return new MonitoringApi.Answer(HttpResponseStatus.OK, new JsonText().begin().field("success", true)
                 .field("provider", provider.name()).field("cleared", n).end().toString());
     }
 
     /** Per provider: entries held, capacity, and totals by level; enabled providers that logged nothing show zeros. */
     String stats() {
-        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
+        JsonText j = new JsonText().begin().field("success", true).array("providers");
         List<ProviderLogs.Stats> stats = new ArrayList<>(ops.logs().stats());
         for (ProviderConfig p : config.enabledProviders()) { // the silent ones too, with zeros
             if (stats.stream().noneMatch(s -> s.provider().equals(p.name()))) {
@@ -69,7 +69,7 @@ final class LogEndpoints {
     }
 
     private static String logs(List<LogEntry> entries, String provider) {
-        JsonOut j = new JsonOut().begin().field("success", true);
+        JsonText j = new JsonText().begin().field("success", true);
         if (provider != null) {
             j.field("provider", provider);
         }

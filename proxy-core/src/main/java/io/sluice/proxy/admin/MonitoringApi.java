@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.ModelRouter;
@@ -163,7 +163,7 @@ public final class MonitoringApi {
     }
 
     public static Answer error(HttpResponseStatus status, String message) {
-        JsonOut j = new JsonOut().begin().field("success", false).field("error", message).end();
+        JsonText j = new JsonText().begin().field("success", false).field("error", message).end();
         return new Answer(status, j.toString());
     }
 

@@ -5,7 +5,7 @@ import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.RateLimitConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import io.sluice.proxy.schedule.ProviderRuntime;
 import java.util.function.Function;
@@ -27,7 +27,7 @@ final class PolicyEndpoints {
     /** The access rules: client keys (masked, never whole), IP rules; what an operator checks after a 401 or 403. */
     String access() {
         AccessConfig a = config.access();
-        JsonOut j = new JsonOut().begin().field("success", true).field("requireClientKey", a.keysRequired())
+        JsonText j = new JsonText().begin().field("success", true).field("requireClientKey", a.keysRequired())
                 .field("openRelay", !a.keysRequired() && !config.server().loopbackOnly())
                 .field("adminKeyAccepted", a.keysRequired() && config.server().adminKey() != null)
                 .array("clientKeys");
@@ -46,7 +46,7 @@ final class PolicyEndpoints {
 
     String rateLimits() {
         RateLimitConfig l = config.rateLimits();
-        JsonOut j = new JsonOut().begin().field("success", true).field("enabled", l.any())
+        JsonText j = new JsonText().begin().field("success", true).field("enabled", l.any())
                 .begin("perMinute").field("global", l.global()).field("perProvider", l.perProvider())
                 .field("perKey", l.perKey()).field("perClientKey", l.perClientKey()).end()
                 .array("providers");

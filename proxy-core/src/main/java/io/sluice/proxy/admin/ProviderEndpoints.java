@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.ops.Operations;
@@ -52,7 +52,7 @@ final class ProviderEndpoints {
 
     String providers() {
         ModelRouter r = router.get();
-        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
+        JsonText j = new JsonText().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.providers()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
             boolean configured = !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
@@ -77,7 +77,7 @@ final class ProviderEndpoints {
     }
 
     String allTokens() {
-        JsonOut j = new JsonOut().begin().field("success", true).array("providers");
+        JsonText j = new JsonText().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.enabledProviders()) {
             if (!p.isMock() && !p.apiKeys().isEmpty()) {
                 j.raw(tokensJson(p).toString());
@@ -86,9 +86,9 @@ final class ProviderEndpoints {
         return j.endArray().end().toString();
     }
 
-    private JsonOut tokensJson(ProviderConfig p) {
+    private JsonText tokensJson(ProviderConfig p) {
         ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
-        JsonOut j = new JsonOut().begin().field("success", true).field("provider", p.name()).array("tokens");
+        JsonText j = new JsonText().begin().field("success", true).field("provider", p.name()).array("tokens");
         int active = 0;
         int blocked = 0;
         List<KeyScheduler.KeyStats> stats = rt == null ? List.of() : rt.keys().snapshot();
@@ -120,7 +120,7 @@ final class ProviderEndpoints {
         rt.keys().rotate();
         ops.log(p.name(), LogLevel.INFO, "rotation", "key rotated by the operator: the next request skips the key in "
                 + "turn", null, null, null, null);
-        return new MonitoringApi.Answer(HttpResponseStatus.OK, new JsonOut().begin().field("success", true)
+        return new MonitoringApi.Answer(HttpResponseStatus.OK, new JsonText().begin().field("success", true)
                 .field("provider", p.name())
                 .field("message", "the next request skips the key in turn").end().toString());
     }
@@ -162,7 +162,8 @@ final class ProviderEndpoints {
         String m = model;
         return probe.test(provider, model, key, loop).thenApply(results -> {
             boolean all = !results.isEmpty() && results.stream().allMatch(MonitoringApi.ProbeResult::ok);
-            JsonOut j = new JsonOut().begin().field("success", all).field("provider", provider.name()).field("model", m)
+            JsonText j = new JsonText().begin().field("success", all).field("provider", provider.name())
+                    .field("model", m)
                     .array("results");
             for (MonitoringApi.ProbeResult r : results) {
                 j.begin().field("key", r.key()).field("status", r.status()).field("latencyMs", r.latencyMs())

@@ -1,6 +1,6 @@
 package io.sluice.proxy.admin;
 
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.ops.LiveStats;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
@@ -29,7 +29,7 @@ final class TrafficEndpoints {
     String sessions() {
         long now = epochMillis.getAsLong();
         long nanos = ops.nanoTime();
-        JsonOut j = new JsonOut().begin().field("success", true).array("active");
+        JsonText j = new JsonText().begin().field("success", true).array("active");
         for (RequestTrace t : ops.inFlight()) {
             long fb = t.firstByteAfterNanos();
             j.begin().field("id", t.id()).field("route", t.route()).field("model", t.model())
@@ -50,7 +50,7 @@ final class TrafficEndpoints {
 
     String live() {
         LiveStats.Snapshot s = ops.live();
-        return new JsonOut().begin().field("success", true).field("window", LiveStats.WINDOW_SECONDS)
+        return new JsonText().begin().field("success", true).field("window", LiveStats.WINDOW_SECONDS)
                 .field("uptimeSeconds", (epochMillis.getAsLong() - startMillis) / 1000)
                 .field("requestsPerSecond", s.requestsPerSecond()).field("errorsPerSecond", s.errorsPerSecond())
                 .field("inFlight", ops.inFlightCount())
@@ -62,7 +62,7 @@ final class TrafficEndpoints {
     String stats() {
         UsageLedger.Snapshot s = ops.usage().snapshot();
         UsageTotals t = s.total();
-        JsonOut j = new JsonOut().begin().field("object", "stats").field("since", s.since())
+        JsonText j = new JsonText().begin().field("object", "stats").field("since", s.since())
                 .field("requests", t.requests()).field("errors", t.errors())
                 .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
                 .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
@@ -75,7 +75,7 @@ final class TrafficEndpoints {
         return j.end().toString();
     }
 
-    private static void rows(JsonOut j, String name, List<UsageLedger.Row> rows) {
+    private static void rows(JsonText j, String name, List<UsageLedger.Row> rows) {
         j.array(name);
         for (UsageLedger.Row r : rows) {
             j.begin();

@@ -2,7 +2,7 @@ package io.sluice.proxy.mock;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ final class MockEmbeddings {
             throw new MockRequestException("input: " + inputs.size() + " inputs of " + dimensions
                     + " dimensions (expected: at most " + MAX_VALUES + " values in all from the mock provider)");
         }
-        JsonOut out = new JsonOut().begin().field("object", "list").array("data");
+        JsonText out = new JsonText().begin().field("object", "list").array("data");
         long tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             Input in = inputs.get(i);

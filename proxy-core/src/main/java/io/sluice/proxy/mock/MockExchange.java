@@ -18,7 +18,7 @@ import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.Outcome;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.exchange.UpstreamRequest;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.ops.RequestTrace;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -172,14 +172,14 @@ public final class MockExchange implements Exchange {
         }
     }
 
-    private JsonOut prefix(String object) {
-        return new JsonOut().begin().field("id", id).field("object", object).field("created", created)
+    private JsonText prefix(String object) {
+        return new JsonText().begin().field("id", id).field("object", object).field("created", created)
                 .field("model", request.model()).field("system_fingerprint", "sluice-mock");
     }
 
     /** Piece {@code i}, or the role-only opening chunk for {@code i == -1}. */
     private String chunkJson(int i) {
-        JsonOut out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
+        JsonText out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
                 .begin("delta");
         if (i < 0) {
             out.field("role", "assistant").field("content", "");
@@ -194,7 +194,7 @@ public final class MockExchange implements Exchange {
     }
 
     private String finishChunkJson() {
-        JsonOut out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
+        JsonText out = prefix("chat.completion.chunk").array("choices").beginObject().field("index", 0)
                 .begin("delta").end().field("logprobs", null).field("finish_reason", answer.finishReason()).end()
                 .endArray();
         if (request.includeUsage()) {
@@ -207,7 +207,7 @@ public final class MockExchange implements Exchange {
         return usage(prefix("chat.completion.chunk").array("choices").endArray()).end().toString();
     }
 
-    private JsonOut usage(JsonOut out) {
+    private JsonText usage(JsonText out) {
         return out.begin("usage").field("prompt_tokens", answer.promptTokens())
                 .field("completion_tokens", answer.completionTokens())
                 .field("total_tokens", answer.promptTokens() + answer.completionTokens())
@@ -216,7 +216,7 @@ public final class MockExchange implements Exchange {
     }
 
     private String completionJson() {
-        JsonOut out = prefix("chat.completion").array("choices").beginObject().field("index", 0)
+        JsonText out = prefix("chat.completion").array("choices").beginObject().field("index", 0)
                 .begin("message").field("role", "assistant").field("content", answer.text()).field("refusal", null)
                 .end().field("logprobs", null).field("finish_reason", answer.finishReason()).end().endArray();
         return usage(out).end().toString();

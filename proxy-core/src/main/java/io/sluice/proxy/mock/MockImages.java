@@ -1,7 +1,7 @@
 package io.sluice.proxy.mock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import java.util.Base64;
 
 /**
@@ -29,7 +29,7 @@ final class MockImages {
         boolean url = url(root.get("response_format"));
         String text = prompt.textValue();
         long hash = MockHash.of(text);
-        JsonOut out = new JsonOut().begin().field("created", created).array("data");
+        JsonText out = new JsonText().begin().field("created", created).array("data");
         for (int i = 0; i < n; i++) {
             String png = Base64.getEncoder().encodeToString(MockPng.draw(hash + i * 0x9e3779b97f4a7c15L));
             out.beginObject().field(url ? "url" : "b64_json", url ? DATA_URL_PREFIX + png : png)

@@ -3,6 +3,7 @@ package io.sluice.proxy.route;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.proxy.config.EditDistance;
+import io.sluice.proxy.config.Glob;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class ModelRouter {
     private record Prefix(String text, ProviderConfig provider) {
     }
 
-    private record Wildcard(ModelGlob glob, String target, int order) {
+    private record Wildcard(Glob glob, String target, int order) {
     }
 
     private final Map<String, ProviderConfig> byName = new LinkedHashMap<>();
@@ -130,7 +131,7 @@ public final class ModelRouter {
         }
         int order = 0;
         for (Map.Entry<String, String> w : config.routing().wildcards().entrySet()) {
-            wildcards.add(new Wildcard(new ModelGlob(w.getKey()), w.getValue(), order++));
+            wildcards.add(new Wildcard(new Glob(w.getKey()), w.getValue(), order++));
         }
         wildcards.sort(Comparator.comparingLong((Wildcard w) -> w.glob().specificity()).reversed()
                 .thenComparingInt(Wildcard::order));
@@ -218,13 +219,13 @@ public final class ModelRouter {
             }
         }
         for (Wildcard w : wildcards) {
-            Matcher m = w.glob().match(model);
+            Matcher m = w.glob().captures(model);
             if (m != null) {
                 String target = w.target();
                 int s = target.indexOf('/');
                 ProviderConfig p = byName.get(s < 0 ? target : target.substring(0, s));
                 if (p != null) {
-                    String upstream = s < 0 ? model : ModelGlob.expand(target.substring(s + 1), m);
+                    String upstream = s < 0 ? model : Glob.expand(target.substring(s + 1), m);
                     if (!upstream.isEmpty()) {
                         return new Route(p, upstream);
                     }

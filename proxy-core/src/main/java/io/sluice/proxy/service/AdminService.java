@@ -33,7 +33,7 @@ public final class AdminService {
         this.metrics = metrics;
     }
 
-    RequestHandler open(InboundRequest request, Route route) {
+    RequestHandler open(InboundRequest request, RouteFamily route) {
         boolean allowed = MonitoringApi.allowed(config, request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 request.headers().get("x-admin-key"));
         return new SimpleHandler(request, route, metrics) {
@@ -41,7 +41,7 @@ public final class AdminService {
             void answer(ResponseSink sink) {
                 if (!allowed) {
                     refuse(sink);
-                } else if (route == Route.MONITOR) {
+                } else if (route == RouteFamily.MONITOR) {
                     monitor(request, route, sink);
                 } else {
                     api(request, sink);
@@ -50,7 +50,7 @@ public final class AdminService {
         };
     }
 
-    private static void monitor(InboundRequest request, Route route, ResponseSink sink) {
+    private static void monitor(InboundRequest request, RouteFamily route, ResponseSink sink) {
         if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             SimpleHandler.methodNotAllowed(sink, route, request, "GET, HEAD");
             return;

@@ -60,7 +60,7 @@ public final class ChatService {
      * @param key        the client key the request authenticated with, or null when keys are not required
      * @param credential what the client presented, for per-client limits
      */
-    RequestHandler open(InboundRequest request, Route route, ClientKeys.Key key, String credential) {
+    RequestHandler open(InboundRequest request, RouteFamily route, ClientKeys.Key key, String credential) {
         return new ModelCall(request, route, key, admission.limitsPerCredential() ? credential : null);
     }
 
@@ -73,7 +73,7 @@ public final class ChatService {
         private RequestTrace trace;
         private Exchange exchange;
 
-        ModelCall(InboundRequest request, Route route, ClientKeys.Key key, String credential) {
+        ModelCall(InboundRequest request, RouteFamily route, ClientKeys.Key key, String credential) {
             super(request, route, metrics);
             this.key = key;
             this.credential = credential;
@@ -116,7 +116,7 @@ public final class ChatService {
                 SimpleHandler.deny(sink, route.dialect, limited);
                 return;
             }
-            GeminiPath gemini = route == Route.GEMINI ? GeminiPath.parse(request.path()) : null;
+            GeminiPath gemini = route == RouteFamily.GEMINI ? GeminiPath.parse(request.path()) : null;
             String model = gemini != null ? gemini.model() : scan.model();
             boolean stream = gemini != null ? gemini.stream() : scan.stream();
             if (model == null || model.isEmpty()) {
@@ -145,10 +145,11 @@ public final class ChatService {
                 return;
             }
             boolean inBody = gemini == null;
+            boolean messages = route == RouteFamily.MESSAGES;
             RequestPlanner planner = new RequestPlanner(new ClientRequest(model, route.dialect, stream,
                     op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
-                    inBody ? scan.modelEnd() : -1, body, route == Route.MESSAGES ? header("anthropic-beta") : null,
-                    route == Route.MESSAGES ? header("anthropic-version") : null, op, trace));
+                    inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
+                    messages ? header("anthropic-version") : null, op, trace));
             UpstreamRequest first;
             try {
                 first = planner.plan(p, target.upstreamModel(), sink.alloc());
@@ -184,7 +185,7 @@ public final class ChatService {
                 sink.fail(HttpResponseStatus.BAD_REQUEST, bad + ": `" + Text.printable(model) + "`", "invalid_model");
                 return null;
             }
-            String forced = Route.forcedProvider(request.path());
+            String forced = RouteFamily.forcedProvider(request.path());
             ModelRouter.Route target;
             if (forced != null) {
                 target = router.resolveIn(forced, model);

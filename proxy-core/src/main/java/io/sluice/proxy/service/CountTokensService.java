@@ -10,7 +10,7 @@ import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.ResponseSink;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
@@ -38,7 +38,7 @@ public final class CountTokensService {
         private ChatRequestScanner scanner = new ChatRequestScanner();
 
         Count(InboundRequest request, RequestLogger.Capture capture) {
-            super(request, Route.COUNT_TOKENS, metrics);
+            super(request, RouteFamily.COUNT_TOKENS, metrics);
             this.capture = capture;
         }
 
@@ -64,7 +64,7 @@ public final class CountTokensService {
                 }
                 HubRequest hub = AnthropicDialect.INSTANCE.readCountTokensRequest(body);
                 SimpleHandler.json(sink, HttpResponseStatus.OK,
-                        new JsonOut().begin().field("input_tokens", TokenEstimate.of(hub)).end().toString());
+                        new JsonText().begin().field("input_tokens", TokenEstimate.of(hub)).end().toString());
             } catch (RequestException e) {
                 sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
             } finally {

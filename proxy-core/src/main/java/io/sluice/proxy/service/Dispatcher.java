@@ -40,19 +40,19 @@ public final class Dispatcher {
 
     /** The handler of a request whose head could not be decoded: its answer is the edge's 400 or 431. */
     public RequestHandler malformed(InboundRequest request) {
-        return new Refusal(request, Route.OTHER, metrics, (String) null);
+        return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
     }
 
     /** The handler of {@code request}. */
     public RequestHandler open(InboundRequest request) {
-        Route route = Route.of(request.path());
+        RouteFamily route = RouteFamily.of(request.path());
         String credential = request.credential();
-        if (credential == null && route == Route.GEMINI) {
+        if (credential == null && route == RouteFamily.GEMINI) {
             credential = request.query("key"); // Gemini clients' ?key=
         }
         Access.Verdict v = admission.atHead(request.remote(),
                 request.headers().getAll("x-forwarded-for"), credential,
-                route.readsBody() || route == Route.MODELS);
+                route.readsBody() || route == RouteFamily.MODELS);
         if (v.denial() != null) {
             return new Refusal(request, route, metrics, v.denial());
         }
@@ -72,7 +72,7 @@ public final class Dispatcher {
             case ADMIN: case STATS: case MONITOR:
                 return admin.open(request, route);
             default:
-                return new Refusal(request, Route.OTHER, metrics, (String) null);
+                return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
         }
     }
 
@@ -82,13 +82,13 @@ public final class Dispatcher {
         /** The methods the route takes, for a 405; null for an unknown route's 404. */
         private final String allowed;
 
-        Refusal(InboundRequest request, Route route, SluiceMetrics metrics, Access.Denial denial) {
+        Refusal(InboundRequest request, RouteFamily route, SluiceMetrics metrics, Access.Denial denial) {
             super(request, route, metrics);
             this.denial = denial;
             this.allowed = null;
         }
 
-        Refusal(InboundRequest request, Route route, SluiceMetrics metrics, String allowed) {
+        Refusal(InboundRequest request, RouteFamily route, SluiceMetrics metrics, String allowed) {
             super(request, route, metrics);
             this.denial = null;
             this.allowed = allowed;

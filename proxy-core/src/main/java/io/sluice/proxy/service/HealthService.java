@@ -18,7 +18,7 @@ public final class HealthService {
     }
 
     RequestHandler open(InboundRequest request) {
-        return new SimpleHandler(request, Route.HEALTH, metrics) {
+        return new SimpleHandler(request, RouteFamily.HEALTH, metrics) {
             @Override
             void answer(ResponseSink sink) {
                 json(sink, HttpResponseStatus.OK, OK);

@@ -20,7 +20,7 @@ public final class MetricsService {
     }
 
     RequestHandler open(InboundRequest request) {
-        return new SimpleHandler(request, Route.METRICS, metrics) {
+        return new SimpleHandler(request, RouteFamily.METRICS, metrics) {
             @Override
             void answer(ResponseSink sink) {
                 if (!request.method().equals(HttpMethod.GET)) {

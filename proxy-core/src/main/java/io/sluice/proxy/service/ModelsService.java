@@ -6,7 +6,7 @@ import io.sluice.proxy.access.ClientKeys;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.ResponseSink;
-import io.sluice.proxy.json.JsonOut;
+import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.route.Routing;
@@ -30,7 +30,7 @@ public final class ModelsService {
     }
 
     RequestHandler open(InboundRequest request, ClientKeys.Key key) {
-        return new SimpleHandler(request, Route.MODELS, metrics) {
+        return new SimpleHandler(request, RouteFamily.MODELS, metrics) {
             @Override
             void answer(ResponseSink sink) {
                 if (!request.method().equals(HttpMethod.GET)) {
@@ -57,7 +57,7 @@ public final class ModelsService {
     }
 
     private static String build(ModelRouter router, ClientKeys.Key key) {
-        JsonOut out = new JsonOut().begin().field("object", "list").array("data");
+        JsonText out = new JsonText().begin().field("object", "list").array("data");
         for (ModelRouter.ModelEntry e : router.entries()) {
             if (key != null) {
                 ModelRouter.Route r = router.resolve(e.id());

@@ -9,10 +9,10 @@ import io.sluice.proxy.metrics.SluiceMetrics;
 abstract class RouteHandler implements RequestHandler {
 
     final InboundRequest request;
-    final Route route;
+    final RouteFamily route;
     private final SluiceMetrics metrics;
 
-    RouteHandler(InboundRequest request, Route route, SluiceMetrics metrics) {
+    RouteHandler(InboundRequest request, RouteFamily route, SluiceMetrics metrics) {
         this.request = request;
         this.route = route;
         this.metrics = metrics;

@@ -17,7 +17,7 @@ import io.sluice.proxy.metrics.SluiceMetrics;
  */
 abstract class SimpleHandler extends RouteHandler {
 
-    SimpleHandler(InboundRequest request, Route route, SluiceMetrics metrics) {
+    SimpleHandler(InboundRequest request, RouteFamily route, SluiceMetrics metrics) {
         super(request, route, metrics);
     }
 
@@ -49,7 +49,7 @@ abstract class SimpleHandler extends RouteHandler {
     }
 
     /** 405 naming the methods the route takes, in the route's dialect. */
-    static void methodNotAllowed(ResponseSink sink, Route route, InboundRequest request, String allowed) {
+    static void methodNotAllowed(ResponseSink sink, RouteFamily route, InboundRequest request, String allowed) {
         FullHttpResponse res = HttpResponses.error(route.dialect, sink.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "Method " + request.method() + " not allowed; use " + allowed, "method_not_allowed");
         res.headers().set(HttpHeaderNames.ALLOW, allowed);

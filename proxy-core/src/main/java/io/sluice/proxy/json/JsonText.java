@@ -11,12 +11,12 @@ import java.util.List;
  * The JSON that Sluice composes itself (admin answers, model lists, errors, the mock's answers): jackson's generator
  * behind a few chained calls, so that escaping is never written by hand.
  */
-public final class JsonOut {
+public final class JsonText {
     private static final JsonFactory FACTORY = new JsonFactory();
     private final StringWriter out = new StringWriter(256);
     private final JsonGenerator g;
 
-    public JsonOut() {
+    public JsonText() {
         try {
             g = FACTORY.createGenerator(out);
         } catch (IOException e) {
@@ -29,31 +29,31 @@ public final class JsonOut {
         return g;
     }
 
-    public JsonOut begin() {
+    public JsonText begin() {
         return io(() -> g.writeStartObject());
     }
 
-    public JsonOut begin(String name) {
+    public JsonText begin(String name) {
         return io(() -> g.writeObjectFieldStart(name));
     }
 
-    public JsonOut end() {
+    public JsonText end() {
         return io(() -> g.writeEndObject());
     }
 
-    public JsonOut array(String name) {
+    public JsonText array(String name) {
         return io(() -> g.writeArrayFieldStart(name));
     }
 
-    public JsonOut endArray() {
+    public JsonText endArray() {
         return io(() -> g.writeEndArray());
     }
 
-    public JsonOut raw(String json) {
+    public JsonText raw(String json) {
         return io(() -> g.writeRawValue(json));
     }
 
-    public JsonOut field(String name, Object v) {
+    public JsonText field(String name, Object v) {
         return io(() -> {
             g.writeFieldName(name);
             if (v == null) {
@@ -71,12 +71,12 @@ public final class JsonOut {
     }
 
     /** A value inside an array: null, a number, a boolean or (anything else) its string. */
-    public JsonOut value(Object v) {
+    public JsonText value(Object v) {
         return io(() -> write(v));
     }
 
     /** {@code "name": value}, {@code value} as in {@link #value}. */
-    public JsonOut fieldValue(String name, Object v) {
+    public JsonText fieldValue(String name, Object v) {
         return io(() -> {
             g.writeFieldName(name);
             write(v);
@@ -96,16 +96,16 @@ public final class JsonOut {
     }
 
     /** Starts an array inside an array. */
-    public JsonOut beginArray() {
+    public JsonText beginArray() {
         return io(() -> g.writeStartArray());
     }
 
     /** Starts an object inside an array. */
-    public JsonOut beginObject() {
+    public JsonText beginObject() {
         return io(() -> g.writeStartObject());
     }
 
-    public JsonOut stringArray(String name, List<String> values) {
+    public JsonText stringArray(String name, List<String> values) {
         return io(() -> {
             g.writeArrayFieldStart(name);
             for (String v : values) {
@@ -115,7 +115,7 @@ public final class JsonOut {
         });
     }
 
-    public JsonOut numbers(String name, long[] values) {
+    public JsonText numbers(String name, long[] values) {
         return io(() -> {
             g.writeArrayFieldStart(name);
             for (long v : values) {
@@ -131,7 +131,7 @@ public final class JsonOut {
     }
 
     /** Runs {@code w} on this writer's generator; an I/O error (none for a string) becomes unchecked. */
-    public JsonOut io(Write w) {
+    public JsonText io(Write w) {
         try {
             w.run();
         } catch (IOException e) {

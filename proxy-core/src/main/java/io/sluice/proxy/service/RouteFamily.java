@@ -5,7 +5,7 @@ import io.sluice.codec.dialect.Dialects;
 import io.sluice.providers.Operation;
 
 /** The route families Sluice serves, with low-cardinality labels for metrics; the raw path never becomes a label. */
-public enum Route {
+public enum RouteFamily {
     CHAT("/v1/chat/completions", Dialects.OPENAI),
     MESSAGES("/v1/messages", Dialects.ANTHROPIC),
     COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
@@ -32,7 +32,7 @@ public enum Route {
     /** The dialect requests and errors on this route speak. */
     final Dialect dialect;
 
-    Route(String label, Dialect dialect) {
+    RouteFamily(String label, Dialect dialect) {
         this.label = label;
         this.dialect = dialect;
     }
@@ -71,7 +71,7 @@ public enum Route {
     }
 
     /** The route of a path (query already removed). */
-    static Route of(String path) {
+    static RouteFamily of(String path) {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
@@ -80,7 +80,7 @@ public enum Route {
             if (slash <= PROVIDER_ROUTE.length()) {
                 return OTHER;
             }
-            Route r = of("/v1" + path.substring(slash));
+            RouteFamily r = of("/v1" + path.substring(slash));
             return (r.chat() && r != GEMINI) || r == EMBEDDINGS || r == IMAGES ? r : OTHER;
         }
         switch (path) {

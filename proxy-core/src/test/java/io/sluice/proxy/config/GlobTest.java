@@ -1,4 +1,4 @@
-package io.sluice.proxy.access;
+package io.sluice.proxy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +61,15 @@ class GlobTest {
             sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
         }
         return sb.toString();
+    }
+
+    @Test
+    void capturesAreTheStarsTextsAsARegexWouldTakeThem() {
+        java.util.regex.Matcher m = new Glob("claude-*-*").captures("claude-3-5-sonnet");
+        assertThat(m).isNotNull();
+        assertThat(Glob.expand("anthropic:$1/$2 ($0)", m)).isEqualTo("anthropic:3-5/sonnet (claude-3-5-sonnet)");
+        assertThat(new Glob("gpt-*").captures("o3")).isNull();
+        assertThat(new Glob("a*").specificity()).isGreaterThan(new Glob("*").specificity());
+        assertThat(new Glob("ab*").specificity()).isGreaterThan(new Glob("a**").specificity());
     }
 }
