@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.proxy.schedule.ConcurrencyGate.Rejection;
 import io.sluice.proxy.schedule.ConcurrencyGate.Ticket;
+import io.sluice.proxy.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Many threads against one scheduler part at a time, checking the invariants the relay relies on. Bounded: 8
@@ -67,15 +67,6 @@ class SchedulerStressTest {
     @FunctionalInterface
     interface ThrowingIntConsumer {
         void accept(int id) throws Exception;
-    }
-
-    /** Spins (yielding) until condition holds; the eventual-consistency wait after all work settled. */
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-            Thread.yield();
-        }
     }
 
     // ---- KeyScheduler
@@ -259,7 +250,7 @@ class SchedulerStressTest {
                 }
             });
             assertThat(allSettled.await(15, TimeUnit.SECONDS)).as("every acquire settled").isTrue();
-            await(() -> gate.active() == 0 && gate.queued() == 0, "the gate to drain");
+            Await.until("the gate to drain", Duration.ofSeconds(5), () -> gate.active() == 0 && gate.queued() == 0);
         } finally {
             for (EventExecutor loop : loops) {
                 loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
