@@ -1,10 +1,13 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.config;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.RawHttp;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,23 +53,23 @@ class BackpressureTest {
         // The upstream would go on for a long time: only the proxy can end this connection.
         start(Reply.sse(first).pause(Duration.ofSeconds(60)).part(DONE));
 
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "hi"));
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi"));
             RawHttp.Head head = client.readHead();
             assertThat(head.status()).isEqualTo(200);
             assertThat(new String(client.readChunk(), StandardCharsets.UTF_8)).isEqualTo(first);
             assertThat(sluice.metrics().upstreamActive().get()).isEqualTo(1);
         }
 
-        E2e.await("upstream connection closed by the proxy", Duration.ofSeconds(5),
+        Await.until("upstream connection closed by the proxy", Duration.ofSeconds(5),
                 () -> upstream.closedConnections() == 1);
         assertThat(upstream.openConnections()).isZero();
-        E2e.await("upstream_active_current back to 0", Duration.ofSeconds(5),
+        Await.until("upstream_active_current back to 0", Duration.ofSeconds(5),
                 () -> sluice.metrics().upstreamActive().get() == 0);
 
         // The aborted connection was not pooled: the next exchange opens a new one.
         upstream.script(r -> Reply.json(200, "{\"ok\":true}"));
-        HttpResponse<String> next = E2e.chat(sluice, chatBody("up/gpt-4o-mini", false, "again"));
+        HttpResponse<String> next = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "again"));
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).isEqualTo("{\"ok\":true}");
         assertThat(upstream.connections()).isEqualTo(2);
@@ -80,8 +84,8 @@ class BackpressureTest {
         // the proxy does not read shows up as parts the upstream cannot write.
         upstream.sendBufferSize(64 * 1024);
 
-        try (RawHttp client = RawHttp.connect(sluice.localAddress(), 16 * 1024)) {
-            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "flood me"));
+        try (RawHttp client = RawHttp.connect(sluice, 16 * 1024)) {
+            client.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "flood me"));
 
             // Read nothing until the upstream's progress stalls.
             long stalledAt = awaitStall();
@@ -105,31 +109,24 @@ class BackpressureTest {
             assertThat(mismatch).as("first differing byte (part %d)", mismatch / PART_BYTES).isEqualTo(-1);
         }
         assertThat(upstream.partsWritten()).isEqualTo(PARTS + 1L);
-        E2e.await("upstream_active_current back to 0", Duration.ofSeconds(5),
+        Await.until("upstream_active_current back to 0", Duration.ofSeconds(5),
                 () -> sluice.metrics().upstreamActive().get() == 0);
     }
 
-    /** Waits until the upstream wrote nothing more for 500 ms; returns the parts written by then. */
+    /**
+     * Waits until the upstream's writes stall; returns the parts written by then. Time-based on purpose: nothing
+     * reports that the proxy stopped reading, only that the upstream's progress stopped for a while, and 500 ms is
+     * far longer than the few microseconds one 8 KiB write takes while the proxy does read.
+     */
     private long awaitStall() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last = -1;
-        long since = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long now = upstream.partsWritten();
-            if (now != last) {
-                last = now;
-                since = System.nanoTime();
-            } else if (now > 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(500)) {
-                return now;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("upstream never stalled; parts written: " + upstream.partsWritten());
+        Await.until("the upstream to start writing", Duration.ofSeconds(10), () -> upstream.partsWritten() > 0);
+        return Await.steady("the upstream's writes to stall", Duration.ofMillis(500), Duration.ofSeconds(10),
+                upstream::partsWritten);
     }
 
     /** Part {@code i}: one SSE event of exactly {@link #PART_BYTES} bytes, numbered so a reorder shows. */
     static String part(int i) {
-        String prefix = "data: {\"i\":" + String.format("%06d", i) + ",\"pad\":\"";
+        String prefix = "data: {\"i\":" + String.format(Locale.ROOT, "%06d", i) + ",\"pad\":\"";
         String suffix = "\"}\n\n";
         return prefix + "x".repeat(PART_BYTES - prefix.length() - suffix.length()) + suffix;
     }
@@ -141,9 +138,9 @@ class BackpressureTest {
                 ? Reply.sse("data: {\"choices\":[]}\n\n", DONE)
                 : Reply.json(200, "{\"n\":1}"));
 
-        HttpResponse<String> a = E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "one"));
-        HttpResponse<String> b = E2e.chat(sluice, chatBody("up/gpt-4o-mini", false, "two"));
-        HttpResponse<String> c = E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "three"));
+        HttpResponse<String> a = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "one"));
+        HttpResponse<String> b = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "two"));
+        HttpResponse<String> c = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "three"));
 
         assertThat(a.statusCode()).isEqualTo(200);
         assertThat(a.body()).isEqualTo("data: {\"choices\":[]}\n\n" + DONE);

@@ -59,7 +59,9 @@ final class CdpClient implements AutoCloseable {
         return new CdpClient(webSocketUrl);
     }
 
-    /** Every event ({@code {method, params, sessionId?}}) from now on goes to {@code listener}, on the socket thread. */
+    /**
+     * Every event ({@code {method, params, sessionId?}}) from now on goes to {@code listener}, on the socket thread.
+     */
     void onEvent(Consumer<JsonNode> listener) {
         listeners.add(listener);
     }

@@ -4,6 +4,7 @@ import static io.sluice.proxy.e2e.CdpClient.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.proxy.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -249,29 +250,24 @@ final class Chromium implements AutoCloseable {
         }
 
         /**
-         * Polls {@code expression} every 100 ms until it is truthy (true, a non-empty string, a number not 0), and
-         * returns that value. Errors while a navigation replaces the page are retried until the deadline.
+         * Runs {@code source} in every document this page loads from now on, before the page's own scripts: the place
+         * for a test probe. Call it before {@link #navigate}.
+         */
+        void addScriptOnNewDocument(String source) {
+            send("Page.addScriptToEvaluateOnNewDocument", params().put("source", source));
+        }
+
+        /**
+         * Polls {@code expression} until it is truthy (true, a non-empty string, a number not 0), and returns that
+         * value. Errors while a navigation replaces the page are retried until the deadline.
          */
         JsonNode await(String what, Duration timeout, String expression) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            Object last = null;
-            while (true) {
-                try {
-                    JsonNode v = eval(expression);
-                    last = v;
-                    if (v.isBoolean() ? v.asBoolean() : v.isTextual() ? !v.asText().isEmpty()
-                            : v.isNumber() ? v.asDouble() != 0 : !v.isMissingNode() && !v.isNull()) {
-                        return v;
-                    }
-                } catch (CdpClient.CdpException e) {
-                    last = e.getMessage();
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what
-                            + " (last: " + last + ")");
-                }
-                Thread.sleep(100);
-            }
+            return Await.value(what, timeout, () -> eval(expression), Page::truthy);
+        }
+
+        private static boolean truthy(JsonNode v) {
+            return v.isBoolean() ? v.asBoolean() : v.isTextual() ? !v.asText().isEmpty()
+                    : v.isNumber() ? v.asDouble() != 0 : !v.isMissingNode() && !v.isNull();
         }
 
         /** The viewport as PNG. */

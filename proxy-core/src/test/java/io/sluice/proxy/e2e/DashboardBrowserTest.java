@@ -1,17 +1,16 @@
 package io.sluice.proxy.e2e;
 
 import static io.sluice.proxy.e2e.CdpClient.params;
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.json;
-import static io.sluice.proxy.e2e.E2e.post;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.awt.image.BufferedImage;
@@ -70,16 +69,80 @@ class DashboardBrowserTest {
     }
 
     private static SluiceServer start(String server, String access, TestUpstream up) throws Exception {
-        return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
+        return TestConfig.startYaml("server: {" + server + ", port: 0, ioThreads: 1, "
                 + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: " + access
                 + "\nrateLimits: {perProvider: 1000}\n"
                 + "concurrency: {maxConcurrent: 3}\nproviders:\n  mock: {}\n  p:\n    type: openai-compatible\n"
                 + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
-                + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n", Map.of()));
+                + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n");
     }
 
     private static String url(SluiceServer s, String path) {
-        return "http://127.0.0.1:" + s.localAddress().getPort() + path;
+        return Http.base(s) + path;
+    }
+
+    /**
+     * A test probe run before the dashboard's own script. Its one-shot and repeating timers are recorded so that
+     * {@code __probe.runTimers()} can run every pending one at once, as if any amount of time had passed (it returns
+     * how many one-shot timers it ran); its
+     * {@code fetch} calls are counted, and one stays open until its JSON body was read. With no fetch open, a refresh
+     * has finished or not started, and its continuations have run too (they are microtasks, which run before the
+     * next DevTools command): that is "idle". So "nothing happens while paused" is checked without waiting for a
+     * refresh period to pass: at idle, run every timer, and no fetch may start.
+     */
+    private static final String PROBE = """
+            (() => {
+              const realSetTimeout = window.setTimeout.bind(window);
+              const realClearTimeout = window.clearTimeout.bind(window);
+              const realSetInterval = window.setInterval.bind(window);
+              const realClearInterval = window.clearInterval.bind(window);
+              const realFetch = window.fetch.bind(window);
+              const timeouts = new Map();
+              const intervals = new Map();
+              window.setTimeout = (fn, delay, ...args) => {
+                const id = realSetTimeout(() => { timeouts.delete(id); fn(...args); }, delay);
+                timeouts.set(id, () => fn(...args));
+                return id;
+              };
+              window.clearTimeout = (id) => { timeouts.delete(id); realClearTimeout(id); };
+              window.setInterval = (fn, delay, ...args) => {
+                const id = realSetInterval(fn, delay, ...args);
+                intervals.set(id, () => fn(...args));
+                return id;
+              };
+              window.clearInterval = (id) => { intervals.delete(id); realClearInterval(id); };
+              let started = 0;
+              let open = 0;
+              window.fetch = (...request) => {
+                started++;
+                open++;
+                return realFetch(...request).then((res) => {
+                  const json = res.json.bind(res);
+                  res.json = () => json().finally(() => { open--; });
+                  return res;
+                }, (e) => { open--; throw e; });
+              };
+              window.__probe = {
+                fetchesStarted: () => started,
+                fetchesOpen: () => open,
+                runTimers() {
+                  const due = [...timeouts.entries()];
+                  due.forEach(([id]) => { realClearTimeout(id); timeouts.delete(id); });
+                  due.forEach(([, run]) => run());
+                  intervals.forEach((run) => run());
+                  return due.length;
+                },
+              };
+            })();
+            """;
+
+    private static int refreshes(Chromium.Page page) {
+        return page.eval("Number(document.getElementById('status').dataset.refreshes)").asInt();
+    }
+
+    /** Waits until no fetch of the page is open: no refresh is running (see {@link #PROBE}). */
+    private static void awaitIdle(Chromium.Page page, String what) throws InterruptedException {
+        page.await(what, WAIT, "window.__probe.fetchesOpen() === 0");
     }
 
     private static JsonNode awaitUpdated(Chromium.Page page) throws InterruptedException {
@@ -91,15 +154,16 @@ class DashboardBrowserTest {
     void showsTheLiveStateRotatesKeysAndIsNotBlank() throws Exception {
         try (TestUpstream up = upstream(); SluiceServer s = start("host: 127.0.0.1", up)) {
             for (int i = 0; i < 3; i++) {
-                assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "hi " + i)).statusCode())
+                assertThat(Http.chat(s, Bodies.chat("p/m1", false, "hi " + i)).statusCode())
                         .isEqualTo(200);
             }
-            assertThat(json(get(s, "/api/monitoring/providers/p/tokens").body()).path("blocked").asInt())
+            assertThat(json(Http.get(s, "/api/monitoring/providers/p/tokens").body()).path("blocked").asInt())
                     .as("key A cools down after its 429").isEqualTo(1);
 
             try (Chromium browser = Chromium.launch(WIDTH, HEIGHT)) {
                 Chromium.Page page = browser.page();
                 page.viewport(WIDTH, HEIGHT);
+                page.addScriptOnNewDocument(PROBE);
                 page.navigate(url(s, "/monitor"));
                 awaitUpdated(page);
                 assertThat(page.text("document.title")).isEqualTo("Sluice monitor");
@@ -147,7 +211,7 @@ class DashboardBrowserTest {
                 assertThat(page.eval("!!document.querySelector('#spark svg')").asBoolean()).isTrue();
 
                 // Rotate: the button posts, the page shows the server's answer, and refreshes.
-                int before = page.eval("Number(document.getElementById('status').dataset.refreshes)").asInt();
+                int before = refreshes(page);
                 page.eval("document.querySelector('[data-rotate=\"p\"]').click()");
                 assertThat(page.await("the rotation message", WAIT,
                         "document.querySelector('#message[data-action=\"rotate\"]')?.innerText || ''").asText())
@@ -162,14 +226,24 @@ class DashboardBrowserTest {
                         "document.querySelector('#message[data-action=\"test\"]')?.innerText || ''").asText())
                         .contains("p: 1 of 2 keys answered");
 
+                // Live, the page refreshes on its own once its timer fires: run its timers now rather than wait.
+                awaitIdle(page, "the refresh the Test button started to land");
+                int live = refreshes(page);
+                assertThat(page.eval("window.__probe.runTimers()").asInt())
+                        .as("refresh timers pending while live: one, or none if it just fired").isLessThanOrEqualTo(1);
+                page.await("a refresh when its timer fires", WAIT,
+                        "Number(document.getElementById('status').dataset.refreshes) > " + live);
+
                 // Pause stops the polling; resume starts it again.
                 page.eval("document.getElementById('pause').click()");
                 assertThat(page.text("document.getElementById('status').textContent")).endsWith("(paused)");
-                Thread.sleep(700); // a refresh already in flight (the Test button starts one) may still land
-                int paused = page.eval("Number(document.getElementById('status').dataset.refreshes)").asInt();
-                Thread.sleep(2_500); // longer than one refresh period: nothing may happen
-                assertThat(page.eval("Number(document.getElementById('status').dataset.refreshes)").asInt())
-                        .isEqualTo(paused);
+                awaitIdle(page, "a refresh already in flight to land");
+                int paused = refreshes(page);
+                int fetches = page.eval("window.__probe.fetchesStarted()").asInt();
+                page.eval("window.__probe.runTimers()"); // as if any time had passed; a refresh fetches at once
+                assertThat(page.eval("window.__probe.fetchesStarted()").asInt()).as("fetches started while paused")
+                        .isEqualTo(fetches);
+                assertThat(refreshes(page)).as("refreshes while paused").isEqualTo(paused);
                 page.eval("document.getElementById('pause').click()");
                 page.await("a refresh after resuming", WAIT,
                         "Number(document.getElementById('status').dataset.refreshes) > " + paused);

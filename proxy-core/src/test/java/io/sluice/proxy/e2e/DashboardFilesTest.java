@@ -1,18 +1,17 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,7 +34,7 @@ class DashboardFilesTest {
 
     @Test
     void everyDashboardSeriesIsExported() throws Exception {
-        JsonNode dash = E2e.JSON.readTree(Files.readString(conf().resolve("grafana/sluice-dashboard.json")));
+        JsonNode dash = HttpWire.JSON.readTree(Files.readString(conf().resolve("grafana/sluice-dashboard.json")));
         TreeSet<String> wanted = new TreeSet<>();
         Pattern series = Pattern.compile("([a-z_]+)\\{job=");
         for (JsonNode panel : dash.path("panels")) {
@@ -54,7 +53,7 @@ class DashboardFilesTest {
         try (TestUpstream up = new TestUpstream(r -> r.header("authorization").endsWith("aaaa")
                 ? Reply.json(429, "{\"error\":{\"message\":\"slow\"}}")
                 : Reply.json(200, OpenAiSdkTest.COMPLETION));
-             SluiceServer s = SluiceServer.start(ConfigLoader.parse("""
+             SluiceServer s = TestConfig.startYaml("""
                      server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}
                      providersFromEnv: false
                      rateLimits: {perProvider: 1}
@@ -66,11 +65,11 @@ class DashboardFilesTest {
                          baseUrl: http://127.0.0.1:%d/v1
                          apiKeys: [sk-key-aaaa, sk-key-bbbb]
                          strategy: priority
-                     """.formatted(up.port()), Map.of()))) {
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/m", false, "x")).statusCode()).isEqualTo(200);
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/m", false, "x")).statusCode()).isEqualTo(429);
-            assertThat(post(s, "/v1/chat/completions", chatBody("mock/echo", true, "x")).body()).contains("[DONE]");
-            String metrics = get(s, "/metrics").body();
+                     """.replace("%d", Integer.toString(up.port())))) {
+            assertThat(Http.chat(s, Bodies.chat("p/m", false, "x")).statusCode()).isEqualTo(200);
+            assertThat(Http.chat(s, Bodies.chat("p/m", false, "x")).statusCode()).isEqualTo(429);
+            assertThat(Http.chat(s, Bodies.chat("mock/echo", true, "x")).body()).contains("[DONE]");
+            String metrics = Http.get(s, "/metrics").body();
             for (String name : wanted) {
                 assertThat(metrics).as(name).containsPattern("(?m)^" + name + "[{ ]");
             }

@@ -1,14 +1,13 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.UPSTREAM_KEY;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
+import static io.sluice.proxy.testing.TestConfig.UPSTREAM_KEY;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.Embedding;
@@ -17,12 +16,14 @@ import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.Prometheus;
+import io.sluice.proxy.testing.Sdks;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -57,7 +58,8 @@ class EmbeddingsImagesSdkTest {
             + "}\n";
 
     /** A 1×1 PNG. */
-    static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgA"
+            + "AAABJRU5ErkJggg==";
 
     /** gpt-image-1's shape. */
     static final String IMAGES = "{\"created\": 1745341200, \"background\": \"opaque\", \"data\": [{\"b64_json\": \""
@@ -78,7 +80,7 @@ class EmbeddingsImagesSdkTest {
                 .provider("claude", "anthropic", upstream, "/v1", "claude-sonnet-4-5")
                 .provider("cursor", "cursor-agent", upstream, "/v1", "cursor-small")
                 .start();
-        client = sdk(E2e.base(sluice) + "/v1");
+        client = Sdks.openAi(sluice, Sdks.CLIENT_KEY);
     }
 
     @AfterEach
@@ -88,15 +90,10 @@ class EmbeddingsImagesSdkTest {
         upstream.close();
     }
 
-    private static OpenAIClient sdk(String baseUrl) {
-        return OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey("sk-client-key-never-forwarded")
-                .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
-    }
-
     /** What the SDK puts on the wire, captured by pointing it straight at a recording upstream. */
     private static String sentBySdk(Reply reply, Consumer<OpenAIClient> call) throws Exception {
         try (TestUpstream direct = new TestUpstream(r -> reply)) {
-            OpenAIClient c = sdk(direct.baseUrl().toString());
+            OpenAIClient c = Sdks.openAi(direct.baseUrl().toString(), Sdks.CLIENT_KEY);
             try {
                 call.accept(c);
             } finally {
@@ -230,12 +227,12 @@ class EmbeddingsImagesSdkTest {
 
     @Test
     void pathsWithoutV1AndThePerProviderRouteReachTheMock() throws Exception {
-        withClient(E2e.base(sluice), bare -> {
+        withClient(Http.base(sluice), bare -> {
             assertThat(bare.embeddings().create(embed("mock/e").build()).data()).hasSize(2);
             assertThat(bare.images().generate(ImageGenerateParams.builder().model("mock/i").prompt("x").build())
                     .data().orElseThrow()).hasSize(1);
         });
-        withClient(E2e.base(sluice) + "/v1/providers/mock", forced -> {
+        withClient(Http.base(sluice) + "/v1/providers/mock", forced -> {
             // A bare name "up" lists: the route names the provider, so the mock answers.
             CreateEmbeddingResponse res = forced.embeddings().create(embed("text-embedding-3-small").build());
             assertThat(res.model()).isEqualTo("text-embedding-3-small");
@@ -246,7 +243,7 @@ class EmbeddingsImagesSdkTest {
     }
 
     private static void withClient(String baseUrl, ThrowingConsumer<OpenAIClient> body) throws Exception {
-        OpenAIClient c = sdk(baseUrl);
+        OpenAIClient c = Sdks.openAi(baseUrl, Sdks.CLIENT_KEY);
         try {
             body.accept(c);
         } finally {
@@ -283,7 +280,7 @@ class EmbeddingsImagesSdkTest {
 
     @Test
     void upstreamEmbeddingsBytesReachTheClientUnchangedAndTheirUsageIsCounted() throws Exception {
-        HttpResponse<String> res = E2e.post(sluice, "/v1/embeddings",
+        HttpResponse<String> res = Http.post(sluice, "/v1/embeddings",
                 "{\"input\":[\"a\",\"b\"],\"model\":\"up/text-embedding-3-small\",\"encoding_format\":\"float\"}");
 
         assertThat(res.statusCode()).isEqualTo(200);
@@ -291,10 +288,10 @@ class EmbeddingsImagesSdkTest {
         assertThat(res.body()).isEqualTo(EMBEDDINGS);
         assertThat(json(upstream.take().body()).get("model").asText()).isEqualTo("text-embedding-3-small");
 
-        String metrics = E2e.get(sluice, "/metrics").body();
-        assertThat(EndpointsTest.sample(metrics, "llm_tokens_total", "provider", "up", "model",
+        String metrics = Http.get(sluice, "/metrics").body();
+        assertThat(Prometheus.sample(metrics, "llm_tokens_total", "provider", "up", "model",
                 "text-embedding-3-small", "kind", "prompt")).contains(5.0);
-        assertThat(EndpointsTest.sample(metrics, "http_requests_total", "POST", "/v1/embeddings", "200"))
+        assertThat(Prometheus.sample(metrics, "http_requests_total", "POST", "/v1/embeddings", "200"))
                 .contains(1.0);
     }
 
@@ -318,7 +315,7 @@ class EmbeddingsImagesSdkTest {
 
     @Test
     void perProviderRouteRelaysToThatProvider() throws Exception {
-        withClient(E2e.base(sluice) + "/v1/providers/up", forced -> {
+        withClient(Http.base(sluice) + "/v1/providers/up", forced -> {
             CreateEmbeddingResponse res = forced.embeddings().create(embed("text-embedding-3-small").build());
 
             assertThat(res.model()).isEqualTo("text-embedding-3-small");

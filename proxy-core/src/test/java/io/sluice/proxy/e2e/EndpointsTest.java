@@ -1,21 +1,21 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
+import static io.sluice.proxy.testing.Prometheus.gauge;
+import static io.sluice.proxy.testing.Prometheus.sample;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class EndpointsTest {
 
     @Test
     void health() throws Exception {
-        HttpResponse<String> res = E2e.get(sluice, "/health");
+        HttpResponse<String> res = Http.get(sluice, "/health");
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
@@ -52,7 +52,7 @@ class EndpointsTest {
 
     @Test
     void modelsInOpenAiListShape() throws Exception {
-        HttpResponse<String> res = E2e.get(sluice, "/v1/models");
+        HttpResponse<String> res = Http.get(sluice, "/v1/models");
 
         assertThat(res.statusCode()).isEqualTo(200);
         JsonNode list = json(res.body());
@@ -70,12 +70,12 @@ class EndpointsTest {
 
     @Test
     void metricsCountTheRequestsJustMade() throws Exception {
-        assertThat(E2e.get(sluice, "/health").statusCode()).isEqualTo(200);
-        assertThat(E2e.chat(sluice, chatBody("mock/echo", true, "count me")).statusCode()).isEqualTo(200);
-        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "and me")).statusCode()).isEqualTo(200);
-        assertThat(E2e.get(sluice, "/nope").statusCode()).isEqualTo(404);
+        assertThat(Http.get(sluice, "/health").statusCode()).isEqualTo(200);
+        assertThat(Http.chat(sluice, Bodies.chat("mock/echo", true, "count me")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "and me")).statusCode()).isEqualTo(200);
+        assertThat(Http.get(sluice, "/nope").statusCode()).isEqualTo(404);
 
-        HttpResponse<String> res = E2e.get(sluice, "/metrics");
+        HttpResponse<String> res = Http.get(sluice, "/metrics");
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
@@ -99,10 +99,10 @@ class EndpointsTest {
                 : Reply.json(200, OpenAiSdkTest.COMPLETION.replace("\"cached_tokens\": 0", "\"cached_tokens\": 7")
                         .replace("\"reasoning_tokens\": 0", "\"reasoning_tokens\": 3")));
 
-        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", true, "stream")).statusCode()).isEqualTo(200);
-        assertThat(E2e.chat(sluice, chatBody("up/gpt-4o-mini", false, "json")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "stream")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "json")).statusCode()).isEqualTo(200);
 
-        String text = E2e.get(sluice, "/metrics").body();
+        String text = Http.get(sluice, "/metrics").body();
         // Stream usage 12 + 4, completion usage 19 + 10.
         assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "prompt"))
                 .contains(31.0);
@@ -113,33 +113,5 @@ class EndpointsTest {
                 .contains(7.0);
         assertThat(sample(text, "llm_tokens_total", "provider", "up", "model", "gpt-4o-mini", "kind", "reasoning"))
                 .contains(3.0);
-    }
-
-    /** The value of {@code name{method,path,status}} in a Prometheus text scrape, whatever the label order. */
-    static Optional<Double> sample(String scrape, String name, String method, String path, String status) {
-        return sample(scrape, name, "method", method, "path", path, "status", status);
-    }
-
-    /** The value of the sample of {@code name} having all the given label pairs. */
-    static Optional<Double> sample(String scrape, String name, String... labelPairs) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(scrape);
-        next:
-        while (m.find()) {
-            String labels = m.group(1);
-            for (int i = 0; i < labelPairs.length; i += 2) {
-                if (!labels.contains(labelPairs[i] + "=\"" + labelPairs[i + 1] + "\"")) {
-                    continue next;
-                }
-            }
-            return Optional.of(Double.parseDouble(m.group(2)));
-        }
-        return Optional.empty();
-    }
-
-    static Optional<Double> gauge(String scrape, String name) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
-                .matcher(scrape);
-        return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
     }
 }

@@ -1,15 +1,19 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.UPSTREAM_KEY;
-import static io.sluice.proxy.e2e.E2e.chat;
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.openAiError;
+import static io.sluice.proxy.testing.TestConfig.UPSTREAM_KEY;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
@@ -47,21 +51,13 @@ class FaultsTest {
         upstream.close();
     }
 
-    private SluiceServer start(E2e.Config c) throws InterruptedException {
+    private SluiceServer start(TestConfig c) throws InterruptedException {
         sluice = c.start();
         return sluice;
     }
 
     private SluiceServer startDefault() throws InterruptedException {
         return start(config().openAiCompatible("up", upstream, "gpt-4o-mini").mock());
-    }
-
-    private static JsonNode error(String body) {
-        JsonNode e = json(body).get("error");
-        assertThat(e).as("OpenAI error object in %s", body).isNotNull();
-        assertThat(e.has("message") && e.has("type") && e.has("param") && e.has("code"))
-                .as("error has message, type, param, code: %s", body).isTrue();
-        return e;
     }
 
     private static void assertJsonContentType(HttpResponse<String> res) {
@@ -78,7 +74,7 @@ class FaultsTest {
         upstream.script(r -> Reply.json(500, body));
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(500);
         assertJsonContentType(res);
@@ -93,11 +89,11 @@ class FaultsTest {
                 .part("<body><center><h1>502 Bad Gateway</h1></center></body></html>"));
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(502);
         assertJsonContentType(res);
-        JsonNode e = error(res.body());
+        JsonNode e = openAiError(res.body());
         assertThat(e.get("type").asText()).isEqualTo("api_error");
         assertThat(e.get("message").asText()).contains("502");
         awaitNoUpstreamActive();
@@ -105,13 +101,13 @@ class FaultsTest {
 
     @Test
     void connectionRefusedIs502ApiError() throws Exception {
-        start(config().openAiCompatible("down", E2e.closedPort(), "gpt-4o-mini"));
+        start(config().openAiCompatible("down", RawHttp.closedPort(), "gpt-4o-mini"));
 
-        HttpResponse<String> res = chat(sluice, chatBody("down/gpt-4o-mini", false, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("down/gpt-4o-mini", false, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(502);
         assertJsonContentType(res);
-        JsonNode e = error(res.body());
+        JsonNode e = openAiError(res.body());
         assertThat(e.get("type").asText()).isEqualTo("api_error");
         assertThat(e.get("message").asText()).contains("down");
         awaitNoUpstreamActive();
@@ -123,15 +119,15 @@ class FaultsTest {
         start(config().upstream("firstByteTimeout", "300ms").openAiCompatible("up", upstream, "gpt-4o-mini"));
 
         long t0 = System.nanoTime();
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "hi"));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(res.statusCode()).isEqualTo(504);
         assertJsonContentType(res);
-        assertThat(error(res.body()).get("type").asText()).isEqualTo("timeout_error");
+        assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("timeout_error");
         assertThat(tookMs).as("answered after the 300 ms first-byte timeout").isBetween(250L, 5_000L);
         // The silent upstream connection is closed, never pooled.
-        E2e.await("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
+        Await.until("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
         awaitNoUpstreamActive();
     }
 
@@ -141,8 +137,8 @@ class FaultsTest {
         upstream.script(r -> Reply.sse(CHUNK_1, CHUNK_2).pause(Duration.ofMillis(100)).then(Reply.Ending.RESET));
         startDefault();
 
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "hi"));
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi"));
             RawHttp.Head head = client.readHead();
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.header("content-type")).startsWith("text/event-stream");
@@ -153,7 +149,7 @@ class FaultsTest {
             assertThat(body).startsWith(CHUNK_1 + CHUNK_2);
             String rest = body.substring((CHUNK_1 + CHUNK_2).length());
             assertThat(rest).startsWith("data: {\"error\":").endsWith("\n\n").doesNotContain("[DONE]");
-            JsonNode e = error(rest.substring("data: ".length()).trim());
+            JsonNode e = openAiError(rest.substring("data: ".length()).trim());
             assertThat(e.get("type").asText()).isEqualTo("api_error");
         }
         awaitNoUpstreamActive();
@@ -164,10 +160,10 @@ class FaultsTest {
         upstream.script(r -> Reply.status(200).then(Reply.Ending.CLOSE_BEFORE_HEAD));
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(502);
-        assertThat(error(res.body()).get("type").asText()).isEqualTo("api_error");
+        assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("api_error");
         awaitNoUpstreamActive();
     }
 
@@ -179,8 +175,8 @@ class FaultsTest {
         start(config().upstream("firstByteTimeout", "5s").upstream("idleTimeout", "300ms")
                 .openAiCompatible("up", upstream, "gpt-4o-mini"));
 
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.postJson("/v1/chat/completions", chatBody("up/gpt-4o-mini", true, "hi"));
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi"));
             RawHttp.Head head = client.readHead();
             assertThat(head.status()).isEqualTo(200);
             long t0 = System.nanoTime();
@@ -191,11 +187,11 @@ class FaultsTest {
             assertThat(body).startsWith(CHUNK_1);
             String rest = body.substring(CHUNK_1.length());
             assertThat(rest).startsWith("data: {\"error\":").endsWith("\n\n");
-            assertThat(error(rest.substring("data: ".length()).trim()).get("type").asText())
+            assertThat(openAiError(rest.substring("data: ".length()).trim()).get("type").asText())
                     .isEqualTo("timeout_error");
         }
         // The silent connection is closed, not pooled.
-        E2e.await("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
+        Await.until("upstream connection closed", Duration.ofSeconds(5), () -> upstream.closedConnections() == 1);
         awaitNoUpstreamActive();
     }
 
@@ -205,12 +201,12 @@ class FaultsTest {
     void oversizedBodyWithContentLengthIs413() throws Exception {
         start(config().server("maxBodyBytes", 1024).mock());
 
-        String body = chatBody("mock/echo", false, "a".repeat(4000));
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write(RawHttp.chatRequestHead(body.length()) + body);
-            RawHttp.Response res = client.readResponse();
+        String body = Bodies.chat("mock/echo", false, "a".repeat(4000));
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.postJson("/v1/chat/completions", body);
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(413);
-            assertThat(error(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(openAiError(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
         }
     }
 
@@ -218,29 +214,29 @@ class FaultsTest {
     void oversizedChunkedBodyIs413() throws Exception {
         start(config().server("maxBodyBytes", 1024).mock());
 
-        String body = chatBody("mock/echo", false, "a".repeat(4000));
-        StringBuilder req = new StringBuilder("POST /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        String body = Bodies.chat("mock/echo", false, "a".repeat(4000));
+        StringBuilder req = new StringBuilder(RawHttp.requestHead("POST", "/v1/chat/completions",
+                "Content-Type", "application/json", "Transfer-Encoding", "chunked"));
         for (int i = 0; i < body.length(); i += 500) {
             String part = body.substring(i, Math.min(body.length(), i + 500));
             req.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
         }
         req.append("0\r\n\r\n");
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+        try (RawHttp client = RawHttp.connect(sluice)) {
             client.write(req.toString());
-            RawHttp.Response res = client.readResponse();
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(413);
-            assertThat(error(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(openAiError(res.text()).get("type").asText()).isEqualTo("invalid_request_error");
         }
     }
 
     @Test
     void bodyJustUnderTheLimitIsServed() throws Exception {
         start(config().server("maxBodyBytes", 1024).mock());
-        String body = chatBody("mock/echo", true, "b".repeat(1024 - chatBody("mock/echo", true, "").length()));
+        String body = Bodies.chat("mock/echo", true, "b".repeat(1024 - Bodies.chat("mock/echo", true, "").length()));
         assertThat(body).hasSize(1024);
 
-        HttpResponse<String> res = chat(sluice, body);
+        HttpResponse<String> res = Http.chat(sluice, body);
 
         assertThat(res.statusCode()).isEqualTo(200);
     }
@@ -253,9 +249,9 @@ class FaultsTest {
             "{\"model\": mock/echo}",
             "not json at all",
         }) {
-            HttpResponse<String> res = chat(sluice, bad);
+            HttpResponse<String> res = Http.chat(sluice, bad);
             assertThat(res.statusCode()).as("status for %s", bad).isEqualTo(400);
-            assertThat(error(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
         }
         assertThat(upstream.requestsWaiting()).isZero();
     }
@@ -264,10 +260,10 @@ class FaultsTest {
     void missingModelIs400() throws Exception {
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> res = Http.chat(sluice, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(res.statusCode()).isEqualTo(400);
-        JsonNode e = error(res.body());
+        JsonNode e = openAiError(res.body());
         assertThat(e.get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(e.get("message").asText()).contains("model");
     }
@@ -277,16 +273,16 @@ class FaultsTest {
         startDefault();
 
         // A bare name no provider lists, and a prefix that is no provider.
-        HttpResponse<String> bare = chat(sluice, chatBody("gpt-4o-mni", false, "hi"));
-        HttpResponse<String> prefixed = chat(sluice, chatBody("mokc/echo", false, "hi"));
+        HttpResponse<String> bare = Http.chat(sluice, Bodies.chat("gpt-4o-mni", false, "hi"));
+        HttpResponse<String> prefixed = Http.chat(sluice, Bodies.chat("mokc/echo", false, "hi"));
 
         assertThat(bare.statusCode()).isEqualTo(404);
-        JsonNode e = error(bare.body());
+        JsonNode e = openAiError(bare.body());
         assertThat(e.get("type").asText()).isEqualTo("not_found_error");
         assertThat(e.get("code").asText()).isEqualTo("model_not_found");
         assertThat(e.get("message").asText()).contains("gpt-4o-mni").contains("up/gpt-4o-mini");
         assertThat(prefixed.statusCode()).isEqualTo(404);
-        assertThat(error(prefixed.body()).get("message").asText()).contains("mokc/echo").contains("mock/echo");
+        assertThat(openAiError(prefixed.body()).get("message").asText()).contains("mokc/echo").contains("mock/echo");
         assertThat(upstream.requestsWaiting()).isZero();
     }
 
@@ -294,15 +290,15 @@ class FaultsTest {
     void errorAnswersKeepTheClientConnectionUsable() throws Exception {
         startDefault();
 
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+        try (RawHttp client = RawHttp.connect(sluice)) {
             client.postJson("/v1/chat/completions", "{\"messages\":[]}");
             assertThat(client.readResponse().status()).isEqualTo(400);
-            client.postJson("/v1/chat/completions", chatBody("nope/nope", false, "hi"));
+            client.postJson("/v1/chat/completions", Bodies.chat("nope/nope", false, "hi"));
             assertThat(client.readResponse().status()).isEqualTo(404);
-            client.write("GET /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\n\r\n");
+            client.send("GET", "/v1/chat/completions");
             assertThat(client.readResponse().status()).isEqualTo(405);
-            client.postJson("/v1/chat/completions", chatBody("mock/echo", true, "still here"));
-            RawHttp.Response ok = client.readResponse();
+            client.postJson("/v1/chat/completions", Bodies.chat("mock/echo", true, "still here"));
+            HttpWire.Message ok = client.readResponse();
             assertThat(ok.status()).isEqualTo(200);
             assertThat(ok.text()).contains("still ").endsWith("data: [DONE]\n\n");
         }
@@ -312,23 +308,23 @@ class FaultsTest {
     void getOnChatCompletionsIs405() throws Exception {
         startDefault();
 
-        HttpResponse<String> res = E2e.get(sluice, "/v1/chat/completions");
+        HttpResponse<String> res = Http.get(sluice, "/v1/chat/completions");
 
         assertThat(res.statusCode()).isEqualTo(405);
         assertThat(res.headers().firstValue("allow")).contains("POST");
-        assertThat(error(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(error(res.body()).get("code").asText()).isEqualTo("method_not_allowed");
+        assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(openAiError(res.body()).get("code").asText()).isEqualTo("method_not_allowed");
     }
 
     @Test
     void unknownPathIs404() throws Exception {
         startDefault();
 
-        HttpResponse<String> res = E2e.get(sluice, "/v1/nope");
-        HttpResponse<String> post = E2e.post(sluice, "/v2/chat/completions", chatBody("mock/echo", false, "x"));
+        HttpResponse<String> res = Http.get(sluice, "/v1/nope");
+        HttpResponse<String> post = Http.post(sluice, "/v2/chat/completions", Bodies.chat("mock/echo", false, "x"));
 
         assertThat(res.statusCode()).isEqualTo(404);
-        assertThat(error(res.body()).get("type").asText()).isEqualTo("not_found_error");
+        assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("not_found_error");
         assertThat(post.statusCode()).isEqualTo(404);
     }
 
@@ -342,11 +338,11 @@ class FaultsTest {
                 + "\"param\":null,\"code\":\"invalid_api_key\"}}"));
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", false, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", false, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(401);
         assertThat(res.body()).doesNotContain(UPSTREAM_KEY).contains(Secrets.mask(UPSTREAM_KEY));
-        assertThat(error(res.body()).get("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(openAiError(res.body()).get("code").asText()).isEqualTo("invalid_api_key");
     }
 
     @Test
@@ -355,15 +351,15 @@ class FaultsTest {
                 .part("forbidden: " + r.header("authorization")));
         startDefault();
 
-        HttpResponse<String> res = chat(sluice, chatBody("up/gpt-4o-mini", true, "hi"));
+        HttpResponse<String> res = Http.chat(sluice, Bodies.chat("up/gpt-4o-mini", true, "hi"));
 
         assertThat(res.statusCode()).isEqualTo(403);
         assertThat(res.body()).doesNotContain(UPSTREAM_KEY).contains(Secrets.mask(UPSTREAM_KEY));
-        assertThat(error(res.body()).get("type").asText()).isEqualTo("authentication_error");
+        assertThat(openAiError(res.body()).get("type").asText()).isEqualTo("authentication_error");
     }
 
     private void awaitNoUpstreamActive() throws InterruptedException {
-        E2e.await("upstream_active_current back to 0", Duration.ofSeconds(5),
+        Await.until("upstream_active_current back to 0", Duration.ofSeconds(5),
                 () -> sluice.metrics().upstreamActive().get() == 0);
     }
 }

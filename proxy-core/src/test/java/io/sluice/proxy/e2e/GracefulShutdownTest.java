@@ -1,20 +1,18 @@
 package io.sluice.proxy.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.proxy.config.ConfigException;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
-import java.util.Map;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.TestConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,7 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermLetsTheStreamFinishFlushesUsageAndExitsZero(@TempDir Path dir) throws Exception {
-        int port = E2e.closedPort();
+        int port = RawHttp.closedPort();
         Path usage = dir.resolve("usage.jsonl");
         Path config = dir.resolve("sluice.yaml");
         Files.writeString(config, "server: {host: 127.0.0.1, port: " + port + ", ioThreads: 1, shutdownGrace: 20s}\n"
@@ -57,49 +55,33 @@ class GracefulShutdownTest {
             // A second Sluice on the same usage file is refused at startup: two writers would corrupt it.
             String second = "server: {host: 127.0.0.1, port: 0, ioThreads: 1}\nprovidersFromEnv: false\n"
                     + "usage: {file: " + usage + "}\nproviders:\n  mock: {}\n";
-            assertThatThrownBy(() -> SluiceServer.start(ConfigLoader.parse(second, Map.of())))
+            assertThatThrownBy(() -> TestConfig.startYaml(second))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("usage.file: \"" + usage + "\" is in use by another running Sluice");
 
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(30_000);
-                String body = "{\"model\":\"mock/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
-                        + "\"one two three four five six seven eight nine ten\"}]}";
-                OutputStream os = s.getOutputStream();
-                os.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Connection: close\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                        + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                os.flush();
-                InputStream in = s.getInputStream();
-                byte[] first = new byte[64];
-                assertThat(in.read(first)).isPositive(); // the stream is open
+            try (RawHttp client = RawHttp.connect(port)) {
+                client.postJson("/v1/chat/completions", Bodies.chat("mock/echo", true,
+                        "one two three four five six seven eight nine ten"), "Connection", "close");
+                RawHttp.Head head = client.readHead();
+                assertThat(head.status()).isEqualTo(200);
+                assertThat(client.readChunk()).as("the stream is open").isNotEmpty();
 
                 p.destroy(); // SIGTERM
 
-                E2e.await("the listener to close", Duration.ofSeconds(10), () -> !accepts(port));
-                String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Await.until("the listener to close", Duration.ofSeconds(10), () -> !RawHttp.accepts(port));
+                String rest = new String(client.readBody(head), StandardCharsets.UTF_8);
                 assertThat(rest).as("the open stream finishes").contains("data: [DONE]");
             }
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits; output: %s", output).isTrue();
             assertThat(p.exitValue()).as("exit code; output: %s", output).isZero();
             assertThat(Files.readString(usage)).contains("\"mock\"").contains("echo");
             // The exit released the lock: the next instance opens the file and serves the replayed usage.
-            try (SluiceServer next = SluiceServer.start(ConfigLoader.parse(
-                    "server: {host: 127.0.0.1, port: 0, ioThreads: 1}\nprovidersFromEnv: false\n"
-                            + "usage: {file: " + usage + "}\nproviders:\n  mock: {}\n", Map.of()))) {
-                assertThat(E2e.get(next, "/v1/stats").body()).contains("\"requests\":1");
+            try (SluiceServer next = TestConfig.startYaml("server: {host: 127.0.0.1, port: 0, ioThreads: 1}\n"
+                    + "providersFromEnv: false\nusage: {file: " + usage + "}\nproviders:\n  mock: {}\n")) {
+                assertThat(Http.get(next, "/v1/stats").body()).contains("\"requests\":1");
             }
         } finally {
             p.destroyForcibly();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

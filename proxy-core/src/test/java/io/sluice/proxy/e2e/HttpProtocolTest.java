@@ -1,12 +1,13 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.proxy.SluiceServer;
-import java.nio.charset.StandardCharsets;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.RawHttp;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,25 +33,21 @@ class HttpProtocolTest {
         sluice.close();
     }
 
-    private static String post(String json) {
-        return RawHttp.chatRequestHead(json.getBytes(StandardCharsets.UTF_8).length) + json;
-    }
-
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+        try (RawHttp client = RawHttp.connect(sluice)) {
             // Three requests in one write: the second and third arrive while the first is still streaming.
-            client.write(post(chatBody("mock/echo", true, "one two three"))
-                    + post(chatBody("mock/echo", false, "second"))
-                    + "GET /health HTTP/1.1\r\nHost: sluice\r\n\r\n");
+            client.write(RawHttp.jsonPost("/v1/chat/completions", Bodies.chat("mock/echo", true, "one two three"))
+                    + RawHttp.jsonPost("/v1/chat/completions", Bodies.chat("mock/echo", false, "second"))
+                    + RawHttp.requestHead("GET", "/health"));
 
-            RawHttp.Response first = client.readResponse();
+            HttpWire.Message first = client.readResponse();
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.text()).contains("\"three\"").endsWith("data: [DONE]\n\n");
-            RawHttp.Response second = client.readResponse();
+            HttpWire.Message second = client.readResponse();
             assertThat(second.status()).isEqualTo(200);
             assertThat(json(second.text()).at("/choices/0/message/content").asText()).isEqualTo("second");
-            RawHttp.Response third = client.readResponse();
+            HttpWire.Message third = client.readResponse();
             assertThat(third.status()).isEqualTo(200);
             assertThat(json(third.text()).get("status").asText()).isEqualTo("ok");
         }
@@ -58,20 +55,20 @@ class HttpProtocolTest {
 
     @Test
     void connectionCloseIsHonoured() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write("GET /health HTTP/1.1\r\nHost: sluice\r\nConnection: close\r\n\r\n");
-            RawHttp.Response res = client.readResponse();
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.send("GET", "/health", "Connection", "close");
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(200);
-            assertThat(res.head().header("connection")).isEqualToIgnoringCase("close");
+            assertThat(res.header("connection")).isEqualToIgnoringCase("close");
             assertThat(client.closedByPeer()).isTrue();
         }
     }
 
     @Test
     void http10WithoutKeepAliveIsClosedAfterTheResponse() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
+        try (RawHttp client = RawHttp.connect(sluice)) {
             client.write("GET /v1/models HTTP/1.0\r\n\r\n");
-            RawHttp.Response res = client.readResponse();
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(200);
             assertThat(json(res.text()).get("object").asText()).isEqualTo("list");
             assertThat(client.closedByPeer()).isTrue();
@@ -80,14 +77,14 @@ class HttpProtocolTest {
 
     @Test
     void expectContinueGetsAnInterimResponse() throws Exception {
-        String body = chatBody("mock/echo", true, "after continue");
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\nContent-Type: application/json\r\n"
-                    + "Expect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+        String body = Bodies.chat("mock/echo", true, "after continue");
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.send("POST", "/v1/chat/completions", "Content-Type", "application/json",
+                    "Expect", "100-continue", "Content-Length", Integer.toString(body.length()));
             RawHttp.Head interim = client.readHead();
             assertThat(interim.status()).isEqualTo(100);
             client.write(body);
-            RawHttp.Response res = client.readResponse();
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(200);
             assertThat(res.text()).contains("\"after \"", "\"continue\"").endsWith("data: [DONE]\n\n");
         }
@@ -95,10 +92,10 @@ class HttpProtocolTest {
 
     @Test
     void expectContinueWithAnOversizedLengthIsRefusedBeforeTheBody() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write("POST /v1/chat/completions HTTP/1.1\r\nHost: sluice\r\nContent-Type: application/json\r\n"
-                    + "Expect: 100-continue\r\nContent-Length: " + (64L * 1024 * 1024 * 1024) + "\r\n\r\n");
-            RawHttp.Response res = client.readResponse();
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.send("POST", "/v1/chat/completions", "Content-Type", "application/json",
+                    "Expect", "100-continue", "Content-Length", Long.toString(64L * 1024 * 1024 * 1024));
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(413);
             assertThat(json(res.text()).at("/error/type").asText()).isEqualTo("invalid_request_error");
             assertThat(json(res.text()).at("/error/code").asText()).isEqualTo("request_too_large");
@@ -107,9 +104,9 @@ class HttpProtocolTest {
 
     @Test
     void oversizedHeadersAre431() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write("GET /health HTTP/1.1\r\nHost: sluice\r\nX-Big: " + "h".repeat(4096) + "\r\n\r\n");
-            RawHttp.Response res = client.readResponse();
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.send("GET", "/health", "X-Big", "h".repeat(4096));
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(431);
             assertThat(json(res.text()).at("/error/message").asText()).isNotEmpty();
             assertThat(client.closedByPeer()).as("closed after a malformed head").isTrue();
@@ -118,9 +115,9 @@ class HttpProtocolTest {
 
     @Test
     void oversizedHeadersErrorIsAClientError() throws Exception {
-        try (RawHttp client = RawHttp.connect(sluice.localAddress())) {
-            client.write("GET /health HTTP/1.1\r\nHost: sluice\r\nX-Big: " + "h".repeat(4096) + "\r\n\r\n");
-            RawHttp.Response res = client.readResponse();
+        try (RawHttp client = RawHttp.connect(sluice)) {
+            client.send("GET", "/health", "X-Big", "h".repeat(4096));
+            HttpWire.Message res = client.readResponse();
             assertThat(res.status()).isEqualTo(431);
             // api_error tells OpenAI clients the server failed; a too-large head is the request's fault.
             assertThat(json(res.text()).at("/error/type").asText()).isEqualTo("invalid_request_error");

@@ -1,20 +1,19 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.JSON;
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.json;
-import static io.sluice.proxy.e2e.E2e.post;
+import static io.sluice.proxy.testing.HttpWire.JSON;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,12 +22,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ModelDiscoveryE2eTest {
 
-    private static final String COMPLETION = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
-            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
-            + "\"finish_reason\":\"stop\"}]}";
-
     private static List<String> ids(SluiceServer s) throws Exception {
-        JsonNode data = json(get(s, "/v1/models").body()).path("data");
+        JsonNode data = json(Http.get(s, "/v1/models").body()).path("data");
         List<String> out = new ArrayList<>();
         data.forEach(m -> out.add(m.path("id").asText()));
         return out;
@@ -39,31 +34,25 @@ class ModelDiscoveryE2eTest {
         try (TestUpstream up = new TestUpstream(r -> r.method().equals("GET")
                 ? TestUpstream.Reply.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"qwen3:8b\"},"
                         + "{\"id\":\"llama3.2:latest\"}]}")
-                : TestUpstream.Reply.json(200, COMPLETION))) {
-            SluiceServer s = SluiceServer.start(ConfigLoader.parse("""
+                : TestUpstream.Reply.json(200, Bodies.completion("hi")))) {
+            SluiceServer s = TestConfig.startYaml("""
                     server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}
                     providersFromEnv: false
                     providers:
                       ollama:
                         baseUrl: http://127.0.0.1:%d/v1
                         models: [configured-model]
-                    """.formatted(up.port()), Map.of()));
+                    """.replace("%d", Integer.toString(up.port())));
             try {
                 TestUpstream.Received list = up.take();
                 assertThat(list.method()).isEqualTo("GET");
                 assertThat(list.uri()).isEqualTo("/v1/models");
                 assertThat(list.header("authorization")).isNull(); // ollama takes no key
-                E2e.await("discovered models listed", Duration.ofSeconds(10),
-                        () -> {
-                            try {
-                                return ids(s).contains("ollama/qwen3:8b");
-                            } catch (Exception e) {
-                                return false;
-                            }
-                        });
+                Await.until("discovered models listed", Duration.ofSeconds(10),
+                        () -> ids(s).contains("ollama/qwen3:8b"));
                 assertThat(ids(s)).containsExactly("ollama/configured-model", "ollama/qwen3:8b",
                         "ollama/llama3.2:latest");
-                assertThat(post(s, "/v1/chat/completions", chatBody("llama3.2:latest", false, "hi")).statusCode())
+                assertThat(Http.chat(s, Bodies.chat("llama3.2:latest", false, "hi")).statusCode())
                         .isEqualTo(200);
                 assertThat(JSON.readTree(up.take().body()).path("model").asText()).isEqualTo("llama3.2:latest");
             } finally {
@@ -75,7 +64,7 @@ class ModelDiscoveryE2eTest {
     @Test
     void aFailingListKeepsTheConfiguredModels() throws Exception {
         try (TestUpstream up = new TestUpstream(r -> TestUpstream.Reply.json(500, "{\"error\":\"down\"}"))) {
-            SluiceServer s = SluiceServer.start(ConfigLoader.parse("""
+            SluiceServer s = TestConfig.startYaml("""
                     server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}
                     providersFromEnv: false
                     providers:
@@ -87,7 +76,7 @@ class ModelDiscoveryE2eTest {
                       openai:
                         apiKey: sk-openai-0123456789ab
                         models: [gpt-4o]
-                    """.formatted(up.port()), Map.of()));
+                    """.replace("%d", Integer.toString(up.port())));
             try {
                 TestUpstream.Received list = up.take(); // only the one that asked for it
                 assertThat(list.header("authorization")).isEqualTo("Bearer sk-box-0123456789abcd");

@@ -1,20 +1,16 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.json;
-import static io.sluice.proxy.e2e.E2e.post;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,11 +23,12 @@ class MonitoringE2eTest {
     private static final String KEY_B = "sk-monitor-bbbb-0000002";
 
     private static SluiceServer start(String server, TestUpstream up) throws Exception {
-        return SluiceServer.start(ConfigLoader.parse("server: {" + server + ", port: 0, ioThreads: 1, "
-                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: {requireClientKey: false}\nrateLimits: {perProvider: 1000}\n"
+        return TestConfig.startYaml("server: {" + server + ", port: 0, ioThreads: 1, "
+                + "shutdownGrace: 100ms}\nprovidersFromEnv: false\naccess: {requireClientKey:"
+                + " false}\nrateLimits: {perProvider: 1000}\n"
                 + "concurrency: {maxConcurrent: 3}\nproviders:\n  mock: {}\n  p:\n    type: openai-compatible\n"
                 + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
-                + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n", Map.of()));
+                + "    models: [m1, m2]\n  off:\n    type: openai\n    enabled: false\n");
     }
 
     @Test
@@ -40,9 +37,9 @@ class MonitoringE2eTest {
                 ? Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").header("retry-after", "40")
                 : Reply.json(200, OpenAiSdkTest.COMPLETION));
              SluiceServer s = start("host: 127.0.0.1", up)) {
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "x")).statusCode()).isEqualTo(200);
+            assertThat(Http.chat(s, Bodies.chat("p/m1", false, "x")).statusCode()).isEqualTo(200);
 
-            JsonNode providers = json(get(s, "/api/monitoring/providers").body());
+            JsonNode providers = json(Http.get(s, "/api/monitoring/providers").body());
             assertThat(providers.path("success").asBoolean()).isTrue();
             assertThat(providers.path("total").asInt()).isEqualTo(3);
             JsonNode p = providers.path("providers").get(1);
@@ -55,7 +52,7 @@ class MonitoringE2eTest {
             assertThat(off.path("enabled").asBoolean()).isFalse();
             assertThat(off.path("configured").asBoolean()).isFalse(); // openai without a key
 
-            HttpResponse<String> tokensRes = get(s, "/api/monitoring/providers/p/tokens");
+            HttpResponse<String> tokensRes = Http.get(s, "/api/monitoring/providers/p/tokens");
             assertThat(tokensRes.body()).doesNotContain(KEY_A).doesNotContain(KEY_B);
             JsonNode tokens = json(tokensRes.body());
             assertThat(tokens.path("total").asInt()).isEqualTo(2);
@@ -71,15 +68,15 @@ class MonitoringE2eTest {
             assertThat(b.path("requests").asLong()).isEqualTo(1);
             assertThat(b.path("tokensUsed").asLong()).isPositive();
 
-            assertThat(json(get(s, "/api/monitoring/providers/tokens/all").body()).path("providers").size())
+            assertThat(json(Http.get(s, "/api/monitoring/providers/tokens/all").body()).path("providers").size())
                     .isEqualTo(1);
-            HttpResponse<String> rotate = post(s, "/api/monitoring/providers/p/rotate-token", "");
+            HttpResponse<String> rotate = Http.post(s, "/api/monitoring/providers/p/rotate-token", "");
             assertThat(rotate.statusCode()).isEqualTo(200);
-            assertThat(get(s, "/api/monitoring/providers/p/rotate-token").statusCode()).isEqualTo(405);
-            assertThat(post(s, "/api/monitoring/providers/mock/rotate-token", "").statusCode()).isEqualTo(409);
-            assertThat(get(s, "/api/monitoring/providers/nope/tokens").statusCode()).isEqualTo(404);
+            assertThat(Http.get(s, "/api/monitoring/providers/p/rotate-token").statusCode()).isEqualTo(405);
+            assertThat(Http.post(s, "/api/monitoring/providers/mock/rotate-token", "").statusCode()).isEqualTo(409);
+            assertThat(Http.get(s, "/api/monitoring/providers/nope/tokens").statusCode()).isEqualTo(404);
 
-            JsonNode limits = json(get(s, "/api/rate-limits").body());
+            JsonNode limits = json(Http.get(s, "/api/rate-limits").body());
             assertThat(limits.path("enabled").asBoolean()).isTrue();
             assertThat(limits.path("perMinute").path("perProvider").asInt()).isEqualTo(1000);
             assertThat(limits.path("providers").get(0).path("gate").path("maxConcurrent").asInt()).isEqualTo(3);
@@ -90,21 +87,16 @@ class MonitoringE2eTest {
     void anExposedInstanceClosesTheAdminApiUnlessKeyed() throws Exception {
         try (TestUpstream up = new TestUpstream(r -> Reply.json(200, OpenAiSdkTest.COMPLETION))) {
             try (SluiceServer open = start("host: 0.0.0.0", up)) {
-                HttpResponse<String> res = get(open, "/api/monitoring/providers");
+                HttpResponse<String> res = Http.get(open, "/api/monitoring/providers");
                 assertThat(res.statusCode()).isEqualTo(403);
                 assertThat(json(res.body()).path("error").asText()).contains("server.adminKey");
             }
             try (SluiceServer keyed = start("host: 0.0.0.0, adminKey: admin-secret-0001", up)) {
-                assertThat(get(keyed, "/api/monitoring/providers").statusCode()).isEqualTo(401);
-                HttpResponse<String> ok = E2e.http(keyed).send(HttpRequest.newBuilder(
-                                URI.create(E2e.base(keyed) + "/api/monitoring/providers"))
-                        .header("authorization", "Bearer admin-secret-0001").GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                assertThat(Http.get(keyed, "/api/monitoring/providers").statusCode()).isEqualTo(401);
+                HttpResponse<String> ok = Http.get(keyed, "/api/monitoring/providers",
+                        "authorization", "Bearer admin-secret-0001");
                 assertThat(ok.statusCode()).isEqualTo(200);
-                HttpResponse<String> wrong = E2e.http(keyed).send(HttpRequest.newBuilder(
-                                URI.create(E2e.base(keyed) + "/api/rate-limits"))
-                        .header("x-admin-key", "admin-secret-0002").GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> wrong = Http.get(keyed, "/api/rate-limits", "x-admin-key", "admin-secret-0002");
                 assertThat(wrong.statusCode()).isEqualTo(401);
                 assertThat(wrong.body()).doesNotContain("admin-secret");
             }

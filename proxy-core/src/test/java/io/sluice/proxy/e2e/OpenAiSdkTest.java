@@ -1,14 +1,13 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.UPSTREAM_KEY;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
+import static io.sluice.proxy.testing.TestConfig.UPSTREAM_KEY;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
@@ -25,6 +24,10 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.Sdks;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.time.Duration;
@@ -118,7 +121,7 @@ class OpenAiSdkTest {
     void start() throws InterruptedException {
         upstream = new TestUpstream(r -> Reply.json(200, COMPLETION));
         sluice = config().openAiCompatible("up", upstream, "gpt-4o-mini").mock().start();
-        client = sdk("http://127.0.0.1:" + sluice.localAddress().getPort() + "/v1");
+        client = Sdks.openAi(sluice, Sdks.CLIENT_KEY);
     }
 
     @AfterEach
@@ -126,11 +129,6 @@ class OpenAiSdkTest {
         client.close();
         sluice.close();
         upstream.close();
-    }
-
-    private static OpenAIClient sdk(String baseUrl) {
-        return OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey("sk-client-key-never-forwarded")
-                .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
     }
 
     static String chunk(String choices, String usage) {
@@ -179,7 +177,7 @@ class OpenAiSdkTest {
     /** What the SDK puts on the wire for {@code params}, captured by pointing it straight at a recording upstream. */
     private static String sentBySdk(ChatCompletionCreateParams params, boolean stream, Reply reply) throws Exception {
         try (TestUpstream direct = new TestUpstream(r -> reply)) {
-            OpenAIClient c = sdk(direct.baseUrl().toString());
+            OpenAIClient c = Sdks.openAi(direct.baseUrl().toString(), Sdks.CLIENT_KEY);
             try {
                 if (stream) {
                     try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(params)) {
@@ -294,11 +292,11 @@ class OpenAiSdkTest {
     void streamedBytesReachTheClientUnchanged() throws Exception {
         upstream.script(r -> sse(TEXT_EVENTS));
 
-        try (RawHttp raw = RawHttp.connect(sluice.localAddress())) {
-            raw.postJson("/v1/chat/completions", E2e.chatBody("up/gpt-4o-mini", true, "hi"));
-            RawHttp.Response res = raw.readResponse();
+        try (RawHttp raw = RawHttp.connect(sluice)) {
+            raw.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi"));
+            HttpWire.Message res = raw.readResponse();
             assertThat(res.status()).isEqualTo(200);
-            assertThat(res.head().header("content-type")).startsWith("text/event-stream");
+            assertThat(res.header("content-type")).startsWith("text/event-stream");
             assertThat(res.text()).isEqualTo(String.join("", TEXT_EVENTS));
         }
     }

@@ -1,19 +1,17 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.await;
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.json;
-import static io.sluice.proxy.e2e.E2e.post;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,11 +39,11 @@ class OperationsE2eTest {
             + "\"finish_reason\":\"stop\"}]}";
 
     private static SluiceServer start(TestUpstream up, String extra) throws Exception {
-        return SluiceServer.start(ConfigLoader.parse("server: {host: 127.0.0.1, port: 0, ioThreads: 1, "
+        return TestConfig.startYaml("server: {host: 127.0.0.1, port: 0, ioThreads: 1, "
                 + "shutdownGrace: 2s}\nprovidersFromEnv: false\n" + extra
                 + "providers:\n  mock:\n    mock: {chunkDelay: 0ms}\n  p:\n    type: openai-compatible\n"
                 + "    baseUrl: http://127.0.0.1:" + up.port() + "/v1\n    apiKeys: [" + KEY_A + ", " + KEY_B + "]\n"
-                + "    models: [m1, bare]\n", Map.of()));
+                + "    models: [m1, bare]\n");
     }
 
     /** Key A is rate limited; model "bare" answers without usage; the rest answer OpenAI's sample completion. */
@@ -62,15 +59,15 @@ class OperationsE2eTest {
     void logsStatsSessionsLiveAndProviderTest() throws Exception {
         try (TestUpstream up = new TestUpstream(OperationsE2eTest::script);
              SluiceServer s = start(up, "")) {
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "hi")).statusCode()).isEqualTo(200);
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "hi")).statusCode()).isEqualTo(200);
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/bare", false, "hi")).statusCode())
+            assertThat(Http.chat(s, Bodies.chat("p/m1", false, "hi")).statusCode()).isEqualTo(200);
+            assertThat(Http.chat(s, Bodies.chat("p/m1", false, "hi")).statusCode()).isEqualTo(200);
+            assertThat(Http.chat(s, Bodies.chat("p/bare", false, "hi")).statusCode())
                     .isEqualTo(200);
-            HttpResponse<String> streamed = post(s, "/v1/chat/completions", chatBody("mock/echo", true, "a b c"));
+            HttpResponse<String> streamed = Http.chat(s, Bodies.chat("mock/echo", true, "a b c"));
             assertThat(streamed.body()).contains("[DONE]");
 
             // Logs: the cooldown of key A and each response, newest first, filterable by level.
-            JsonNode logs = json(get(s, "/api/monitoring/providers/p/logs?count=50").body());
+            JsonNode logs = json(Http.get(s, "/api/monitoring/providers/p/logs?count=50").body());
             assertThat(logs.path("success").asBoolean()).isTrue();
             List<String> events = new ArrayList<>();
             logs.path("logs").forEach(e -> events.add(e.path("event").asText()));
@@ -85,23 +82,23 @@ class OperationsE2eTest {
             assertThat(response.path("model").asText()).isIn("m1", "bare");
             assertThat(response.path("latencyMs").isNumber()).isTrue();
             assertThat(response.path("timestamp").asLong()).isGreaterThan(System.currentTimeMillis() - 60_000);
-            String allLogs = get(s, "/api/monitoring/providers/logs/all?count=100").body();
+            String allLogs = Http.get(s, "/api/monitoring/providers/logs/all?count=100").body();
             assertThat(allLogs).doesNotContain(KEY_A).doesNotContain(KEY_B);
-            JsonNode warnOnly = json(get(s, "/api/monitoring/providers/p/logs?level=warn").body());
+            JsonNode warnOnly = json(Http.get(s, "/api/monitoring/providers/p/logs?level=warn").body());
             warnOnly.path("logs").forEach(e -> assertThat(e.path("level").asText()).isIn("warn", "error"));
             assertThat(warnOnly.path("logs").size()).isGreaterThan(0);
-            assertThat(json(get(s, "/api/monitoring/providers/logs/all?count=1").body()).path("logs").size())
+            assertThat(json(Http.get(s, "/api/monitoring/providers/logs/all?count=1").body()).path("logs").size())
                     .isEqualTo(1);
-            assertThat(get(s, "/api/monitoring/providers/p/logs?level=loud").statusCode()).isEqualTo(400);
-            assertThat(get(s, "/api/monitoring/providers/p/logs?count=-1").statusCode()).isEqualTo(400);
-            JsonNode stats = json(get(s, "/api/monitoring/providers/logs/stats").body());
+            assertThat(Http.get(s, "/api/monitoring/providers/p/logs?level=loud").statusCode()).isEqualTo(400);
+            assertThat(Http.get(s, "/api/monitoring/providers/p/logs?count=-1").statusCode()).isEqualTo(400);
+            JsonNode stats = json(Http.get(s, "/api/monitoring/providers/logs/stats").body());
             JsonNode pStats = row(stats.path("providers"), "provider", "p");
             assertThat(pStats.path("warn").asLong()).isGreaterThanOrEqualTo(1);
             assertThat(pStats.path("info").asLong()).isGreaterThanOrEqualTo(3);
             assertThat(row(stats.path("providers"), "provider", "mock").path("info").asLong()).isEqualTo(1);
 
             // Usage: the provider's own numbers, per key; "bare" reported none and is estimated, and says so.
-            JsonNode usage = json(get(s, "/v1/stats").body());
+            JsonNode usage = json(Http.get(s, "/v1/stats").body());
             assertThat(usage.path("object").asText()).isEqualTo("stats");
             JsonNode m1 = row2(usage.path("models"), "p", "m1");
             assertThat(m1.path("requests").asLong()).isEqualTo(2);
@@ -118,28 +115,24 @@ class OperationsE2eTest {
             assertThat(usage.toString()).doesNotContain(KEY_A).doesNotContain(KEY_B);
 
             // Sessions: the anonymous client's totals.
-            JsonNode sessions = json(get(s, "/api/sessions").body());
+            JsonNode sessions = json(Http.get(s, "/api/sessions").body());
             JsonNode anon = row(sessions.path("clients"), "client", "anonymous");
             assertThat(anon.path("requests").asLong()).isEqualTo(4);
             assertThat(sessions.path("active").size()).isZero();
 
             // Live: the last minute's rate counts whole seconds, so wait for this one to end.
-            await("live stats show the requests", Duration.ofSeconds(5), () -> {
-                try {
-                    return json(get(s, "/api/stats/live").body()).path("requestsPerSecond").asDouble() > 0;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            JsonNode live = json(get(s, "/api/stats/live").body());
+            Await.until("live stats show the requests", Duration.ofSeconds(5),
+                    () -> json(Http.get(s, "/api/stats/live").body()).path("requestsPerSecond").asDouble() > 0);
+            JsonNode live = json(Http.get(s, "/api/stats/live").body());
             assertThat(live.path("perSecond").size()).isEqualTo(60);
             assertThat(live.path("latencyMs").path("p99").asDouble()).isPositive();
 
             // TTFT in Prometheus for the streamed request.
-            assertThat(get(s, "/metrics").body()).contains("llm_time_to_first_token_seconds_count{provider=\"mock\"}");
+            assertThat(Http.get(s, "/metrics").body())
+                    .contains("llm_time_to_first_token_seconds_count{provider=\"mock\"}");
 
             // The live test: key A is refused by the provider, key B answers; both logged as "test".
-            HttpResponse<String> tested = post(s, "/api/monitoring/providers/p/test", "");
+            HttpResponse<String> tested = Http.post(s, "/api/monitoring/providers/p/test", "");
             assertThat(tested.statusCode()).isEqualTo(200);
             JsonNode t = json(tested.body());
             assertThat(t.path("success").asBoolean()).isFalse();
@@ -152,48 +145,46 @@ class OperationsE2eTest {
             assertThat(rb.path("ok").asBoolean()).isTrue();
             assertThat(rb.path("reply").asText()).isEqualTo("Hello! How can I assist you today?");
             assertThat(tested.body()).doesNotContain(KEY_A).doesNotContain(KEY_B);
-            JsonNode onlyB = json(post(s, "/api/monitoring/providers/p/test?key=apiKeys[1]", "").body());
+            JsonNode onlyB = json(Http.post(s, "/api/monitoring/providers/p/test?key=apiKeys[1]", "").body());
             assertThat(onlyB.path("success").asBoolean()).isTrue();
             assertThat(onlyB.path("results").size()).isEqualTo(1);
-            assertThat(post(s, "/api/monitoring/providers/p/test?key=nope", "").statusCode()).isEqualTo(404);
-            assertThat(get(s, "/api/monitoring/providers/p/test").statusCode()).isEqualTo(405);
-            JsonNode mockTest = json(post(s, "/api/monitoring/providers/mock/test?model=echo", "").body());
+            assertThat(Http.post(s, "/api/monitoring/providers/p/test?key=nope", "").statusCode()).isEqualTo(404);
+            assertThat(Http.get(s, "/api/monitoring/providers/p/test").statusCode()).isEqualTo(405);
+            JsonNode mockTest = json(Http.post(s, "/api/monitoring/providers/mock/test?model=echo", "").body());
             assertThat(mockTest.path("success").asBoolean()).isTrue();
-            assertThat(first(json(get(s, "/api/monitoring/providers/p/logs?count=5").body()), "test")
+            assertThat(first(json(Http.get(s, "/api/monitoring/providers/p/logs?count=5").body()), "test")
                     .path("event").asText()).isEqualTo("test");
 
             // Rotation is logged; clearing empties the ring.
-            assertThat(post(s, "/api/monitoring/providers/p/rotate-token", "").statusCode()).isEqualTo(200);
-            assertThat(first(json(get(s, "/api/monitoring/providers/p/logs").body()), "rotation").isMissingNode())
+            assertThat(Http.post(s, "/api/monitoring/providers/p/rotate-token", "").statusCode()).isEqualTo(200);
+            assertThat(first(json(Http.get(s, "/api/monitoring/providers/p/logs").body()), "rotation").isMissingNode())
                     .isFalse();
-            JsonNode cleared = json(post(s, "/api/monitoring/providers/p/logs/clear", "").body());
+            JsonNode cleared = json(Http.post(s, "/api/monitoring/providers/p/logs/clear", "").body());
             assertThat(cleared.path("cleared").asInt()).isPositive();
-            assertThat(json(get(s, "/api/monitoring/providers/p/logs").body()).path("logs").size()).isZero();
-            assertThat(get(s, "/api/monitoring/providers/p/logs/clear").statusCode()).isEqualTo(405);
+            assertThat(json(Http.get(s, "/api/monitoring/providers/p/logs").body()).path("logs").size()).isZero();
+            assertThat(Http.get(s, "/api/monitoring/providers/p/logs/clear").statusCode()).isEqualTo(405);
         }
     }
 
     @Test
     void inFlightStreamIsASession() throws Exception {
         try (TestUpstream up = new TestUpstream(OperationsE2eTest::script);
-             SluiceServer s = SluiceServer.start(ConfigLoader.parse("server: {host: 127.0.0.1, port: 0, ioThreads: 1,"
+             SluiceServer s = TestConfig.startYaml("server: {host: 127.0.0.1, port: 0, ioThreads: 1,"
                      + " shutdownGrace: 100ms}\nprovidersFromEnv: false\nproviders:\n  mock:\n"
-                     + "    mock: {chunkDelay: 200ms, chunkWords: 1}\n", Map.of()))) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(E2e.base(s) + "/v1/chat/completions"))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(chatBody("mock/echo", true,
-                            "one two three four five six seven eight nine ten"))).build();
-            HttpResponse<InputStream> res = E2e.http(s).send(req, HttpResponse.BodyHandlers.ofInputStream());
+                     + "    mock: {chunkDelay: 200ms, chunkWords: 1}\n")) {
+            HttpRequest req = Http.request(s, "POST", "/v1/chat/completions", Bodies.chat("mock/echo", true,
+                    "one two three four five six seven eight nine ten"));
+            HttpResponse<InputStream> res = Http.client(s).send(req, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = res.body()) {
                 in.read(new byte[16]);
-                JsonNode sessions = json(get(s, "/api/sessions").body());
+                JsonNode sessions = json(Http.get(s, "/api/sessions").body());
                 assertThat(sessions.path("active").size()).isEqualTo(1);
                 JsonNode a = sessions.path("active").get(0);
                 assertThat(a.path("model").asText()).isEqualTo("mock/echo");
                 assertThat(a.path("provider").asText()).isEqualTo("mock");
                 assertThat(a.path("stream").asBoolean()).isTrue();
                 assertThat(a.path("firstByteMs").isNumber()).isTrue();
-                assertThat(json(get(s, "/api/stats/live").body()).path("inFlight").asInt()).isEqualTo(1);
+                assertThat(json(Http.get(s, "/api/stats/live").body()).path("inFlight").asInt()).isEqualTo(1);
             }
         }
     }
@@ -206,22 +197,22 @@ class OperationsE2eTest {
         try (TestUpstream up = new TestUpstream(OperationsE2eTest::script)) {
             try (SluiceServer s = start(up, usage)) {
                 for (int i = 0; i < 3; i++) {
-                    assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "hi")).statusCode())
+                    assertThat(Http.chat(s, Bodies.chat("p/m1", false, "hi")).statusCode())
                             .isEqualTo(200);
                 }
-                before = json(get(s, "/v1/stats").body());
+                before = json(Http.get(s, "/v1/stats").body());
             }
             assertThat(Files.readAllLines(file)).isNotEmpty();
             try (SluiceServer s = start(up, usage)) {
-                JsonNode after = json(get(s, "/v1/stats").body());
+                JsonNode after = json(Http.get(s, "/v1/stats").body());
                 assertThat(after.path("requests").asLong()).isEqualTo(3);
                 assertThat(after.path("tokens")).isEqualTo(before.path("tokens"));
                 assertThat(after.path("models")).isEqualTo(before.path("models"));
                 assertThat(after.path("keys")).isEqualTo(before.path("keys"));
                 assertThat(after.path("since").asLong()).isEqualTo(before.path("since").asLong());
-                assertThat(post(s, "/v1/chat/completions", chatBody("p/m1", false, "hi")).statusCode())
+                assertThat(Http.chat(s, Bodies.chat("p/m1", false, "hi")).statusCode())
                         .isEqualTo(200);
-                assertThat(json(get(s, "/v1/stats").body()).path("requests").asLong()).isEqualTo(4);
+                assertThat(json(Http.get(s, "/v1/stats").body()).path("requests").asLong()).isEqualTo(4);
             }
         }
     }
@@ -232,11 +223,8 @@ class OperationsE2eTest {
         String clientSecret = "sk-client-secret-99999999";
         try (TestUpstream up = new TestUpstream(OperationsE2eTest::script);
              SluiceServer s = start(up, "logs: {requests: {enabled: true, file: " + file + "}}\n")) {
-            HttpResponse<String> r = E2e.http(s).send(HttpRequest.newBuilder(URI.create(E2e.base(s)
-                            + "/v1/chat/completions")).header("content-type", "application/json")
-                    .header("authorization", "Bearer " + clientSecret)
-                    .POST(HttpRequest.BodyPublishers.ofString(chatBody("p/m1", false, "log me"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = Http.chat(s, Bodies.chat("p/m1", false, "log me"),
+                    "authorization", "Bearer " + clientSecret);
             assertThat(r.statusCode()).isEqualTo(200);
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);

@@ -1,12 +1,12 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.RateLimitException;
@@ -19,10 +19,16 @@ import com.openai.models.models.Model;
 import io.sluice.providers.GitHubModels;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
+import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
-import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.HttpWire;
+import io.sluice.proxy.testing.Sdks;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Received;
 import io.sluice.proxy.testing.TestUpstream.Reply;
@@ -69,13 +75,16 @@ class ProviderConformanceTest {
             + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,"
             + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}\n\n"
             + "event: content_block_start\n"
-            + "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+            + "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
+            + "\"text\":\"\"}}\n\n"
             + "event: ping\n"
             + "data: {\"type\": \"ping\"}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Sluice relays\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+            + "\"Sluice relays\"}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" every byte.\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+            + "\" every byte.\"}}\n\n"
             + "event: content_block_stop\n"
             + "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
             + "event: message_delta\n"
@@ -555,16 +564,13 @@ class ProviderConformanceTest {
                     "GITHUB_COPILOT_TOKEN_URL", "{token}" + TOKEN_PATH), up, tokens);
             try (SluiceServer sluice = start(env, "github-copilot"); Sdk client = new Sdk(sluice)) {
                 OpenAIClient sdk = client.api();
-                HttpResponse<String> res = E2e.chat(sluice, E2e.chatBody("ext-copilot-gpt-4o", false, "hi"));
+                HttpResponse<String> res = Http.chat(sluice, Bodies.chat("ext-copilot-gpt-4o", false, "hi"));
                 assertThat(res.statusCode()).isEqualTo(502);
                 assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(
                         ct -> assertThat(ct).startsWith("application/json"));
                 assertThat(res.body()).doesNotContain(COPILOT_GITHUB_TOKEN)
                         .doesNotContain(COPILOT_GITHUB_TOKEN.substring(4, 20));
-                JsonNode error = json(res.body()).get("error");
-                assertThat(error).isNotNull();
-                assertThat(error.has("message") && error.has("type") && error.has("param") && error.has("code"))
-                        .as("OpenAI error shape: %s", res.body()).isTrue();
+                JsonNode error = HttpWire.openAiError(res.body());
                 assertThat(error.get("message").asText()).contains("GITHUB_COPILOT_TOKEN_1").contains("401");
                 assertThat(error.get("type").asText()).isEqualTo("api_error");
                 assertThat(tokens.take().header("authorization")).isEqualTo("token " + COPILOT_GITHUB_TOKEN);
@@ -580,14 +586,18 @@ class ProviderConformanceTest {
                         });
                 assertThat(tokens.requestsWaiting()).isZero();
                 // After the backoff nothing was cached: the next request exchanges again, and fails the same way.
-                Thread.sleep(1100);
-                assertThatThrownBy(() -> sdk.chat().completions().create(params("ext-copilot-gpt-4o").build()))
-                        .isInstanceOfSatisfying(InternalServerException.class, e -> {
-                            assertThat(e.statusCode()).isEqualTo(502);
-                            assertThat(e.getMessage()).contains("GITHUB_COPILOT_TOKEN_1")
-                                    .doesNotContain(COPILOT_GITHUB_TOKEN);
-                        });
+                // The scheduler's clock is the system's, so the test asks until the answer is no longer "cooling
+                // down" (each of those is refused without an exchange, as asserted above) instead of sleeping.
+                ChatCompletionCreateParams again = params("ext-copilot-gpt-4o").build();
+                Throwable after = Await.value("the GitHub token's backoff to end", Duration.ofSeconds(10),
+                        () -> catchThrowable(() -> sdk.chat().completions().create(again)),
+                        e -> !(e instanceof RateLimitException));
+                assertThat(after).isInstanceOfSatisfying(InternalServerException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("GITHUB_COPILOT_TOKEN_1").doesNotContain(COPILOT_GITHUB_TOKEN);
+                });
                 tokens.take();
+                assertThat(tokens.requestsWaiting()).as("one exchange after the backoff").isZero();
                 assertThat(up.requestsWaiting()).as("no chat request without a Copilot token").isZero();
                 assertThat(up.connections()).isZero();
             }
@@ -603,8 +613,7 @@ class ProviderConformanceTest {
     /** The official OpenAI SDK pointed at Sluice, closed with the test's resources. */
     record Sdk(OpenAIClient api) implements AutoCloseable {
         Sdk(SluiceServer s) {
-            this(OpenAIOkHttpClient.builder().baseUrl(E2e.base(s) + "/v1").apiKey(CLIENT_KEY).maxRetries(0)
-                    .timeout(Duration.ofSeconds(10)).build());
+            this(Sdks.openAi(s, CLIENT_KEY));
         }
 
         @Override
@@ -615,7 +624,7 @@ class ProviderConformanceTest {
 
     /** Sluice from a config file naming no provider, with providers from {@code env} only. */
     private static SluiceServer start(Map<String, String> env, String expectProvider) throws InterruptedException {
-        String yaml = E2e.config().yaml() + "providersFromEnv: true\n";
+        String yaml = TestConfig.config().yaml() + "providersFromEnv: true\n";
         SluiceConfig config = ConfigLoader.parse(yaml, env);
         if (expectProvider != null) {
             assertThat(config.providers()).extracting(ProviderConfig::name).containsExactly(expectProvider);

@@ -1,24 +1,25 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.chatBody;
-import static io.sluice.proxy.e2e.E2e.get;
-import static io.sluice.proxy.e2e.E2e.json;
-import static io.sluice.proxy.e2e.E2e.post;
+import static io.sluice.proxy.testing.HttpWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.Prometheus;
+import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.Sdks;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Received;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -62,9 +62,9 @@ class ResilienceE2eTest {
     }
 
     private SluiceServer sluice(String yaml) throws Exception {
-        SluiceServer s = SluiceServer.start(ConfigLoader.parse(
+        SluiceServer s = TestConfig.startYaml(
                 "server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}\nprovidersFromEnv: false\n"
-                        + yaml, Map.of()));
+                        + yaml);
         open.add(s);
         return s;
     }
@@ -95,13 +95,13 @@ class ResilienceE2eTest {
     void threeKeysOneRateLimitedOneRevokedEveryRequestSucceeds() throws Exception {
         TestUpstream up = upstream(ResilienceE2eTest::byKey);
         SluiceServer s = sluice("providers:\n" + provider(up, "p", KEY_429, KEY_401, KEY_OK));
-        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(E2e.base(s) + "/v1")
-                .apiKey("client-key").maxRetries(0).build();
+        OpenAIClient sdk = Sdks.openAi(s, "client-key");
         try {
             for (int i = 0; i < 6; i++) {
                 ChatCompletion cc = sdk.chat().completions().create(ChatCompletionCreateParams.builder()
                         .model("p/gpt-4o-mini").addUserMessage("hi " + i).build());
-                assertThat(cc.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).contains("Hello!"));
+                assertThat(cc.choices().get(0).message().content())
+                        .hasValueSatisfying(t -> assertThat(t).contains("Hello!"));
             }
         } finally {
             sdk.close();
@@ -115,8 +115,9 @@ class ResilienceE2eTest {
         assertThat(used).filteredOn(KEY_429::equals).hasSize(1);
         assertThat(used).filteredOn(KEY_401::equals).hasSizeBetween(1, 2);
         assertThat(used).filteredOn(KEY_OK::equals).hasSize(6);
-        String metrics = get(s, "/metrics").body();
-        assertThat(metrics).contains("upstream_key_cooldowns_total{key=\"apiKeys[0]\",provider=\"p\",status=\"429\"} 1.0")
+        String metrics = Http.get(s, "/metrics").body();
+        assertThat(metrics)
+                .contains("upstream_key_cooldowns_total{key=\"apiKeys[0]\",provider=\"p\",status=\"429\"} 1.0")
                 .contains("upstream_key_cooldowns_total{key=\"apiKeys[1]\",provider=\"p\",status=\"401\"}")
                 .contains("upstream_retries_total{provider=\"p\",reason=\"429\"}")
                 .doesNotContain(KEY_429).doesNotContain(KEY_OK);
@@ -125,15 +126,16 @@ class ResilienceE2eTest {
     @Test
     void aRequestScopedErrorIsTheClientsAndNeverRotatesKeys() throws Exception {
         TestUpstream up = upstream(r -> Reply.json(400, "{\"error\":{\"message\":\"This model's maximum context "
-                + "length is 128000 tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}"));
+                + "length is 128000 tokens\",\"type\":\"invalid_request_error\","
+                + "\"code\":\"context_length_exceeded\"}}"));
         SluiceServer s = sluice("providers:\n" + provider(up, "p", "sk-a-000000000001", "sk-b-000000000002"));
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> res = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+            HttpResponse<String> res = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
             assertThat(res.statusCode()).isEqualTo(400);
             assertThat(json(res.body()).path("error").path("code").asText()).isEqualTo("context_length_exceeded");
         }
         assertThat(up.requestsWaiting()).isEqualTo(3); // one attempt each, keys taken in turn, none cooled
-        assertThat(get(s, "/metrics").body()).doesNotContain("upstream_retries_total{");
+        assertThat(Http.get(s, "/metrics").body()).doesNotContain("upstream_retries_total{");
     }
 
     @Test
@@ -141,10 +143,10 @@ class ResilienceE2eTest {
         TestUpstream up = upstream(r -> Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}")
                 .header("retry-after", "30"));
         SluiceServer s = sluice("providers:\n" + provider(up, "p", "sk-a-000000000001", "sk-b-000000000002"));
-        HttpResponse<String> first = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        HttpResponse<String> first = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
         assertThat(first.statusCode()).isEqualTo(429); // both keys tried, the provider's own answer relayed
         assertThat(up.requestsWaiting()).isEqualTo(2);
-        HttpResponse<String> second = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        HttpResponse<String> second = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(json(second.body()).path("error").path("code").asText()).isEqualTo("keys_cooling_down");
         assertThat(Long.parseLong(second.headers().firstValue("retry-after").orElseThrow())).isBetween(25L, 30L);
@@ -161,12 +163,12 @@ class ResilienceE2eTest {
         SluiceServer s = sluice("providers:\n  p:\n    type: openai-compatible\n    baseUrl: http://127.0.0.1:"
                 + up.port() + "/v1\n    apiKeys: [sk-a-000000000001, sk-b-000000000002]\n    strategy: priority\n"
                 + "    models: [gpt-4o-mini, gpt-4o]\n");
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
         assertThat(List.of(key(up.take()), key(up.take()))).containsExactly("sk-a-000000000001", "sk-b-000000000002");
         // Key a is locked for gpt-4o-mini only: priority still sends gpt-4o to it, and gpt-4o-mini to b at once.
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o", false, "x")).statusCode()).isEqualTo(200);
         assertThat(key(up.take())).isEqualTo("sk-a-000000000001");
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
         assertThat(key(up.take())).isEqualTo("sk-b-000000000002");
         assertThat(up.requestsWaiting()).isZero();
     }
@@ -179,24 +181,18 @@ class ResilienceE2eTest {
         SluiceServer s = sluice("resilience: {maxAttempts: 1, breakerFailures: 3, breakerOpen: 600ms}\nproviders:\n"
                 + provider(up, "p", "sk-a-000000000001"));
         for (int i = 0; i < 3; i++) {
-            assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode())
+            assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode())
                     .isEqualTo(502);
         }
-        HttpResponse<String> open = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        HttpResponse<String> open = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
         assertThat(open.statusCode()).isEqualTo(503);
         assertThat(json(open.body()).path("error").path("code").asText()).isEqualTo("provider_unavailable");
         assertThat(open.headers().firstValue("retry-after")).isPresent();
         assertThat(up.requestsWaiting()).isEqualTo(3); // refused without an upstream call
         healthy[0] = true;
-        E2e.await("the breaker lets a probe through", Duration.ofSeconds(5),
-                () -> {
-                    try {
-                        return post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode() == 200;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        Await.until("the breaker lets a probe through", Duration.ofSeconds(5),
+                () -> Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode() == 200);
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -206,10 +202,10 @@ class ResilienceE2eTest {
                 ? Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").header("retry-after", "1")
                 : Reply.json(200, OK));
         SluiceServer s = sluice("resilience: {keyWait: 3s}\nproviders:\n" + provider(up, "p", "sk-a-000000000001"));
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode())
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode())
                 .isEqualTo(429); // the provider's own 429: its only key, tried
         long start = System.nanoTime();
-        HttpResponse<String> res = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        HttpResponse<String> res = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(waitedMs).isBetween(500L, 2500L);
@@ -224,7 +220,7 @@ class ResilienceE2eTest {
                 + "  claude:\n    type: anthropic\n    baseUrl: http://127.0.0.1:" + claude.port() + "/v1\n"
                 + "    apiKey: sk-ant-test-00000001\n"
                 + "routing:\n  combos:\n    best: [first/gpt-4o-mini, claude/claude-sonnet-4-5]\n");
-        HttpResponse<String> res = post(s, "/v1/chat/completions", chatBody("best", false, "hello"));
+        HttpResponse<String> res = Http.chat(s, Bodies.chat("best", false, "hello"));
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(json(res.body()).path("choices").get(0).path("message").path("content").asText())
                 .isEqualTo("Hi! My name is Claude.");
@@ -233,7 +229,8 @@ class ResilienceE2eTest {
         assertThat(c.uri()).isEqualTo("/v1/messages");
         assertThat(c.header("x-api-key")).isEqualTo("sk-ant-test-00000001");
         assertThat(json(c.body()).path("model").asText()).isEqualTo("claude-sonnet-4-5");
-        assertThat(get(s, "/metrics").body()).contains("upstream_retries_total{provider=\"first\",reason=\"503\"} 1.0");
+        assertThat(Http.get(s, "/metrics").body())
+                .contains("upstream_retries_total{provider=\"first\",reason=\"503\"} 1.0");
     }
 
     @Test
@@ -248,11 +245,11 @@ class ResilienceE2eTest {
         SluiceServer s = sluice("upstream: {firstByteTimeout: 300ms}\nresilience: {maxAttempts: 4}\nproviders:\n"
                 + provider(up, "p", "sk-a-000000000001", "sk-b-000000000002", "sk-c-000000000003",
                 "sk-d-000000000004"));
-        HttpResponse<String> res = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x"));
+        HttpResponse<String> res = Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"));
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).contains("Hello!");
         assertThat(n[0]).isEqualTo(4);
-        String metrics = get(s, "/metrics").body();
+        String metrics = Http.get(s, "/metrics").body();
         assertThat(metrics).contains("reason=\"transport\"").contains("reason=\"200\"").contains("reason=\"timeout\"");
     }
 
@@ -262,7 +259,7 @@ class ResilienceE2eTest {
                 + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n")
                 .then(Reply.Ending.RESET));
         SluiceServer s = sluice("providers:\n" + provider(up, "p", "sk-a-000000000001", "sk-b-000000000002"));
-        HttpResponse<String> res = post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", true, "x"));
+        HttpResponse<String> res = Http.chat(s, Bodies.chat("p/gpt-4o-mini", true, "x"));
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).contains("\"content\":\"par\"").contains("\"error\"");
         assertThat(up.requestsWaiting()).isEqualTo(1); // never retried once bytes went out
@@ -272,16 +269,15 @@ class ResilienceE2eTest {
     void providerRateLimitAnswers429WithRetryAfterAndCountsIt() throws Exception {
         TestUpstream up = upstream(r -> Reply.json(200, OK));
         SluiceServer s = sluice("rateLimits: {perProvider: 2}\nproviders:\n" + provider(up, "p", "sk-a-0000000001"));
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
-        assertThat(post(s, "/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
-        HttpResponse<String> third = post(s, "/v1/messages",
-                "{\"model\":\"p/gpt-4o-mini\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x")).statusCode()).isEqualTo(200);
+        HttpResponse<String> third = Http.post(s, "/v1/messages", Bodies.messages("p/gpt-4o-mini", 5, "x"));
         assertThat(third.statusCode()).isEqualTo(429);
         assertThat(json(third.body()).path("type").asText()).isEqualTo("error"); // Anthropic's shape
         assertThat(json(third.body()).path("error").path("type").asText()).isEqualTo("rate_limit_error");
         assertThat(Long.parseLong(third.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 30L);
         assertThat(up.requestsWaiting()).isEqualTo(2);
-        assertThat(get(s, "/metrics").body()).contains("rate_limit_exceeded_total{scope=\"provider\"} 1.0");
+        assertThat(Http.get(s, "/metrics").body()).contains("rate_limit_exceeded_total{scope=\"provider\"} 1.0");
     }
 
     @Test
@@ -295,16 +291,13 @@ class ResilienceE2eTest {
         HttpResponse<String> global = postAs(s, "carol"); // third admitted request overall... global is 3
         assertThat(global.statusCode()).isEqualTo(200);
         assertThat(postAs(s, "dave").statusCode()).isEqualTo(429);
-        String metrics = get(s, "/metrics").body();
+        String metrics = Http.get(s, "/metrics").body();
         assertThat(metrics).contains("rate_limit_exceeded_total{scope=\"client\"} 1.0")
                 .contains("rate_limit_exceeded_total{scope=\"global\"}");
     }
 
     private static HttpResponse<String> postAs(SluiceServer s, String clientKey) throws Exception {
-        return E2e.http(s).send(HttpRequest.newBuilder(URI.create(E2e.base(s) + "/v1/chat/completions"))
-                .header("content-type", "application/json").header("authorization", "Bearer " + clientKey)
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("p/gpt-4o-mini", false, "x"))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return Http.chat(s, Bodies.chat("p/gpt-4o-mini", false, "x"), "authorization", "Bearer " + clientKey);
     }
 
     @Test
@@ -314,14 +307,14 @@ class ResilienceE2eTest {
         SluiceServer s = sluice("upstream: {firstByteTimeout: 2s}\nresilience: {maxAttempts: 1}\n"
                 + "concurrency: {maxConcurrent: 1, queueMax: 1, queueTimeout: 400ms}\nproviders:\n"
                 + provider(up, "p", "sk-a-0000000001"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = Http.client(s);
         CompletableFuture<HttpResponse<String>> holder = http.sendAsync(request(s, "slow"),
                 HttpResponse.BodyHandlers.ofString());
-        E2e.await("the slow request holds the only slot", Duration.ofSeconds(5), () -> up.requestsWaiting() == 1);
+        Await.until("the slow request holds the only slot", Duration.ofSeconds(5), () -> up.requestsWaiting() == 1);
         CompletableFuture<HttpResponse<String>> queued = http.sendAsync(request(s, "fast"),
                 HttpResponse.BodyHandlers.ofString());
-        E2e.await("one waits in the queue", Duration.ofSeconds(5),
-                () -> metric(s, "upstream_queue_length{provider=\"p\"}") == 1.0);
+        Await.until("one waits in the queue", Duration.ofSeconds(5),
+                () -> metric(s, "upstream_queue_length", "provider", "p") == 1.0);
         HttpResponse<String> full = http.send(request(s, "fast"), HttpResponse.BodyHandlers.ofString());
         assertThat(full.statusCode()).isEqualTo(503);
         assertThat(json(full.body()).path("error").path("code").asText()).isEqualTo("upstream_queue_full");
@@ -334,8 +327,8 @@ class ResilienceE2eTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.headers().firstValue("x-upstream-active")).hasValue("1");
         assertThat(after.headers().firstValue("x-upstream-queue")).hasValue("0");
-        assertThat(metric(s, "upstream_gate_active{provider=\"p\"}")).isEqualTo(0.0);
-        assertThat(metric(s, "upstream_queue_length{provider=\"p\"}")).isEqualTo(0.0);
+        assertThat(metric(s, "upstream_gate_active", "provider", "p")).isEqualTo(0.0);
+        assertThat(metric(s, "upstream_queue_length", "provider", "p")).isEqualTo(0.0);
     }
 
     @Test
@@ -344,16 +337,16 @@ class ResilienceE2eTest {
         SluiceServer s = sluice("upstream: {firstByteTimeout: 3s}\nresilience: {maxAttempts: 1}\n"
                 + "concurrency: {maxConcurrent: 1, queueMax: 5, queueTimeout: 20s}\nproviders:\n"
                 + provider(up, "p", "sk-a-0000000001"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = Http.client(s);
         http.sendAsync(request(s, "a"), HttpResponse.BodyHandlers.ofString());
-        E2e.await("slot taken", Duration.ofSeconds(5), () -> up.requestsWaiting() == 1);
-        try (RawHttp raw = RawHttp.connect(s.localAddress())) {
-            raw.postJson("/v1/chat/completions", chatBody("p/gpt-4o-mini", false, "b"));
-            E2e.await("queued", Duration.ofSeconds(5),
-                    () -> metric(s, "upstream_queue_length{provider=\"p\"}") == 1.0);
+        Await.until("slot taken", Duration.ofSeconds(5), () -> up.requestsWaiting() == 1);
+        try (RawHttp raw = RawHttp.connect(s)) {
+            raw.postJson("/v1/chat/completions", Bodies.chat("p/gpt-4o-mini", false, "b"));
+            Await.until("queued", Duration.ofSeconds(5),
+                    () -> metric(s, "upstream_queue_length", "provider", "p") == 1.0);
         }
-        E2e.await("left the queue", Duration.ofSeconds(5),
-                () -> metric(s, "upstream_queue_length{provider=\"p\"}") == 0.0);
+        Await.until("left the queue", Duration.ofSeconds(5),
+                () -> metric(s, "upstream_queue_length", "provider", "p") == 0.0);
         assertThat(up.requestsWaiting()).isEqualTo(1);
     }
 
@@ -365,7 +358,8 @@ class ResilienceE2eTest {
                 .part("data: [DONE]\n\n"));
         SluiceServer s = sluice("resilience: {sseKeepAlive: 100ms}\nproviders:\n"
                 + provider(up, "p", "sk-a-0000000001"));
-        HttpResponse<InputStream> res = E2e.http(s).send(request(s, "x", true), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = Http.client(s).send(request(s, "x", true),
+                HttpResponse.BodyHandlers.ofInputStream());
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -386,7 +380,7 @@ class ResilienceE2eTest {
                 .part(event.substring(30)).pause(Duration.ofMillis(400)).part("data: [DONE]\n\n"));
         SluiceServer s = sluice("resilience: {sseKeepAlive: 100ms}\nproviders:\n"
                 + provider(up, "p", "sk-a-0000000001"));
-        HttpResponse<String> res = E2e.http(s).send(request(s, "x", true), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = Http.client(s).send(request(s, "x", true), HttpResponse.BodyHandlers.ofString());
         String body = res.body();
         assertThat(body).startsWith(event).contains(": ping\n\n").endsWith("data: [DONE]\n\n");
         assertThat(body.replace(": ping\n\n", "")).isEqualTo(event + "data: [DONE]\n\n");
@@ -397,21 +391,11 @@ class ResilienceE2eTest {
     }
 
     private static HttpRequest request(SluiceServer s, String text, boolean stream) {
-        return HttpRequest.newBuilder(URI.create(E2e.base(s) + "/v1/chat/completions")).timeout(Duration.ofSeconds(10))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("p/gpt-4o-mini", stream, text))).build();
+        return Http.request(s, "POST", "/v1/chat/completions", Bodies.chat("p/gpt-4o-mini", stream, text));
     }
 
-    private static double metric(SluiceServer s, String series) {
-        try {
-            for (String line : get(s, "/metrics").body().split("\n")) {
-                if (line.startsWith(series + " ")) {
-                    return Double.parseDouble(line.substring(series.length() + 1).strip());
-                }
-            }
-            return Double.NaN;
-        } catch (Exception e) {
-            return Double.NaN;
-        }
+    /** The sample of {@code name} with the given labels in a scrape of {@code s}; NaN when absent. */
+    private static double metric(SluiceServer s, String name, String... labelPairs) throws Exception {
+        return Prometheus.sample(Prometheus.scrape(s), name, labelPairs).orElse(Double.NaN);
     }
 }

@@ -1,13 +1,12 @@
 package io.sluice.proxy.e2e;
 
-import static io.sluice.proxy.e2e.E2e.UPSTREAM_KEY;
-import static io.sluice.proxy.e2e.E2e.config;
-import static io.sluice.proxy.e2e.E2e.json;
+import static io.sluice.proxy.testing.HttpWire.json;
+import static io.sluice.proxy.testing.TestConfig.UPSTREAM_KEY;
+import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlock;
@@ -19,14 +18,12 @@ import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.RateLimitException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
@@ -34,6 +31,11 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Bodies;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.Prometheus;
+import io.sluice.proxy.testing.Sdks;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
@@ -64,31 +66,38 @@ class TranslationSdkTest {
             + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":2,"
             + "\"service_tier\":\"standard\"}}}\n\n"
             + "event: content_block_start\n"
-            + "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+            + "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
+            + "\"text\":\"\"}}\n\n"
             + "event: ping\n"
             + "data: {\"type\": \"ping\"}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking \"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+            + "\"Checking \"}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"both.\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+            + "\"both.\"}}\n\n"
             + "event: content_block_stop\n"
             + "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
             + "event: content_block_start\n"
             + "data: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
             + "\"id\":\"toolu_01A09q90qw90lq917835lq9\",\"name\":\"get_weather\",\"input\":{}}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+            + "\"partial_json\":\"\"}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\": \\\"Par\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+            + "\"partial_json\":\"{\\\"location\\\": \\\"Par\"}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"is\\\"}\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+            + "\"partial_json\":\"is\\\"}\"}}\n\n"
             + "event: content_block_stop\n"
             + "data: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
             + "event: content_block_start\n"
             + "data: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\","
             + "\"id\":\"toolu_01B77rr33tt55yy11uu22ii\",\"name\":\"get_time\",\"input\":{}}}\n\n"
             + "event: content_block_delta\n"
-            + "data: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"tz\\\": \\\"Europe/Paris\\\"}\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\","
+            + "\"partial_json\":\"{\\\"tz\\\": \\\"Europe/Paris\\\"}\"}}\n\n"
             + "event: content_block_stop\n"
             + "data: {\"type\":\"content_block_stop\",\"index\":2}\n\n"
             + "event: message_delta\n"
@@ -140,11 +149,8 @@ class TranslationSdkTest {
                 .provider("gm", "gemini", gemini, "/v1beta", "gemini-2.5-flash")
                 .mock()
                 .start();
-        String base = "http://127.0.0.1:" + sluice.localAddress().getPort();
-        openAiSdk = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey("sk-client-key-never-forwarded")
-                .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
-        anthropicSdk = AnthropicOkHttpClient.builder().baseUrl(base).apiKey("sk-ant-client-never-forwarded")
-                .maxRetries(0).timeout(Duration.ofSeconds(10)).build();
+        openAiSdk = Sdks.openAi(sluice, Sdks.CLIENT_KEY);
+        anthropicSdk = Sdks.anthropic(sluice, "sk-ant-client-never-forwarded");
     }
 
     @AfterEach
@@ -261,8 +267,7 @@ class TranslationSdkTest {
 
     @Test
     void anthropicClientsGetAnthropicShapedErrorsFromSluice() throws Exception {
-        HttpResponse<String> res = E2e.post(sluice, "/v1/messages",
-                "{\"model\":\"no-such-model\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        HttpResponse<String> res = Http.post(sluice, "/v1/messages", Bodies.messages("no-such-model", 5, "x"));
 
         assertThat(res.statusCode()).isEqualTo(404);
         JsonNode body = json(res.body());
@@ -276,7 +281,7 @@ class TranslationSdkTest {
 
     @Test
     void countTokensGivesAnEstimate() throws Exception {
-        HttpResponse<String> res = E2e.post(sluice, "/v1/messages/count_tokens",
+        HttpResponse<String> res = Http.post(sluice, "/v1/messages/count_tokens",
                 "{\"model\":\"oa/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\""
                         + "x".repeat(400) + "\"}]}");
 
@@ -287,24 +292,18 @@ class TranslationSdkTest {
 
     @Test
     void anthropicBetaHeadersReachAnAnthropicUpstreamButNoOther() throws Exception {
-        String body = "{\"model\":\"an/claude-sonnet-4-5\",\"max_tokens\":16,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(E2e.base(sluice) + "/v1/messages"))
-                .header("content-type", "application/json")
-                .header("anthropic-version", "2024-01-01")
-                .header("anthropic-beta", "interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14");
+        String[] headers = {"anthropic-version", "2024-01-01",
+            "anthropic-beta", "interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14"};
 
-        assertThat(E2e.http(sluice).send(req.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(Http.post(sluice, "/v1/messages", Bodies.messages("an/claude-sonnet-4-5", 16, "hi"), headers)
+                .statusCode()).isEqualTo(200);
         TestUpstream.Received got = anthropic.take();
         assertThat(got.header("anthropic-beta"))
                 .isEqualTo("interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14");
         assertThat(got.header("anthropic-version")).isEqualTo("2024-01-01");
 
-        assertThat(E2e.http(sluice).send(req.POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                body.replace("an/claude-sonnet-4-5", "oa/gpt-4o-mini"))).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(Http.post(sluice, "/v1/messages", Bodies.messages("oa/gpt-4o-mini", 16, "hi"), headers)
+                .statusCode()).isEqualTo(200);
         assertThat(openAi.take().header("anthropic-beta")).isNull();
     }
 
@@ -540,7 +539,8 @@ class TranslationSdkTest {
 
         StringBuilder text = new StringBuilder();
         r.output().stream().filter(com.openai.models.responses.ResponseOutputItem::isMessage)
-                .forEach(i -> i.asMessage().content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
+                .forEach(i -> i.asMessage().content()
+                        .forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
         assertThat(text.toString()).isEqualTo("Hello! How can I assist you today?");
         assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(19);
         JsonNode sent = json(openAi.take().body());
@@ -554,9 +554,9 @@ class TranslationSdkTest {
     void geminiClientStreamsFromAnAnthropicUpstream() throws Exception {
         anthropic.script(r -> Reply.sse(ANTHROPIC_TOOLS_SSE));
 
-        HttpResponse<String> res = E2e.post(sluice,
+        HttpResponse<String> res = Http.post(sluice,
                 "/v1beta/models/an/claude-sonnet-4-5:streamGenerateContent?alt=sse",
-                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Weather and time in Paris?\"}]}]}");
+                Bodies.gemini("Weather and time in Paris?"));
 
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
@@ -590,8 +590,7 @@ class TranslationSdkTest {
 
     @Test
     void geminiClientGetsGeminiShapedErrors() throws Exception {
-        HttpResponse<String> res = E2e.post(sluice, "/v1beta/models/nope:generateContent",
-                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"x\"}]}]}");
+        HttpResponse<String> res = Http.post(sluice, "/v1beta/models/nope:generateContent", Bodies.gemini("x"));
 
         assertThat(res.statusCode()).isEqualTo(404);
         JsonNode body = json(res.body());
@@ -617,7 +616,7 @@ class TranslationSdkTest {
         // The SDK's own version (3.12 sends a newer one than the 2023-06-01 Sluice pins for translated requests).
         assertThat(got.header("anthropic-version")).matches("\\d{4}-\\d{2}-\\d{2}");
         assertThat(json(got.body()).get("model").asText()).isEqualTo("claude-sonnet-4-5");
-        E2e.await("completion tokens counted", Duration.ofSeconds(5), () -> EndpointsTest.sample(
+        Await.until("completion tokens counted", Duration.ofSeconds(5), () -> Prometheus.sample(
                 sluice.metrics().scrape(), "llm_tokens_total", "provider", "an", "model", "claude-sonnet-4-5", "kind",
                 "completion").orElse(0.0) == 89.0);
     }

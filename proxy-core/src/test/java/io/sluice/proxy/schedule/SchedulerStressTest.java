@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.proxy.schedule.ConcurrencyGate.Rejection;
 import io.sluice.proxy.schedule.ConcurrencyGate.Ticket;
+import io.sluice.proxy.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,15 +68,6 @@ class SchedulerStressTest {
     @FunctionalInterface
     interface ThrowingIntConsumer {
         void accept(int id) throws Exception;
-    }
-
-    /** Spins (yielding) until condition holds; the eventual-consistency wait after all work settled. */
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-            Thread.yield();
-        }
     }
 
     // ---- KeyScheduler
@@ -260,7 +251,7 @@ class SchedulerStressTest {
                 }
             });
             assertThat(allSettled.await(15, TimeUnit.SECONDS)).as("every acquire settled").isTrue();
-            await(() -> gate.active() == 0 && gate.queued() == 0, "the gate to drain");
+            Await.until("the gate to drain", Duration.ofSeconds(5), () -> gate.active() == 0 && gate.queued() == 0);
         } finally {
             for (EventExecutor loop : loops) {
                 loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -276,7 +267,8 @@ class SchedulerStressTest {
         assertThat(gate.active()).isZero();
         assertThat(gate.queued()).isZero();
         System.out.printf(Locale.ROOT, "gate stress: %d grants, %d timeouts, %d queue-full of %d%n", grants.get(),
-                timeouts.get(), full.get(), total);
+                timeouts.get(),
+                full.get(), total);
     }
 
     private static void settle(Req req, CountDownLatch allSettled) {

@@ -33,6 +33,7 @@ public final class Embedded {
         ch.checkException();
     }
 
+    /** Writes {@code wire} (UTF-8) inbound as {@link #feed(EmbeddedChannel, byte[], int)} does. */
     public static void feed(EmbeddedChannel ch, String wire, int size) {
         feed(ch, wire.getBytes(StandardCharsets.UTF_8), size);
     }
@@ -56,6 +57,7 @@ public final class Embedded {
         return out.toByteArray();
     }
 
+    /** Every outbound buffer written so far, as UTF-8 text; each is released. */
     public static String drainText(EmbeddedChannel ch) {
         return new String(drain(ch), StandardCharsets.UTF_8);
     }

@@ -25,48 +25,64 @@ public final class HttpWire {
     public record Message(String startLine, Map<String, String> headers, byte[] body, List<String> chunks,
                           boolean chunked, boolean complete) {
 
+        /** The status code of a response. */
         public int status() {
             return Integer.parseInt(startLine.split(" ", 3)[1]);
         }
 
+        /** The protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}. */
         public String version() {
             return startLine.startsWith("HTTP/") ? startLine.split(" ", 2)[0] : startLine.split(" ", 3)[2];
         }
 
+        /** The method of a request. */
         public String method() {
             return startLine.split(" ", 3)[0];
         }
 
+        /** The request target of a request. */
         public String uri() {
             return startLine.split(" ", 3)[1];
         }
 
+        /** The header's value by case-insensitive name (repeats joined by {@code ", "}); null when absent. */
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
+        /** The body as UTF-8 text. */
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
+        /** The body parsed as JSON. */
         public JsonNode json() {
             return HttpWire.json(text());
         }
 
         /** The OpenAI error object {@code {"error":{"message","type","param","code"}}}, checked for shape. */
         public JsonNode error() {
-            JsonNode e = json().get("error");
-            if (e == null || !e.has("message") || !e.has("type") || !e.has("param") || !e.has("code")
-                    || !e.get("message").isTextual() || !e.get("type").isTextual()) {
-                throw new AssertionError("not an OpenAI error object: " + text());
-            }
-            return e;
+            return openAiError(text());
         }
     }
 
     private HttpWire() {
     }
 
+    /**
+     * The OpenAI error object of the body {@code text}, {@code {"error":{"message","type","param","code"}}}; an
+     * assertion error when the body is not one.
+     */
+    public static JsonNode openAiError(String text) {
+        JsonNode e = json(text).get("error");
+        if (e == null || !e.has("message") || !e.has("type") || !e.has("param") || !e.has("code")
+                || !e.get("message").isTextual() || !e.get("type").isTextual()) {
+            throw new AssertionError("not an OpenAI error object: " + text);
+        }
+        return e;
+    }
+
+    /** {@code text} parsed as JSON; unchecked exception when it is not JSON. */
     public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
@@ -75,14 +91,17 @@ public final class HttpWire {
         }
     }
 
+    /** The responses in {@code wire}, in order; the last one is incomplete if the bytes stop inside it. */
     public static List<Message> responses(byte[] wire) {
         return parse(wire, true);
     }
 
+    /** The responses in {@code wire} (UTF-8). */
     public static List<Message> responses(String wire) {
         return responses(wire.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The requests in {@code wire}, in order; the last one is incomplete if the bytes stop inside it. */
     public static List<Message> requests(byte[] wire) {
         return parse(wire, false);
     }

@@ -48,6 +48,7 @@ public final class TestUpstream implements AutoCloseable {
 
     /** One recorded request. */
     public record Received(String method, String uri, Map<String, String> headers, String body, int connection) {
+        /** The header's value by case-insensitive name; null when absent. */
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -61,22 +62,26 @@ public final class TestUpstream implements AutoCloseable {
         Ending ending = Ending.COMPLETE;
         boolean chunked = true;
 
+        /** After the parts: end the body, reset the connection, go silent, or close or go silent before any head. */
         public enum Ending { COMPLETE, RESET, HANG, CLOSE_BEFORE_HEAD, HANG_BEFORE_HEAD }
 
         private Reply(int status) {
             this.status = status;
         }
 
+        /** A chunked reply with {@code status} and no parts yet. */
         public static Reply status(int status) {
             return new Reply(status);
         }
 
+        /** A JSON reply with Content-Length. */
         public static Reply json(int status, String body) {
             Reply r = new Reply(status).header("content-type", "application/json").part(body);
             r.chunked = false;
             return r;
         }
 
+        /** A chunked {@code text/event-stream} 200, one part per event. */
         public static Reply sse(String... events) {
             Reply r = new Reply(200).header("content-type", "text/event-stream");
             for (String e : events) {
@@ -85,30 +90,34 @@ public final class TestUpstream implements AutoCloseable {
             return r;
         }
 
+        /** Sets a response header. */
         public Reply header(String name, String value) {
             headers.put(name, value);
             return this;
         }
 
+        /** Writes {@code text} as the next body part. */
         public Reply part(String text) {
             steps.add(text);
             return this;
         }
 
         /**
-         * {@code count} parts made by {@code part} (called with 0..count-1 as each is written, so large bodies are never
-         * held in memory), each written once the previous one was accepted by the socket.
+         * {@code count} parts made by {@code part} (called with 0..count-1 as each is written, so large bodies are
+         * never held in memory), each written once the previous one was accepted by the socket.
          */
         public Reply repeat(int count, IntFunction<String> part) {
             steps.add(new Repeat(count, part));
             return this;
         }
 
+        /** Waits {@code d} (on the upstream's event loop) before the next step. */
         public Reply pause(Duration d) {
             steps.add(d);
             return this;
         }
 
+        /** How the reply ends after its parts; {@link Ending#COMPLETE} unless set. */
         public Reply then(Ending e) {
             ending = e;
             return this;
@@ -130,6 +139,7 @@ public final class TestUpstream implements AutoCloseable {
     private final Map<Integer, Channel> byId = new ConcurrentHashMap<>();
     private volatile Function<Received, Reply> script;
 
+    /** Listens on a free port of 127.0.0.1 and answers every request with {@code script}. */
     public TestUpstream(Function<Received, Reply> script) throws InterruptedException {
         this.script = script;
         server = new ServerBootstrap()
@@ -158,6 +168,7 @@ public final class TestUpstream implements AutoCloseable {
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
+    /** Answers requests from now on with {@code s}. */
     public void script(Function<Received, Reply> s) {
         this.script = s;
     }
@@ -172,10 +183,12 @@ public final class TestUpstream implements AutoCloseable {
         return partsWritten.get();
     }
 
+    /** The port it listens on. */
     public int port() {
         return ((java.net.InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** {@code http://127.0.0.1:<port>/v1}. */
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + port() + "/v1");
     }
@@ -189,18 +202,22 @@ public final class TestUpstream implements AutoCloseable {
         return r;
     }
 
+    /** Requests received and not yet {@link #take taken}. */
     public int requestsWaiting() {
         return received.size();
     }
 
+    /** Connections accepted so far. */
     public int connections() {
         return connections.get();
     }
 
+    /** Connections closed so far, by either side. */
     public int closedConnections() {
         return closedConnections.get();
     }
 
+    /** Connections open now. */
     public int openConnections() {
         return open.size();
     }

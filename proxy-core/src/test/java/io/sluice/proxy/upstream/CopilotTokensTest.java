@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.RawHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -312,7 +312,7 @@ class CopilotTokensTest {
         assertThat(tokens.exchanges()).isEqualTo(2);
 
         endpoint.release();
-        await("the refreshed token replaces the stale one",
+        Await.until("the refreshed token replaces the stale one",
                 () -> !tokens.token(endpoint.url(), GITHUB_TOKEN).join().token().equals(first.token()));
         CopilotTokens.Token second = get();
         assertThat(second.token()).startsWith("tid=copilot-2;");
@@ -375,10 +375,7 @@ class CopilotTokensTest {
 
     @Test
     void unreachableEndpointFailsWithStatusZero() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = RawHttp.closedPort();
         CompletableFuture<CopilotTokens.Token> f = tokens.token("http://127.0.0.1:" + port + "/t", GITHUB_TOKEN);
         assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
                 .cause()
@@ -386,15 +383,5 @@ class CopilotTokensTest {
                     assertThat(e.status()).isZero();
                     assertThat(e.getMessage()).doesNotContain(GITHUB_TOKEN);
                 });
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 10 s waiting for: " + what);
-            }
-            Thread.sleep(5);
-        }
     }
 }
