@@ -37,16 +37,4 @@ public record OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMa
         return new OpsConfig(null, DEFAULT_LOG_CAPACITY, null, DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_KEEP, null,
                 DEFAULT_MAX_CAPTURE_BYTES);
     }
-
-    public OpsConfig withUsageFile(Path file) {
-        return new OpsConfig(file, logCapacity, logDir, logMaxBytes, logKeep, requestLogFile, maxCaptureBytes);
-    }
-
-    public OpsConfig withRequestLog(Path file) {
-        return new OpsConfig(usageFile, logCapacity, logDir, logMaxBytes, logKeep, file, maxCaptureBytes);
-    }
-
-    public OpsConfig withLogDir(Path dir) {
-        return new OpsConfig(usageFile, logCapacity, dir, logMaxBytes, logKeep, requestLogFile, maxCaptureBytes);
-    }
 }

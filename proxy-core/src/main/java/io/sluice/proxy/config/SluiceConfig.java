@@ -73,35 +73,16 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
                 resilience, rateLimits, concurrency, ops, access);
     }
 
-    public SluiceConfig withRouting(RoutingConfig newRouting) {
-        return new SluiceConfig(server, upstream, providers, newRouting,
-                resilience, rateLimits, concurrency, ops, access);
-    }
 
-    public SluiceConfig withResilience(ResilienceConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, r, rateLimits, concurrency, ops, access);
-    }
 
-    public SluiceConfig withRateLimits(RateLimitConfig r) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, r, concurrency, ops, access);
-    }
 
-    public SluiceConfig withConcurrency(ConcurrencyConfig c) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, c, ops, access);
-    }
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
         return new SluiceConfig(server, upstream, newProviders, routing,
                 resilience, rateLimits, concurrency, ops, access);
     }
 
-    public SluiceConfig withOps(OpsConfig o) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, o, access);
-    }
 
-    public SluiceConfig withAccess(AccessConfig a) {
-        return new SluiceConfig(server, upstream, providers, routing, resilience, rateLimits, concurrency, ops, a);
-    }
 
     /** Before the ops settings existed: defaults for them. */
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
