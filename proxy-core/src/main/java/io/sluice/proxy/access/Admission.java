@@ -1,9 +1,11 @@
 package io.sluice.proxy.access;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -46,13 +48,12 @@ public final class Admission {
      * The head's steps: the IP rules (reading {@code X-Forwarded-For} from trusted proxies, every line of it), then
      * the client key when {@code needsKey} (model requests and the model list).
      */
-    public Access.Verdict atHead(SocketAddress peer, Iterable<String> forwardedFor, String credential,
-                                 boolean needsKey) {
+    public Access.Verdict atHead(SocketAddress peer, HttpHeaders headers, String credential, boolean needsKey) {
         String xff = null;
-        if (access.ipFilter().readsForwardedFor() && forwardedFor != null) {
+        if (access.ipFilter().readsForwardedFor()) {
             // Proxies may add their own header line (HAProxy's option forwardfor): all lines are one list.
-            xff = String.join(",", forwardedFor);
-            xff = xff.isEmpty() ? null : xff;
+            List<String> lines = headers.getAll("x-forwarded-for");
+            xff = lines.isEmpty() ? null : String.join(",", lines);
         }
         Access.Denial d = access.checkAddress(peer, xff);
         Access.Verdict v = d != null ? new Access.Verdict(null, d)

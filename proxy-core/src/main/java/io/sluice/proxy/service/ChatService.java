@@ -7,6 +7,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
@@ -156,6 +157,13 @@ public final class ChatService {
             } catch (RequestException e) {
                 planner.release();
                 sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+                return;
+            } catch (WorkBudgetException e) {
+                // More work than a request may cause (DESIGN.md 7): the request's fault, named with its limit.
+                planner.release();
+                SimpleHandler.full(sink, HttpResponses.error(route.dialect, sink.alloc(), HttpResponses.error(
+                        HttpResponseStatus.BAD_REQUEST, e.getMessage(), "request_too_complex")
+                        .withCode("request_too_complex", e.param())));
                 return;
             } catch (RuntimeException e) {
                 planner.release();

@@ -50,8 +50,7 @@ public final class Dispatcher {
         if (credential == null && route == RouteFamily.GEMINI) {
             credential = request.query("key"); // Gemini clients' ?key=
         }
-        Access.Verdict v = admission.atHead(request.remote(),
-                request.headers().getAll("x-forwarded-for"), credential,
+        Access.Verdict v = admission.atHead(request.remote(), request.headers(), credential,
                 route.readsBody() || route == RouteFamily.MODELS);
         if (v.denial() != null) {
             return new Refusal(request, route, metrics, v.denial());

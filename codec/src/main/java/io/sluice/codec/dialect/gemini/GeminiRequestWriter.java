@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.sluice.codec.dialect.JsonIo;
+import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
@@ -177,13 +178,19 @@ final class GeminiRequestWriter {
         g.writeArrayFieldStart("tools");
         g.writeStartObject();
         g.writeArrayFieldStart("functionDeclarations");
-        for (Tool t : r.tools) {
+        for (int i = 0; i < r.tools.size(); i++) {
+            Tool t = r.tools.get(i);
             g.writeStartObject();
             g.writeStringField("name", t.name());
             if (t.description() != null) {
                 g.writeStringField("description", t.description());
             }
-            String params = GeminiSchemaCleaner.cleanParameters(t.parameters());
+            String params;
+            try {
+                params = GeminiSchemaCleaner.cleanParameters(t.parameters());
+            } catch (WorkBudgetException e) {
+                throw new WorkBudgetException("tool " + t.name() + ": " + e.getMessage(), "tools[" + i + "]");
+            }
             if (params != null) {
                 g.writeFieldName("parameters");
                 g.writeRawValue(params);
@@ -270,7 +277,12 @@ final class GeminiRequestWriter {
         if (json) {
             g.writeStringField("responseMimeType", "application/json");
             if (rf.kind() == ResponseFormat.Kind.JSON_SCHEMA) {
-                String schema = GeminiSchemaCleaner.cleanResponseSchema(rf.schema());
+                String schema;
+                try {
+                    schema = GeminiSchemaCleaner.cleanResponseSchema(rf.schema());
+                } catch (WorkBudgetException e) {
+                    throw new WorkBudgetException("response format: " + e.getMessage(), "response_format");
+                }
                 if (schema != null) {
                     g.writeFieldName("responseSchema");
                     g.writeRawValue(schema);

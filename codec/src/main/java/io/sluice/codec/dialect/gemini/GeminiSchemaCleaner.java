@@ -1,5 +1,6 @@
 package io.sluice.codec.dialect.gemini;
 
+import io.sluice.codec.dialect.WorkBudgetException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ import java.util.Set;
  * </ul>
  * Descriptions, enums, formats, items, properties, required, nullable, bounds, pattern, title, default and example are
  * kept. Stateless; request path only.
+ *
+ * <p>Work budget (DESIGN.md 7): inlining {@code $ref}s can multiply a schema (40 levels each referencing the level
+ * below three times is 5 KB of JSON and 3^40 nodes), so one schema may produce at most {@value #MAX_NODES} nodes and
+ * nest {@value #MAX_DEPTH} levels; past either, {@link WorkBudgetException} (a 400 naming the limit) instead of a
+ * silently cut or runaway schema.
  */
 public final class GeminiSchemaCleaner {
 
@@ -55,8 +61,10 @@ public final class GeminiSchemaCleaner {
     private static final Set<String> INTEGER_FORMATS = Set.of("int32", "int64");
     private static final Set<String> NUMBER_FORMATS = Set.of("float", "double");
 
-    /** Deeper schemas are cut to {@code {"type":"object"}}; protects against hostile or cyclic input. */
-    private static final int MAX_DEPTH = 48;
+    /** The deepest a schema may nest (after inlining); deeper is refused. */
+    public static final int MAX_DEPTH = 48;
+    /** The most schema nodes one cleaned schema may have (after inlining); more is refused. */
+    public static final int MAX_NODES = 10_000;
 
     private GeminiSchemaCleaner() {
     }
@@ -119,6 +127,7 @@ public final class GeminiSchemaCleaner {
 
         private final Map<String, Object> root;
         private final Deque<String> refStack = new ArrayDeque<>();
+        private int nodes;
 
         Cleaner(Map<String, Object> root) {
             this.root = root;
@@ -132,7 +141,12 @@ public final class GeminiSchemaCleaner {
             }
             Map<String, Object> s = (Map<String, Object>) node;
             if (depth > MAX_DEPTH) {
-                return object();
+                throw new WorkBudgetException("schema nests deeper than " + MAX_DEPTH
+                        + " levels once its $refs are inlined (limit: " + MAX_DEPTH + ")", null);
+            }
+            if (++nodes > MAX_NODES) {
+                throw new WorkBudgetException("schema expands to more than " + MAX_NODES
+                        + " nodes once its $refs are inlined (limit: " + MAX_NODES + ")", null);
             }
             Object ref = s.get("$ref");
             if (ref instanceof String r) {

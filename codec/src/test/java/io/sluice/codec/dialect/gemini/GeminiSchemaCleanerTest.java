@@ -1,7 +1,9 @@
 package io.sluice.codec.dialect.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.codec.dialect.WorkBudgetException;
 import org.junit.jupiter.api.Test;
 
 class GeminiSchemaCleanerTest {
@@ -141,10 +143,38 @@ class GeminiSchemaCleanerTest {
     }
 
     @Test
-    void hostileNestingIsCut() {
+    void hostileNestingIsRefusedNamingTheLimit() {
         assertThat(clean(nested(100))).isNull(); // deeper than the parser takes: no parameters at all
-        String out = clean(nested(60));
-        assertThat(out).isNotNull().contains("{'type':'object'}".replace('\'', '"')).doesNotContain("string");
+        assertThat(clean(nested(40))).contains("string"); // deep but within the limit: kept whole
+        assertThatThrownBy(() -> clean(nested(60))).isInstanceOf(WorkBudgetException.class)
+                .hasMessageContaining("deeper than 48 levels").hasMessageContaining("limit: 48");
+    }
+
+    /**
+     * 5 KB of JSON whose $refs fan out: each of 40 levels references the one below three times (3^40 nodes inlined).
+     * Before the node budget this ran until the heap was gone, on the event loop (issue 20).
+     */
+    @Test
+    void fanningOutRefsAreRefusedQuicklyInsteadOfExpanding() {
+        StringBuilder defs = new StringBuilder("{'type':'object','properties':{'a':{'$ref':'#/$defs/d0'}},'$defs':{");
+        for (int i = 0; i < 40; i++) {
+            String next = i == 39 ? "{'type':'string'}" : "{'$ref':'#/$defs/d" + (i + 1) + "'}";
+            defs.append(i == 0 ? "" : ",").append("'d").append(i).append("':{'type':'object','properties':{'x':")
+                    .append(next).append(",'y':").append(next).append(",'z':").append(next).append("}}");
+        }
+        String schema = defs.append("}}").toString();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> clean(schema)).isInstanceOf(WorkBudgetException.class)
+                .hasMessageContaining("more than " + GeminiSchemaCleaner.MAX_NODES + " nodes");
+        assertThat(System.nanoTime() - start).as("bounded work").isLessThan(5_000_000_000L);
+    }
+
+    @Test
+    void refsWithinTheBudgetAreStillInlined() {
+        assertThat(clean("{'type':'object','properties':{'a':{'$ref':'#/$defs/p'},'b':{'$ref':'#/$defs/p'}},"
+                + "'$defs':{'p':{'type':'object','properties':{'x':{'type':'integer'}}}}}"))
+                .isEqualTo(json("{'type':'object','properties':{'a':{'type':'object','properties':{'x':"
+                        + "{'type':'integer'}}},'b':{'type':'object','properties':{'x':{'type':'integer'}}}}}"));
     }
 
     private static String nested(int depth) {
