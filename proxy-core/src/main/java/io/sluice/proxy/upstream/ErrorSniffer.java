@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Looks at the first bytes of a 2xx body for an error in disguise: providers (and proxies in front of them) answer
- * 200 with {@code {"error":…}}, or open an event stream whose first event is an error. Reads without consuming.
+ * 200 with {@code {"error":…}} or Anthropic's {@code {"type":"error",…}}, open an event stream whose first event is
+ * an error, or send an HTML page or other non-JSON where JSON was due (issue 20). Reads without consuming.
  */
 final class ErrorSniffer {
 
@@ -29,10 +30,21 @@ final class ErrorSniffer {
             i = skipSpace(buf, i + 5, end);
         }
         if (!startsWith(buf, i, end, "{")) {
-            return false;
+            // A JSON answer starts with an object (or an array); anything else (HTML, text) is not one.
+            return !sse && i < end && buf.getByte(i) != '[';
         }
         i = skipSpace(buf, i + 1, end);
-        return startsWith(buf, i, end, "\"error\"");
+        if (startsWith(buf, i, end, "\"error\"")) {
+            return true;
+        }
+        if (!startsWith(buf, i, end, "\"type\"")) {
+            return false;
+        }
+        i = skipSpace(buf, i + 6, end);
+        if (!startsWith(buf, i, end, ":")) {
+            return false;
+        }
+        return startsWith(buf, skipSpace(buf, i + 1, end), end, "\"error\"");
     }
 
     private static int skipSpace(ByteBuf b, int i, int end) {

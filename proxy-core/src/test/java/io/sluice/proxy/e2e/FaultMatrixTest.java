@@ -1,0 +1,226 @@
+package io.sluice.proxy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.TestConfig;
+import io.sluice.proxy.testing.TestUpstream;
+import io.sluice.proxy.testing.TestUpstream.Reply;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 20's fault matrix: every client dialect × {passthrough, translated} × {stream, not} against each upstream
+ * fault. Each case asserts the client's status (or, once a stream has started, its dialect's error event), an error in
+ * the client's own shape, no upstream connection left in use and no request left in flight (so accounted once); the
+ * suite's PARANOID leak detector fails it on any leaked buffer. Timeouts are 300 ms, so stalls cost little.
+ */
+class FaultMatrixTest {
+
+    /** What the scripted upstreams do to the next request. */
+    enum Fault {
+        REFUSED, RESET_BEFORE_HEAD, STALL_BEFORE_HEAD, RESET_MID_STREAM, STALL_MID_STREAM, STORM_500, STORM_429,
+        STORM_401, ERROR_IN_200, EMPTY_200, HTML_200
+    }
+
+    /** A client dialect: its route and a request body for a model. */
+    enum Client {
+        OPENAI, ANTHROPIC, RESPONSES, GEMINI;
+
+        String path(String model, boolean stream) {
+            return switch (this) {
+                case OPENAI -> "/v1/chat/completions";
+                case ANTHROPIC -> "/v1/messages";
+                case RESPONSES -> "/v1/responses";
+                case GEMINI -> "/v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse"
+                        : ":generateContent");
+            };
+        }
+
+        String body(String model, boolean stream) {
+            return switch (this) {
+                case OPENAI -> "{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                case ANTHROPIC -> "{\"model\":\"" + model + "\",\"max_tokens\":32,\"stream\":" + stream
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                case RESPONSES -> "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"hi\"}";
+                case GEMINI -> "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}";
+            };
+        }
+
+        /** The provider of this dialect (passthrough) and one of another (translated). */
+        String model(boolean translated) {
+            String provider = switch (this) {
+                case OPENAI -> translated ? "an" : "oa";
+                case ANTHROPIC, RESPONSES, GEMINI -> translated ? "oa"
+                        : name().toLowerCase(Locale.ROOT).substring(0, 2);
+            };
+            return provider + "/m";
+        }
+
+        /** Whether {@code body} is an error in this dialect's own shape. */
+        boolean isError(String body) {
+            return switch (this) {
+                case ANTHROPIC -> body.contains("\"type\":\"error\"");
+                case GEMINI -> body.contains("\"error\"") && body.contains("\"status\"");
+                default -> body.contains("\"error\"");
+            };
+        }
+    }
+
+    private static final String OPENAI_CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n";
+    private static final String ANTHROPIC_START = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":"
+            + "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+            + "\"stop_reason\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+            + "{\"type\":\"text\",\"text\":\"\"}}\n\nevent: content_block_delta\ndata: {\"type\":"
+            + "\"content_block_delta\","
+            + "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n";
+    private static final String GEMINI_CHUNK = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
+            + "[{\"text\":\"par\"}]}}],\"modelVersion\":\"m\"}\n\n";
+    private static final String RESPONSES_START = "event: response.created\ndata: {\"type\":\"response.created\","
+            + "\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":"
+            + "\"in_progress\","
+            + "\"model\":\"m\",\"output\":[]}}\n\n";
+
+    private static final String KEY_PREFIX = "sk-fault-matrix-";
+    private static volatile Fault fault = Fault.STORM_500;
+    private static final List<TestUpstream> upstreams = new ArrayList<>();
+    private static SluiceServer sluice;
+
+    /** An error body in a provider dialect's own shape (a passthrough relays it as it is). */
+    private static String error(String dialect, int status, String message) {
+        return switch (dialect) {
+            case "anthropic" -> "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\""
+                    + message + "\"}}";
+            case "gemini" -> "{\"error\":{\"code\":" + status + ",\"message\":\"" + message
+                    + "\",\"status\":\"INTERNAL\"}}";
+            default -> "{\"error\":{\"message\":\"" + message + "\",\"type\":\"server_error\"}}";
+        };
+    }
+
+    private static Reply reply(String dialect, String firstEvent) {
+        return switch (fault) {
+            case RESET_BEFORE_HEAD -> Reply.status(200).then(Reply.Ending.CLOSE_BEFORE_HEAD);
+            case STALL_BEFORE_HEAD -> Reply.status(200).then(Reply.Ending.HANG_BEFORE_HEAD);
+            case RESET_MID_STREAM -> Reply.sse(firstEvent).then(Reply.Ending.RESET);
+            case STALL_MID_STREAM -> Reply.sse(firstEvent).then(Reply.Ending.HANG);
+            case STORM_500 -> Reply.json(500, error(dialect, 500, "boom"));
+            case STORM_429 -> Reply.json(429, error(dialect, 429, "slow down")).header("retry-after", "1");
+            case STORM_401 -> Reply.json(401, error(dialect, 401, "bad key"));
+            case ERROR_IN_200 -> Reply.json(200, error(dialect, 500, "upstream exploded"));
+            case EMPTY_200 -> Reply.json(200, "");
+            case HTML_200 -> Reply.json(200, "<html><body>502 Bad Gateway (nginx)</body></html>")
+                    .header("content-type", "text/html");
+            case REFUSED -> throw new IllegalStateException("a refused provider has no upstream");
+        };
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestUpstream oa = new TestUpstream(r -> reply("openai", OPENAI_CHUNK));
+        TestUpstream an = new TestUpstream(r -> reply("anthropic", ANTHROPIC_START));
+        TestUpstream ge = new TestUpstream(r -> reply("gemini", GEMINI_CHUNK));
+        TestUpstream re = new TestUpstream(r -> reply("responses", RESPONSES_START));
+        upstreams.addAll(List.of(oa, an, ge, re));
+        int closed = RawHttp.closedPort();
+        // Many keys per provider: 429s and 401s cool the key they hit, and every case must reach the upstream.
+        StringBuilder keys = new StringBuilder("[");
+        for (int i = 0; i < 40; i++) {
+            keys.append(i == 0 ? "" : ", ").append(KEY_PREFIX).append(String.format(Locale.ROOT, "%04d", i));
+        }
+        String key = keys.append(']').toString();
+        sluice = TestConfig.startYaml("server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}\n"
+                + "providersFromEnv: false\n"
+                + "upstream: {firstByteTimeout: 300ms, idleTimeout: 300ms, connectTimeout: 1s}\n"
+                + "resilience: {maxAttempts: 1, breakerFailures: 1000}\n"
+                + "providers:\n"
+                + "  oa: {type: openai-compatible, baseUrl: 'http://127.0.0.1:" + oa.port() + "/v1', apiKeys: " + key
+                + ", models: [m]}\n"
+                + "  an: {type: anthropic, baseUrl: 'http://127.0.0.1:" + an.port() + "/v1', apiKeys: " + key
+                + ", models: [m]}\n"
+                + "  ge: {type: gemini, baseUrl: 'http://127.0.0.1:" + ge.port() + "/v1beta', apiKeys: " + key
+                + ", models: [m]}\n"
+                + "  re: {type: openai-compatible, dialect: responses, baseUrl: 'http://127.0.0.1:" + re.port()
+                + "/v1', apiKeys: " + key + ", models: [m]}\n"
+                + "  dead: {type: openai-compatible, baseUrl: 'http://127.0.0.1:" + closed + "/v1', apiKeys: " + key
+                + ", models: [m]}\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sluice != null) {
+            sluice.close();
+        }
+        upstreams.forEach(TestUpstream::close);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Client c : Client.values()) {
+            for (boolean translated : new boolean[] {false, true}) {
+                for (boolean stream : new boolean[] {false, true}) {
+                    for (Fault f : Fault.values()) {
+                        boolean midStream = f == Fault.RESET_MID_STREAM || f == Fault.STALL_MID_STREAM;
+                        if (midStream && !stream || f == Fault.REFUSED && translated) {
+                            continue; // no stream to break / the refused provider has one dialect
+                        }
+                        out.add(Arguments.of(c, translated, stream, f));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} translated={1} stream={2} {3}")
+    @MethodSource("cases")
+    void everyFaultEndsCleanlyInTheClientsDialect(Client client, boolean translated, boolean stream, Fault f)
+            throws Exception {
+        fault = f;
+        // The refused provider speaks OpenAI's dialect: passthrough for OpenAI clients, translated for the rest.
+        String model = f == Fault.REFUSED ? "dead/m" : client.model(translated);
+        HttpResponse<String> res = Http.send(sluice, "POST", client.path(model, stream), client.body(model, stream),
+                "content-type", "application/json", "anthropic-version", "2023-06-01");
+        int status = res.statusCode();
+        String body = res.body();
+        switch (f) {
+            case RESET_MID_STREAM, STALL_MID_STREAM -> {
+                assertThat(status).as(body).isEqualTo(200);
+                assertThat(body).as("the stream ends with the dialect's error event").contains("error");
+            }
+            default -> {
+                int expected = switch (f) {
+                    case STALL_BEFORE_HEAD -> 504;
+                    case STORM_500 -> 500;
+                    case STORM_429 -> 429;
+                    case STORM_401 -> 401;
+                    default -> 502;
+                };
+                if (f == Fault.ERROR_IN_200) {
+                    // Never a success; a translated provider error keeps the status its type maps to (500, 502).
+                    assertThat(status).as(body).isBetween(500, 599);
+                } else {
+                    assertThat(status).as(body).isEqualTo(expected);
+                }
+                assertThat(client.isError(body)).as("an error in the client's shape: " + body).isTrue();
+                assertThat(body).doesNotContain(KEY_PREFIX);
+            }
+        }
+        Await.until("no upstream exchange left and nothing in flight", Duration.ofSeconds(5), () ->
+                sluice.metrics().upstreamActive().get() == 0 && sluice.ops().inFlightCount() == 0);
+    }
+}
