@@ -29,6 +29,8 @@ public final class KeepAliveSink extends ForwardingSink {
     private long lastWrite;
     /** The last four bytes written, to ping only between events (a passthrough may stall mid-event). */
     private int tail = 0x0a0a;
+    /** The provider's Retry-After, in seconds, for a 429 or 503 answer relayed to the client; -1 for none. */
+    private long retryAfterSeconds = -1;
 
     public KeepAliveSink(ResponseSink client, long keepAliveNanos) {
         super(client);
@@ -39,6 +41,19 @@ public final class KeepAliveSink extends ForwardingSink {
     public void gate(IntSupplier active, IntSupplier queued) {
         this.active = active;
         this.queued = queued;
+    }
+
+    /**
+     * A provider's 429 or 503 is about to be relayed: it goes out with {@code Retry-After: seconds} (whether the
+     * provider's error body is relayed, translated, or replaced by Sluice's error).
+     */
+    public void retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+    }
+
+    private boolean tellsRetryAfter(HttpResponseStatus status) {
+        int code = status.code();
+        return retryAfterSeconds >= 0 && (code == 429 || code == 503);
     }
 
     public void stopPings() {
@@ -65,6 +80,9 @@ public final class KeepAliveSink extends ForwardingSink {
     public void head(HttpResponse head) {
         if (active != null) {
             head.headers().set("X-Upstream-Active", active.getAsInt()).set("X-Upstream-Queue", queued.getAsInt());
+        }
+        if (tellsRetryAfter(head.status()) && !head.headers().contains(HttpHeaderNames.RETRY_AFTER)) {
+            head.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         }
         String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (keepAliveNanos > 0 && type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
@@ -93,6 +111,10 @@ public final class KeepAliveSink extends ForwardingSink {
     @Override
     public void fail(HttpResponseStatus status, String message, String code) {
         stopPings();
+        if (tellsRetryAfter(status)) {
+            client.failRetryAfter(status, message, code, retryAfterSeconds);
+            return;
+        }
         client.fail(status, message, code);
     }
 

@@ -30,8 +30,17 @@ public sealed interface Outcome {
             implements Outcome {
     }
 
-    /** The response failed after its head reached the client; the producer has told the client as it could. */
-    record FailedLate(Throwable cause) implements Outcome {
+    /**
+     * The response failed after its head reached the client; the producer has told the client as it could.
+     *
+     * @param clientStalled reads from the upstream were paused for a client that was not reading (backpressure) when
+     *                      it failed: the client's doing as much as the provider's, so it is no provider failure
+     */
+    record FailedLate(Throwable cause, boolean clientStalled) implements Outcome {
+
+        public FailedLate(Throwable cause) {
+            this(cause, false);
+        }
     }
 
     /** The client went away (or the exchange was aborted) first. */

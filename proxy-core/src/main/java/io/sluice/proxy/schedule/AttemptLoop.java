@@ -283,9 +283,11 @@ final class AttemptLoop implements Exchange {
                 committed();
             } else if (o instanceof Outcome.FailedEarly f) {
                 failedEarly(f);
-            } else if (o instanceof Outcome.FailedLate) {
+            } else if (o instanceof Outcome.FailedLate l && !l.clientStalled()) {
                 failedLate();
             } else {
+                // Aborted, or a late failure while reads were paused for a slow client: the client's doing, which
+                // says nothing of the provider (no breaker failure, no key penalty).
                 aborted();
             }
         }
@@ -310,9 +312,7 @@ final class AttemptLoop implements Exchange {
         }
 
         private void aborted() {
-            if (c.key() >= 0) {
-                c.runtime().keys().release(c.key());
-            }
+            c.releaseKey(); // an aborted half-open probe frees the probe slot: the next request probes at once
             releasePermit();
             finish();
         }
@@ -345,6 +345,9 @@ final class AttemptLoop implements Exchange {
                     : candidates.after(c, scope);
             if (next == null) {
                 finish(); // nothing else: the client gets this provider's own answer
+                if (retryNanos >= 0 && (status == 429 || status == 503)) {
+                    out.retryAfter(TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L)); // the provider's own
+                }
                 f.answer().writeTo(sink);
                 return;
             }

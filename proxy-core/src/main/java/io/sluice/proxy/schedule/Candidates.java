@@ -14,12 +14,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class Candidates {
 
-    /** A provider + key ready to go: the key is in flight, the rate limit and breaker passed. */
-    record Candidate(ModelRouter.Target target, ProviderRuntime runtime, int key) {
+    /**
+     * A provider + key ready to go: the key is in flight, the rate limit and breaker passed ({@code pass} is the
+     * breaker's, null for the mock).
+     */
+    record Candidate(ModelRouter.Target target, ProviderRuntime runtime, int key, CircuitBreaker.Phase pass) {
 
+        /**
+         * Ends this candidate with no word on the provider (never launched, or its client left): the key goes back
+         * and, were it the breaker's half-open probe, the probe slot is free for the next request.
+         */
         void releaseKey() {
             if (key >= 0) {
                 runtime.keys().release(key);
+            }
+            if (pass != null) {
+                runtime.breaker().abandon(pass);
             }
         }
     }
@@ -64,7 +74,7 @@ final class Candidates {
             ModelRouter.Target t = chain.get(index);
             ProviderConfig p = t.provider();
             if (p.isMock()) {
-                return new Candidate(t, null, -1);
+                return new Candidate(t, null, -1, null);
             }
             ProviderRuntime rt = scheduler.runtime(p);
             RateLimiter limiter = rt.limiter();
@@ -104,7 +114,8 @@ final class Candidates {
                     continue;
                 }
             }
-            if (!rt.breaker().allow()) {
+            CircuitBreaker.Phase pass = rt.breaker().admit();
+            if (pass == null) {
                 if (key >= 0) {
                     rt.keys().release(key);
                 }
@@ -116,7 +127,7 @@ final class Candidates {
                 advance();
                 continue;
             }
-            return new Candidate(t, rt, key);
+            return new Candidate(t, rt, key, pass);
         }
         return null;
     }

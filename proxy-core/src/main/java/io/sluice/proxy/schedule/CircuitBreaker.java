@@ -16,13 +16,18 @@ import java.util.function.LongSupplier;
  * <p>Outcomes are not tied to the request that reported them: a late success or failure of a request sent before the
  * circuit opened counts while HALF_OPEN as the probe's, and is ignored while OPEN. A probe that never reports (its
  * client went away) is not waited for forever: after another {@code openNanos} the next caller becomes the probe.
+ * A probe known to end without an answer (its client cancelled) is {@link #abandon abandoned}: the next caller
+ * becomes the probe at once, instead of the provider staying down for another window.
  */
 public final class CircuitBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    /** The state and, for OPEN and HALF_OPEN, the clock value from which the next probe may go. */
-    private record Phase(State state, long probeAt) {
+    /**
+     * The state and, for OPEN and HALF_OPEN, the clock value from which the next probe may go. A HALF_OPEN phase is
+     * also the pass of the probe that created it (compared by identity).
+     */
+    record Phase(State state, long probeAt) {
     }
 
     private static final Phase CLOSED = new Phase(State.CLOSED, 0);
@@ -51,16 +56,36 @@ public final class CircuitBreaker {
 
     /** True when a request may go: the circuit is closed, or the single half-open probe slot went to this caller. */
     public boolean allow() {
+        return admit() != null;
+    }
+
+    /**
+     * Like {@link #allow()}, and says which pass the caller got: null when refused, the HALF_OPEN phase when it is the
+     * probe (give it to {@link #abandon} should the probe end without an answer), else the CLOSED phase.
+     */
+    Phase admit() {
         Phase p = phase.get();
         if (p.state == State.CLOSED) {
-            return true;
+            return p;
         }
         long now = nanoClock.getAsLong();
         if (now - p.probeAt < 0) {
-            return false; // open and cooling, or a probe is out
+            return null; // open and cooling, or a probe is out
         }
         // One CAS winner per phase object: that caller is the probe. A probe that never reported is replaced.
-        return phase.compareAndSet(p, new Phase(State.HALF_OPEN, now + openNanos));
+        Phase probe = new Phase(State.HALF_OPEN, now + openNanos);
+        return phase.compareAndSet(p, probe) ? probe : null;
+    }
+
+    /**
+     * The request holding {@code pass} ended with no word on the provider's health (its client cancelled, or it never
+     * went). When it was the current probe, the probe slot is free at once: the circuit stays open and the next
+     * caller probes. Any other pass (closed, a stale probe already replaced) changes nothing.
+     */
+    void abandon(Phase pass) {
+        if (pass != null && pass.state == State.HALF_OPEN) {
+            phase.compareAndSet(pass, new Phase(State.OPEN, nanoClock.getAsLong()));
+        }
     }
 
     /** A request succeeded: while CLOSED, the failure run is broken; while HALF_OPEN, the circuit closes. */

@@ -26,17 +26,25 @@ final class KeyPicker {
         this.nanoClock = nanoClock;
     }
 
-    /** See {@link KeyScheduler#acquire(String, long)}. */
+    /**
+     * See {@link KeyScheduler#acquire(String, long)}. Keys avoided after a 5xx are passed over first; only when no
+     * other key is usable is one of them picked (a second scan, on the path where keys fail anyway).
+     */
     int acquire(String model, long exclude) {
+        int k = acquire(model, exclude, true);
+        return k >= 0 ? k : acquire(model, exclude, false);
+    }
+
+    private int acquire(String model, long exclude, boolean avoid) {
         switch (strategy) {
             case PRIORITY:
-                return acquirePriority(model, exclude);
+                return acquirePriority(model, exclude, avoid);
             case LEAST_BUSY:
-                return acquireLeastBusy(model, exclude);
+                return acquireLeastBusy(model, exclude, avoid);
             case WEIGHTED:
-                return acquireWeighted(model, exclude);
+                return acquireWeighted(model, exclude, avoid);
             default:
-                return acquireRoundRobin(model, exclude);
+                return acquireRoundRobin(model, exclude, avoid);
         }
     }
 
@@ -44,14 +52,14 @@ final class KeyPicker {
      * The first usable key from the cursor; the cursor moves just past it, so keys that were skipped (cooling) do not
      * hand their turn to their neighbour and the usable ones keep an even share. A lost cursor race re-picks.
      */
-    private int acquireRoundRobin(String model, long exclude) {
+    private int acquireRoundRobin(String model, long exclude, boolean avoid) {
         int n = keys.length;
         for (;;) {
             int from = cursor.get();
             int k = from;
             int picked = -1;
             for (int i = 0; i < n; i++) {
-                if (usable(k, model, exclude)) {
+                if (usable(k, model, exclude, avoid)) {
                     picked = k;
                     break;
                 }
@@ -69,9 +77,9 @@ final class KeyPicker {
         }
     }
 
-    private int acquirePriority(String model, long exclude) {
+    private int acquirePriority(String model, long exclude, boolean avoid) {
         for (int k = 0; k < keys.length; k++) {
-            if (usable(k, model, exclude)) {
+            if (usable(k, model, exclude, avoid)) {
                 keys[k].enter();
                 return k;
             }
@@ -83,7 +91,7 @@ final class KeyPicker {
      * The usable key with the fewest in flight, ties to the fewest requests so far (so a sequential client still
      * rotates). Entered with a CAS on the count it saw, so two threads do not both take the same "least busy" key.
      */
-    private int acquireLeastBusy(String model, long exclude) {
+    private int acquireLeastBusy(String model, long exclude, boolean avoid) {
         for (int attempt = 1; ; attempt++) {
             int best = -1;
             int bestInFlight = Integer.MAX_VALUE;
@@ -91,7 +99,7 @@ final class KeyPicker {
             for (int k = 0; k < keys.length; k++) {
                 KeyState s = keys[k];
                 int f = s.inFlight;
-                if (f > bestInFlight || !usable(k, model, exclude)) {
+                if (f > bestInFlight || !usable(k, model, exclude, avoid)) {
                     continue;
                 }
                 long r = s.requests;
@@ -115,7 +123,7 @@ final class KeyPicker {
     }
 
     /** Round-robin over the weighted slot sequence; stops early once every key refused. */
-    private int acquireWeighted(String model, long exclude) {
+    private int acquireWeighted(String model, long exclude, boolean avoid) {
         int len = slots.length;
         int n = keys.length;
         long everyKey = n > Long.SIZE ? 0 : n == Long.SIZE ? -1L : (1L << n) - 1; // 0: never stops early
@@ -129,7 +137,7 @@ final class KeyPicker {
                 if (++pos == len) {
                     pos = 0;
                 }
-                if (usable(k, model, exclude)) {
+                if (usable(k, model, exclude, avoid)) {
                     picked = k;
                     break;
                 }
@@ -147,15 +155,19 @@ final class KeyPicker {
         }
     }
 
-    /** Whether key k may be handed out for model now. Reads the clock only when the key has a cooldown or locks. */
-    private boolean usable(int k, String model, long exclude) {
+    /**
+     * Whether key k may be handed out for model now; with {@code avoid}, not while it is avoided after a 5xx. Reads the
+     * clock only when the key has a cooldown, an avoidance or locks.
+     */
+    private boolean usable(int k, String model, long exclude, boolean avoid) {
         if (k < Long.SIZE && (exclude & (1L << k)) != 0) {
             return false;
         }
         KeyState s = keys[k];
         long until = s.coolUntil;
+        long avoided = avoid ? s.avoidUntil : KeyState.NOT_COOLING;
         boolean mayBeLocked = model != null && s.mayHaveLocks();
-        if (until == KeyState.NOT_COOLING && !mayBeLocked) {
+        if (until == KeyState.NOT_COOLING && avoided == KeyState.NOT_COOLING && !mayBeLocked) {
             return true;
         }
         long now = nanoClock.getAsLong();
@@ -164,6 +176,12 @@ final class KeyPicker {
                 return false;
             }
             s.clearCooldown(until);
+        }
+        if (avoided != KeyState.NOT_COOLING) {
+            if (now - avoided < 0) {
+                return false;
+            }
+            s.clearAvoid(avoided);
         }
         return !mayBeLocked || !s.isLocked(model, now);
     }

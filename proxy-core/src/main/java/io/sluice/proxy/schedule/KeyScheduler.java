@@ -19,6 +19,9 @@ import java.util.function.LongSupplier;
  * <p>Key-scoped failures cool the key: for the upstream's Retry-After when given, else {@link
  * #DEFAULT_429_COOLDOWN_NANOS} for a 429, else an exponential backoff from {@link #BACKOFF_BASE_NANOS} doubling per
  * consecutive failure up to {@link #BACKOFF_MAX_NANOS}. Model-scoped failures lock only that model on that key.
+ * A provider-scoped 5xx answer is the provider's business (its breaker), but the key that got it is avoided for a
+ * short backoff ({@link #SERVER_ERROR_AVOID_BASE_NANOS} doubling to {@link #SERVER_ERROR_AVOID_MAX_NANOS}): picked
+ * only when no other key is usable, so the next request does not spend an upstream call on it first.
  */
 public final class KeyScheduler {
 
@@ -28,6 +31,13 @@ public final class KeyScheduler {
     public static final long BACKOFF_BASE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The backoff stops doubling here. */
     public static final long BACKOFF_MAX_NANOS = TimeUnit.MINUTES.toNanos(2);
+    /**
+     * How long a key that answered 5xx is passed over while another key is usable, doubling per consecutive failure
+     * up to {@link #SERVER_ERROR_AVOID_MAX_NANOS}: short, since a provider's 5xx is seldom the key's fault.
+     */
+    public static final long SERVER_ERROR_AVOID_BASE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The 5xx avoidance stops doubling here. */
+    public static final long SERVER_ERROR_AVOID_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Longest cooldown or model lock whatever the caller passes: keeps deadlines from overflowing the clock. */
     public static final long MAX_COOLDOWN_NANOS = TimeUnit.HOURS.toNanos(1);
     /** Keys at or past this index cannot be excluded: the exclusion set is one long's bits. */
@@ -116,6 +126,7 @@ public final class KeyScheduler {
         KeyState s = keys[key];
         s.exit();
         s.resetFailures();
+        s.clearAvoid(KeyState.NOT_COOLING); // it answers again: no reason to pass it over
         s.countRequest(tokens);
     }
 
@@ -124,8 +135,10 @@ public final class KeyScheduler {
      * retryAfterNanos} when ≥ 0, else {@link #DEFAULT_429_COOLDOWN_NANOS} for a 429, else {@link #BACKOFF_BASE_NANOS}
      * × 2^(failures-1) capped at {@link #BACKOFF_MAX_NANOS}; a key already cooling keeps the later deadline. MODEL:
      * lock model on this key for retryAfter or the 429 default, other models unaffected (a null model is taken as
-     * KEY). REQUEST, PROVIDER: no key penalty. Cooldowns are capped at {@link #MAX_COOLDOWN_NANOS}. A negative key is
-     * ignored.
+     * KEY). PROVIDER with a 5xx status: failures +1 and the key is avoided (picked only when no other key is usable)
+     * for {@link #SERVER_ERROR_AVOID_BASE_NANOS} × 2^(failures-1), capped at {@link #SERVER_ERROR_AVOID_MAX_NANOS}.
+     * REQUEST, other PROVIDER failures (transport, timeouts, a 200 carrying an error): no key penalty. Cooldowns are
+     * capped at {@link #MAX_COOLDOWN_NANOS}. A negative key is ignored.
      */
     public void failure(int key, Scope scope, int status, String model, long retryAfterNanos) {
         if (key < 0) {
@@ -148,7 +161,16 @@ public final class KeyScheduler {
                 cool = backoffNanos(failures);
             }
             s.coolUntil(nanoClock.getAsLong() + Math.min(cool, MAX_COOLDOWN_NANOS));
+        } else if (scope == Scope.PROVIDER && status >= 500 && status <= 599) {
+            int failures = s.countFailure();
+            s.avoidUntil(nanoClock.getAsLong() + serverErrorAvoidNanos(failures));
         }
+    }
+
+    /** {@link #SERVER_ERROR_AVOID_BASE_NANOS} × 2^(failures-1), capped at {@link #SERVER_ERROR_AVOID_MAX_NANOS}. */
+    static long serverErrorAvoidNanos(int failures) {
+        int doublings = Math.max(0, Math.min(failures - 1, 30));
+        return Math.min(SERVER_ERROR_AVOID_BASE_NANOS << doublings, SERVER_ERROR_AVOID_MAX_NANOS);
     }
 
     /** {@link #BACKOFF_BASE_NANOS} × 2^(failures-1), capped at {@link #BACKOFF_MAX_NANOS}. */
@@ -226,6 +248,11 @@ public final class KeyScheduler {
     /** The raw cooldown deadline of key, {@link KeyState#NOT_COOLING} when none (tests check picks against it). */
     long cooldownDeadline(int key) {
         return keys[key].coolUntil;
+    }
+
+    /** The raw 5xx avoidance deadline of key, {@link KeyState#NOT_COOLING} when none. */
+    long avoidDeadline(int key) {
+        return keys[key].avoidUntil;
     }
 
     /** The raw deadline of model's lock on key, null when none (tests check picks against it). */

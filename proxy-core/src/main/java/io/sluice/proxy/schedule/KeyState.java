@@ -21,6 +21,7 @@ final class KeyState extends KeyStatePadAfter {
     private static final VarHandle REQUESTS;
     private static final VarHandle TOKENS;
     private static final VarHandle COOL_UNTIL;
+    private static final VarHandle AVOID_UNTIL;
     private static final VarHandle LOCK_COUNT;
 
     static {
@@ -31,6 +32,7 @@ final class KeyState extends KeyStatePadAfter {
             REQUESTS = l.findVarHandle(KeyStateFields.class, "requests", long.class);
             TOKENS = l.findVarHandle(KeyStateFields.class, "tokens", long.class);
             COOL_UNTIL = l.findVarHandle(KeyStateFields.class, "coolUntil", long.class);
+            AVOID_UNTIL = l.findVarHandle(KeyStateFields.class, "avoidUntil", long.class);
             LOCK_COUNT = l.findVarHandle(KeyStateFields.class, "lockCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -101,6 +103,30 @@ final class KeyState extends KeyStatePadAfter {
     /** Drops an expired deadline so later picks skip the clock; a deadline set meanwhile stays. */
     void clearCooldown(long expired) {
         COOL_UNTIL.compareAndSet(this, expired, NOT_COOLING);
+    }
+
+    /** Avoids the key until {@code deadline} (see {@link KeyStateFields#avoidUntil}), or keeps a later one. */
+    void avoidUntil(long deadline) {
+        if (deadline == NOT_COOLING) {
+            deadline++;
+        }
+        for (;;) {
+            long current = avoidUntil;
+            if (current != NOT_COOLING && current - deadline >= 0) {
+                return;
+            }
+            if (AVOID_UNTIL.compareAndSet(this, current, deadline)) {
+                return;
+            }
+        }
+    }
+
+    /** Drops an avoidance deadline ({@code expected}, or any when it is {@link #NOT_COOLING}); a newer one stays. */
+    void clearAvoid(long expected) {
+        long current = avoidUntil;
+        if (current != NOT_COOLING && (expected == NOT_COOLING || current == expected)) {
+            AVOID_UNTIL.compareAndSet(this, current, NOT_COOLING);
+        }
     }
 
     /** Whether some model may be locked on this key; false proves none is. */

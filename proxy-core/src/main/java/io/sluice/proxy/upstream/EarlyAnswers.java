@@ -1,6 +1,7 @@
 package io.sluice.proxy.upstream;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.codec.hub.HubError;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.exchange.Outcome;
@@ -16,10 +17,17 @@ final class EarlyAnswers {
 
     /**
      * A non-2xx answer: a JSON error body of the provider's own dialect is relayed with its status (translated on the
-     * way for another dialect's client); anything else (HTML, text) is quoted in Sluice's error.
+     * way for another dialect's client); anything else (HTML, text) is quoted in Sluice's error. A status outside
+     * 200-599, or a 3xx (the relay follows no redirect), is a 502 {@code upstream_error} naming it.
      */
     static Outcome.EarlyAnswer errorStatus(ProviderConfig provider, int status, String body) {
         String masked = Secrets.maskAll(body, provider.apiKeys());
+        if (status < 200 || status > 599 || status / 100 == 3) {
+            // 999, a 302 the relay cannot follow, a stray 1xx: never relayed verbatim (clients choke on them).
+            return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name()
+                    + " returned non-standard HTTP status " + status + (masked.isBlank() ? "" : ": " + snippet(masked)),
+                    "upstream_error");
+        }
         HttpResponseStatus st = HttpResponseStatus.valueOf(status);
         if (looksLikeJsonError(masked)) {
             return new Outcome.EarlyAnswer(st, null, null, masked, -1);
@@ -64,6 +72,13 @@ final class EarlyAnswers {
     /** A transport failure (reset, close, timeout) of {@code provider}'s connection, for the client. */
     static String transport(ProviderConfig provider, Throwable cause) {
         return "provider " + provider.name() + ": " + describe(cause);
+    }
+
+    /** What a streaming client is told, as its stream's last event, of a transport failure after the first byte. */
+    static HubError lateStreamError(ProviderConfig provider, Throwable cause, boolean timeout) {
+        String msg = "upstream stream from provider " + provider.name() + " failed: " + describe(cause);
+        return new HubError(timeout ? 504 : 502, timeout ? HubError.TIMEOUT : HubError.API_ERROR, msg)
+                .withCode(timeout ? "upstream_timeout" : "upstream_error", null);
     }
 
     /** A transport failure in a few words. */

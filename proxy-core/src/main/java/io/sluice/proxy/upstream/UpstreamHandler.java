@@ -64,6 +64,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private long idleTimeoutNanos;
     private long lastActivity;
     private ScheduledFuture<?> timer;
+    /** Reads are paused for a slow client: silence is not the upstream's, so the idle timeout does not run. */
+    private boolean paused;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -77,12 +79,34 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.firstByteTimeoutNanos = firstByteTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.lastActivity = now();
+        this.paused = false;
         arm(firstByteTimeoutNanos);
+    }
+
+    /**
+     * The exchange stopped reading because its client is not writable: until {@link #resumeIdle()}, the upstream's
+     * silence is the client's doing and never times out (a slow reader must not be blamed on the provider).
+     */
+    public void pauseIdle() {
+        paused = true;
+    }
+
+    /** Reads go on: the idle timeout counts again from now. */
+    public void resumeIdle() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        lastActivity = now();
+        if (timer == null && listener != null) {
+            arm(gotHead ? idleTimeoutNanos : firstByteTimeoutNanos);
+        }
     }
 
     /** Detaches the exchange; the channel may go back to the pool. */
     public void finish() {
         listener = null;
+        paused = false;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -100,8 +124,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void checkTimeout() {
         timer = null;
-        if (listener == null) {
-            return;
+        if (listener == null || paused) {
+            return; // paused: resumeIdle() arms the timer again
         }
         long limit = gotHead ? idleTimeoutNanos : firstByteTimeoutNanos;
         long left = limit - (now() - lastActivity);

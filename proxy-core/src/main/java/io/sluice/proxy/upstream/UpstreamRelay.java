@@ -13,7 +13,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
-import io.sluice.codec.hub.HubError;
 import io.sluice.codec.json.ModelSplice;
 import io.sluice.codec.json.Usage;
 import io.sluice.proxy.config.ProviderConfig;
@@ -270,6 +269,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
             sink.flush();
             if (!sink.isWritable()) {
                 readPending = true;
+                handler.pauseIdle(); // the client's stall, not the provider's silence
                 return;
             }
         }
@@ -280,6 +280,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
     public void clientWritable() {
         if (readPending && state != State.DONE) {
             readPending = false;
+            handler.resumeIdle();
             channel.read();
         }
     }
@@ -302,13 +303,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
             return;
         }
         end(false);
-        report(new Outcome.FailedLate(cause));
+        report(new Outcome.FailedLate(cause, readPending)); // paused for the client: not the provider's failure
         if (sse) {
-            // After the first byte: tell the client in its own dialect and end the stream properly.
-            String msg = "upstream stream from provider " + provider.name() + " failed: "
-                    + EarlyAnswers.describe(cause);
-            sink.endWithError(new HubError(status.code(), timeout ? HubError.TIMEOUT : HubError.API_ERROR, msg)
-                    .withCode(code, null));
+            sink.endWithError(EarlyAnswers.lateStreamError(provider, cause, timeout)); // client's dialect, ended well
         } else {
             sink.fail(status, EarlyAnswers.transport(provider, cause), code); // closes: the body was cut
         }

@@ -234,6 +234,21 @@ class ResilienceE2eTest {
     }
 
     @Test
+    void aRelayed429KeepsTheProvidersRetryAfterEvenTranslated() throws Exception {
+        TestUpstream claude = upstream(r -> Reply.json(429, "{\"type\":\"error\",\"error\":{\"type\":"
+                + "\"rate_limit_error\",\"message\":\"Number of requests has exceeded your rate limit\"}}")
+                .header("retry-after", "42"));
+        SluiceServer s = sluice("providers:\n  claude:\n    type: anthropic\n    baseUrl: http://127.0.0.1:"
+                + claude.port() + "/v1\n    apiKey: sk-ant-test-00000001\n");
+
+        HttpResponse<String> res = Http.chat(s, Bodies.chat("claude/claude-sonnet-4-5", false, "hello"));
+
+        assertThat(res.statusCode()).isEqualTo(429);
+        assertThat(res.headers().firstValue("retry-after")).hasValue("42");
+        assertThat(json(res.body()).path("error").path("message").asText()).contains("rate limit");
+    }
+
+    @Test
     void transportFailuresBeforeTheFirstByteAreRetried() throws Exception {
         int[] n = new int[1];
         TestUpstream up = upstream(r -> switch (n[0]++) {

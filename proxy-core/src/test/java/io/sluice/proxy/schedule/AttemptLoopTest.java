@@ -87,9 +87,20 @@ class AttemptLoopTest {
         }
 
         void failLate() {
+            failLate(false);
+        }
+
+        void failLate(boolean clientStalled) {
             release();
-            listener.outcome(new Outcome.FailedLate(new IllegalStateException("reset")));
+            listener.outcome(new Outcome.FailedLate(new IllegalStateException("reset"), clientStalled));
             sink.fail(HttpResponseStatus.BAD_GATEWAY, "reset", "upstream_error");
+        }
+
+        /** A provider error status with a non-JSON body: Sluice's own error when nobody tries again. */
+        void failEarlyHtml(int status, String retryAfter) {
+            release();
+            listener.outcome(new Outcome.FailedEarly(status, retryAfter, "<html>busy</html>", null,
+                    new Outcome.EarlyAnswer(HttpResponseStatus.valueOf(status), "busy", "upstream_http_" + status)));
         }
 
         private void release() {
@@ -369,5 +380,122 @@ class AttemptLoopTest {
         assertThat(attempts).hasSize(1);
         assertThat(runtime().keys().inFlight(0) + runtime().keys().inFlight(1)).as("the reserved key went back")
                 .isZero();
+    }
+
+    // ---- client-caused failures, the breaker's probe, Retry-After, 5xx keys
+
+    @Test
+    void lateFailureWhileReadsWerePausedForTheClientIsNoProviderFailure() throws Exception {
+        start("resilience: {breakerFailures: 1}\n" + provider("", "sk-a-000000000001"));
+        RecordingSink client = request();
+
+        attempts.get(0).failLate(true);
+        client.loop.runPendingTasks();
+
+        assertThat(client.failStatus).isEqualTo(HttpResponseStatus.BAD_GATEWAY);
+        assertThat(runtime().breaker().state()).as("a slow reader never opens the breaker")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(runtime().keys().inFlight(0)).isZero();
+        assertThat(runtime().keys().snapshot().get(0).failures()).isZero();
+    }
+
+    @Test
+    void abortedHalfOpenProbeLetsTheNextRequestProbeAtOnce() throws Exception {
+        start("resilience: {breakerFailures: 1, breakerOpen: 30s}\n" + provider("", "sk-a-000000000001"));
+        RecordingSink first = request();
+        attempts.get(0).failEarly(500, null);
+        first.loop.runPendingTasks();
+        assertThat(runtime().breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+        advance(30_000);
+
+        RecordingSink probe = request();
+        assertThat(attempts).as("the probe went").hasSize(2);
+        loopOf(probe).abort(); // its client cancelled
+
+        RecordingSink next = request();
+        assertThat(attempts).as("the next request probes at once, not after another 30 s").hasSize(3);
+        attempts.get(2).commit("ok");
+        assertThat(status(next)).isEqualTo(200);
+        assertThat(runtime().breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void probeCancelledWhileQueuedAtTheGateFreesTheProbeSlot() throws Exception {
+        start("resilience: {breakerFailures: 1, breakerOpen: 30s}\n"
+                + "concurrency: {maxConcurrent: 1, queueMax: 5, queueTimeout: 60s}\n"
+                + provider("", "sk-a-000000000001"));
+        RecordingSink running = request(); // holds the one upstream slot
+        runtime().breaker().failure(); // another request's 5xx opened the breaker
+        advance(30_000);
+
+        RecordingSink probe = request();
+        assertThat(probe.failStatus).as("the probe waits at the gate").isNull();
+        loopOf(probe).abort();
+
+        RecordingSink next = request();
+        assertThat(next.failStatus).as("not refused as provider_unavailable: it is the probe now").isNull();
+        assertThat(runtime().breaker().state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        loopOf(next).abort();
+        attempts.get(0).commit("ok");
+        assertThat(status(running)).isEqualTo(200);
+    }
+
+    @Test
+    void relayed429CarriesTheProvidersRetryAfter() throws Exception {
+        start(provider("", "sk-a-000000000001"));
+        RecordingSink client = request();
+
+        attempts.get(0).failEarly(429, "7");
+        client.loop.runPendingTasks();
+
+        assertThat(status(client)).isEqualTo(429);
+        assertThat(client.head.headers().get("Retry-After")).isEqualTo("7");
+    }
+
+    @Test
+    void relayed503CarriesTheProvidersRetryAfterAsAnHttpDate() throws Exception {
+        start(provider("", "sk-a-000000000001"));
+        RecordingSink client = request();
+        String in90s = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.Instant.ofEpochMilli(millis() + 90_000).atZone(java.time.ZoneOffset.UTC));
+
+        attempts.get(0).failEarlyHtml(503, in90s);
+        client.loop.runPendingTasks();
+
+        assertThat(client.failStatus).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        assertThat(client.retryAfterSeconds).isEqualTo(90);
+    }
+
+    @Test
+    void relayed500NeverGetsARetryAfter() throws Exception {
+        start(provider("", "sk-a-000000000001"));
+        RecordingSink client = request();
+
+        attempts.get(0).failEarlyHtml(500, "7");
+        client.loop.runPendingTasks();
+
+        assertThat(client.failStatus).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        assertThat(client.retryAfterSeconds).isEqualTo(-1);
+    }
+
+    @Test
+    void keyThatAnswered500IsNotTriedFirstByTheNextRequest() throws Exception {
+        start(provider("    strategy: priority\n", "sk-a-000000000001", "sk-b-000000000002"));
+        RecordingSink first = request();
+        assertThat(attempts.get(0).key).isZero();
+        attempts.get(0).failEarly(500, null);
+        first.loop.runPendingTasks();
+        assertThat(attempts.get(1).key).as("retried on the other key").isEqualTo(1);
+        attempts.get(1).commit("ok");
+
+        RecordingSink second = request();
+        assertThat(attempts.get(2).key).as("the 500 key is passed over while another is usable").isEqualTo(1);
+        attempts.get(2).commit("ok");
+        assertThat(status(second)).isEqualTo(200);
+
+        advance(1_000);
+        request();
+        assertThat(attempts.get(3).key).as("back in turn after its short backoff").isZero();
+        attempts.get(3).commit("ok");
     }
 }

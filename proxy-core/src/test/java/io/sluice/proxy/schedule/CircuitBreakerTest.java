@@ -125,4 +125,39 @@ class CircuitBreakerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("openNanos: -1 (expected: >= 0)");
     }
+
+    @Test
+    void abandonedProbeLetsTheNextCallerProbeAtOnce() {
+        open();
+        clock.addAndGet(OPEN);
+        CircuitBreaker.Phase probe = breaker.admit();
+        assertThat(probe).isNotNull();
+        assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+        assertThat(breaker.allow()).as("one probe at a time").isFalse();
+
+        breaker.abandon(probe);
+
+        assertThat(breaker.nanosUntilProbe()).isZero();
+        assertThat(breaker.allow()).as("the next caller is the probe").isTrue();
+        assertThat(breaker.allow()).isFalse();
+    }
+
+    @Test
+    void abandoningAnythingButTheCurrentProbeChangesNothing() {
+        CircuitBreaker.Phase closed = breaker.admit();
+        open();
+        breaker.abandon(closed);
+        assertThat(breaker.allow()).isFalse();
+        clock.addAndGet(OPEN);
+        CircuitBreaker.Phase stale = breaker.admit();
+        clock.addAndGet(OPEN); // the stale probe never reported: replaced
+        CircuitBreaker.Phase current = breaker.admit();
+        assertThat(current).isNotNull().isNotSameAs(stale);
+
+        breaker.abandon(stale);
+
+        assertThat(breaker.allow()).as("the current probe still holds the slot").isFalse();
+        breaker.abandon(null);
+        assertThat(breaker.allow()).isFalse();
+    }
 }

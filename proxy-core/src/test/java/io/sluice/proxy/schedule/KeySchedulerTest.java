@@ -319,13 +319,13 @@ class KeySchedulerTest {
     }
 
     @Test
-    void requestAndProviderFailuresDoNotPenaliseTheKey() {
+    void requestAndProviderFailuresNeverCoolTheKey() {
         KeyScheduler s = scheduler(Strategy.ROUND_ROBIN, 1);
         s.failure(s.acquire(MODEL), Scope.REQUEST, 400, MODEL, -1);
         s.failure(s.acquire(MODEL), Scope.PROVIDER, 503, MODEL, 30 * SECOND);
         assertThat(s.acquire(MODEL)).isZero();
         KeyStats stats = s.snapshot().get(0);
-        assertThat(stats.failures()).isZero();
+        assertThat(stats.failures()).as("the 5xx counts toward its short avoidance only").isEqualTo(1);
         assertThat(stats.requests()).isEqualTo(2);
         assertThat(stats.inFlight()).isEqualTo(1);
         assertThat(stats.coolingForNanos()).isZero();
@@ -414,5 +414,62 @@ class KeySchedulerTest {
         s.success(k, 0);
         assertThat(s.inFlight(k)).isZero();
         assertThat(s.acquire(MODEL)).isEqualTo(k == 0 ? 1 : 0); // key k has one more request
+    }
+
+    // ---- 5xx: the key is passed over for a short backoff, never refused
+
+    @Test
+    void keyThatAnswered5xxIsPassedOverWhileAnotherIsUsable() {
+        for (Strategy strategy : Strategy.values()) {
+            KeyScheduler s = scheduler(strategy, 2);
+            int bad = s.acquire(MODEL);
+            s.failure(bad, Scope.PROVIDER, 500, MODEL, -1);
+            for (int i = 0; i < 5; i++) {
+                assertThat(use(s, MODEL)).as(strategy + ": the other key, pick " + i).isEqualTo(1 - bad);
+            }
+            assertThat(s.nanosUntilUsable(MODEL)).as("avoided, not cooling").isZero();
+            advance(KeyScheduler.SERVER_ERROR_AVOID_BASE_NANOS);
+            int[] count = new int[2];
+            for (int i = 0; i < 4; i++) {
+                count[use(s, MODEL)]++;
+            }
+            assertThat(count[bad]).as(strategy + ": back in turn after the backoff").isPositive();
+        }
+    }
+
+    @Test
+    void aLoneKeyThatAnswered5xxIsStillHandedOut() {
+        KeyScheduler s = scheduler(Strategy.ROUND_ROBIN, 1);
+        s.failure(s.acquire(MODEL), Scope.PROVIDER, 503, MODEL, -1);
+        assertThat(s.acquire(MODEL)).as("the only key: better a try than a refusal").isZero();
+        assertThat(s.nanosUntilUsable(MODEL)).isZero();
+    }
+
+    @Test
+    void consecutive5xxDoubleTheAvoidanceUpToItsCapAndASuccessEndsIt() {
+        KeyScheduler s = scheduler(Strategy.PRIORITY, 2);
+        long start = clock.get();
+        for (int i = 1; i <= 8; i++) {
+            s.failure(s.acquire(MODEL, 0b10), Scope.PROVIDER, 500, MODEL, -1);
+            assertThat(s.avoidDeadline(0) - clock.get()).isEqualTo(KeyScheduler.serverErrorAvoidNanos(i));
+        }
+        assertThat(KeyScheduler.serverErrorAvoidNanos(1)).isEqualTo(SECOND);
+        assertThat(KeyScheduler.serverErrorAvoidNanos(2)).isEqualTo(2 * SECOND);
+        assertThat(KeyScheduler.serverErrorAvoidNanos(8)).isEqualTo(KeyScheduler.SERVER_ERROR_AVOID_MAX_NANOS);
+        assertThat(clock.get()).isEqualTo(start);
+        assertThat(use(s, MODEL)).isEqualTo(1);
+
+        s.success(s.acquire(MODEL, 0b10), 0);
+        assertThat(s.avoidDeadline(0)).isEqualTo(KeyState.NOT_COOLING);
+        assertThat(use(s, MODEL)).as("priority order again").isZero();
+    }
+
+    @Test
+    void transportAndErrorIn2xxFailuresDoNotAvoidTheKey() {
+        KeyScheduler s = scheduler(Strategy.PRIORITY, 2);
+        s.failure(s.acquire(MODEL), Scope.PROVIDER, 0, MODEL, -1);
+        s.failure(s.acquire(MODEL), Scope.PROVIDER, 200, MODEL, -1);
+        assertThat(s.avoidDeadline(0)).isEqualTo(KeyState.NOT_COOLING);
+        assertThat(use(s, MODEL)).isZero();
     }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.schedule.CircuitBreaker;
 import io.sluice.proxy.testing.HttpWire;
 import io.sluice.proxy.testing.HttpWire.Message;
 import io.sluice.proxy.testing.TestProxy;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link UpstreamRelay} between two EmbeddedChannels: the client side runs SluiceServer's pipeline (ClientHandler is
@@ -47,6 +49,8 @@ class UpstreamRelayTest {
     private EmbeddedChannel upstream;
     private final ReadCounter reads = new ReadCounter();
     private OriginPool pool;
+    /** Top-level YAML appended to the proxy's config (after the providers). */
+    private String extraYaml = "";
 
     /** A proxy with provider "up" and one idle pooled upstream connection (unless {@code pooled} is false). */
     private void start(String firstByteTimeout, String idleTimeout, boolean pooled) {
@@ -54,6 +58,7 @@ class UpstreamRelayTest {
                 .upstream("firstByteTimeout", firstByteTimeout)
                 .upstream("idleTimeout", idleTimeout)
                 .openAiCompatible("up", "http://127.0.0.1:9/v1", KEY, "gpt-4o-mini")
+                .providersYaml(extraYaml)
                 .build();
         client = proxy.client();
         upstream = new EmbeddedChannel();
@@ -332,6 +337,75 @@ class UpstreamRelayTest {
         assertThat(e.get("message").asText()).isEqualTo("provider up returned HTTP 503: " + html);
     }
 
+    private CircuitBreaker.State breaker() {
+        ProviderConfig up = proxy.context().config().provider("up").orElseThrow();
+        return proxy.context().scheduler().runtime(up).breaker().state();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {999, 302, 600, 304})
+    void nonStandardOrRedirectStatusIs502NamingIt(int status) {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+
+        String body = status == 304 ? "" : "{\"error\":{\"message\":\"x\"}}";
+        feed(upstream, "HTTP/1.1 " + status + " Odd\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body, Integer.MAX_VALUE);
+
+        Message r = clientResponses().get(0);
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.header("location")).isNull();
+        assertThat(r.error().get("code").asText()).isEqualTo("upstream_error");
+        assertThat(r.error().get("message").asText())
+                .startsWith("provider up returned non-standard HTTP status " + status);
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void redirectWithoutLocationOrBodyIs502() {
+        start();
+        sendChat(true, Integer.MAX_VALUE);
+        upstreamRequest();
+
+        feed(upstream, "HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", Integer.MAX_VALUE);
+
+        Message r = clientResponses().get(0);
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.error().get("message").asText()).isEqualTo("provider up returned non-standard HTTP status 302");
+    }
+
+    @Test
+    void relayed429KeepsTheProvidersRetryAfter() {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+        String error = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}";
+
+        feed(upstream, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + error.length() + "\r\n\r\n" + error, Integer.MAX_VALUE);
+
+        Message r = clientResponses().get(0);
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.header("retry-after")).isEqualTo("17");
+        assertThat(r.text()).isEqualTo(error);
+    }
+
+    @Test
+    void relayedHtml503KeepsTheProvidersRetryAfter() {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+        String html = "<html>down</html>";
+
+        feed(upstream, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/html\r\n"
+                + "Content-Length: " + html.length() + "\r\n\r\n" + html, Integer.MAX_VALUE);
+
+        Message r = clientResponses().get(0);
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("retry-after")).isEqualTo("5");
+    }
+
     // ---- transport failures and timeouts ----
 
     @Test
@@ -481,6 +555,80 @@ class UpstreamRelayTest {
         Message r = clientResponses().get(0);
         assertThat(r.complete()).isTrue();
         assertThat(r.text()).isEqualTo(EVENT_1 + EVENT_1 + "data: [DONE]\n\n");
+    }
+
+    @Test
+    void slowClientIsNeitherTimedOutNorBlamedOnTheProvider() {
+        extraYaml = "resilience:\n  breakerFailures: 1\n";
+        start("10s", "30ms", true);
+        sendChat(true, Integer.MAX_VALUE);
+        upstreamRequest();
+        feed(upstream, sseHead("") + chunk(EVENT_1), Integer.MAX_VALUE);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.runPendingTasks();
+        feed(upstream, chunk(EVENT_1), Integer.MAX_VALUE); // read batch to an unwritable client: reads pause
+
+        upstream.advanceTimeBy(10, TimeUnit.SECONDS);
+        upstream.runPendingTasks();
+
+        assertThat(upstream.isOpen()).as("no idle timeout while reads are paused for the client").isTrue();
+        assertThat(breaker()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+        upstream.advanceTimeBy(29, TimeUnit.MILLISECONDS);
+        upstream.runPendingTasks();
+        assertThat(upstream.isOpen()).as("the idle timeout counts from the resumed read").isTrue();
+        feed(upstream, chunk("data: [DONE]\n\n") + "0\r\n\r\n", Integer.MAX_VALUE);
+
+        Message r = clientResponses().get(0);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.text()).isEqualTo(EVENT_1 + EVENT_1 + "data: [DONE]\n\n");
+        assertThat(breaker()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void idleTimeoutRunsAgainOnceTheClientReads() {
+        start("10s", "30ms", true);
+        sendChat(true, Integer.MAX_VALUE);
+        upstreamRequest();
+        feed(upstream, sseHead("") + chunk(EVENT_1), Integer.MAX_VALUE);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.runPendingTasks();
+        feed(upstream, chunk(EVENT_1), Integer.MAX_VALUE);
+        upstream.advanceTimeBy(1, TimeUnit.SECONDS);
+        upstream.runPendingTasks();
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+
+        upstream.advanceTimeBy(30, TimeUnit.MILLISECONDS);
+        upstream.runPendingTasks();
+
+        assertThat(upstream.isOpen()).as("a provider silent while we read is still timed out").isFalse();
+        JsonNode e = HttpWire.json(clientResponses().get(0).text()
+                .substring((EVENT_1 + EVENT_1 + "data: ").length()).trim()).get("error");
+        assertThat(e.get("code").asText()).isEqualTo("upstream_timeout");
+    }
+
+    @Test
+    void upstreamCloseWhileReadsArePausedForTheClientIsNoProviderFailure() {
+        extraYaml = "resilience:\n  breakerFailures: 1\n";
+        start();
+        sendChat(true, Integer.MAX_VALUE);
+        upstreamRequest();
+        feed(upstream, sseHead("") + chunk(EVENT_1), Integer.MAX_VALUE);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.runPendingTasks();
+        feed(upstream, chunk(EVENT_1), Integer.MAX_VALUE);
+
+        upstream.close(); // e.g. the provider's own write timeout, as we stopped reading
+
+        assertThat(breaker()).as("the client's stall: not the provider's failure")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+        assertThat(clientResponses().get(0).text()).contains("upstream_error");
+        assertThat(proxy.metrics().upstreamActive().get()).isZero();
     }
 
     @ParameterizedTest
