@@ -16,6 +16,7 @@ import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.ModelDiscovery;
 import io.sluice.proxy.server.ClientPipeline;
+import io.sluice.proxy.server.ConnectionLimit;
 import io.sluice.proxy.transport.Transport;
 import io.sluice.proxy.upstream.UpstreamPools;
 import java.net.InetSocketAddress;
@@ -33,6 +34,8 @@ public final class SluiceServer implements AutoCloseable {
     private final UpstreamPools pools;
     private final ProxyContext proxy;
     private final ModelDiscovery discovery;
+    /** Open client connections, process-wide, against server.maxConnections: one counter for every event loop. */
+    private final ConnectionLimit connections;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -53,6 +56,7 @@ public final class SluiceServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        this.connections = new ConnectionLimit(config.server().maxConnections(), metrics);
         this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH,
                 proxy.routing()::discovered);
     }
@@ -86,7 +90,7 @@ public final class SluiceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        ClientPipeline.init(ch, config.server(), proxy.dispatcher());
+                        ClientPipeline.init(ch, config.server(), proxy.dispatcher(), connections);
                     }
                 });
         serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
@@ -97,7 +101,7 @@ public final class SluiceServer implements AutoCloseable {
      * benchmark, which run it on an EmbeddedChannel.
      */
     public static void initClientChannel(Channel ch, ProxyContext proxy) {
-        ClientPipeline.init(ch, proxy.config().server(), proxy.dispatcher());
+        ClientPipeline.init(ch, proxy.config().server(), proxy.dispatcher(), ConnectionLimit.UNLIMITED);
     }
 
     /** The bound address (useful with port 0). */

@@ -15,7 +15,7 @@ import java.util.Map;
 final class FileSections {
 
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
-            "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey");
+            "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey", "maxConnections");
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
@@ -41,8 +41,9 @@ final class FileSections {
         Duration shutdownGrace = n.get("shutdownGrace").duration(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
         int maxHeaderBytes = n.get("maxHeaderBytes").intValue(ServerConfig.DEFAULT_MAX_HEADER_BYTES);
         String adminKey = n.get("adminKey").secret().text(null);
+        int maxConnections = n.get("maxConnections").intValue(ServerConfig.DEFAULT_MAX_CONNECTIONS);
         return Records.build(n, () -> new ServerConfig(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads,
-                shutdownGrace, maxHeaderBytes, adminKey));
+                shutdownGrace, maxHeaderBytes, adminKey, maxConnections));
     }
 
     static UpstreamConfig upstream(ConfigNode n) {

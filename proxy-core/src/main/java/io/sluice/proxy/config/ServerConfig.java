@@ -15,9 +15,12 @@ import java.time.Duration;
  * @param maxHeaderBytes largest request line plus headers accepted; larger gets 431
  * @param adminKey       the key the admin API ({@code /api/...}) wants as {@code Authorization: Bearer}; null for none,
  *                       which leaves the admin API open on a loopback bind and closed on any other
+ * @param maxConnections most client connections open at once, process-wide; one over it gets 503 and is closed;
+ *                       0 means unlimited
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
-                           int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey) {
+                           int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey,
+                           int maxConnections) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -27,6 +30,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
     public static final int DEFAULT_IO_THREADS = 0;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     /** More threads than this is a typo, not a tuning choice. */
     public static final int MAX_IO_THREADS = 1024;
@@ -42,7 +46,14 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
         Check.range("ioThreads", ioThreads, 0, MAX_IO_THREADS);
         Check.notNegative("shutdownGrace", shutdownGrace);
         Check.atLeast("maxHeaderBytes", maxHeaderBytes, 1);
+        Check.atLeast("maxConnections", maxConnections, 0);
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+    }
+
+    public ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+                        int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey) {
+        this(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey,
+                DEFAULT_MAX_CONNECTIONS);
     }
 
     public ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
@@ -62,7 +73,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
         return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", readTimeout="
                 + readTimeout + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", shutdownGrace="
                 + shutdownGrace + ", maxHeaderBytes=" + maxHeaderBytes + ", adminKey="
-                + (adminKey == null ? null : Secrets.mask(adminKey)) + "]";
+                + (adminKey == null ? null : Secrets.mask(adminKey)) + ", maxConnections=" + maxConnections + "]";
     }
 
     public static ServerConfig defaults() {
@@ -72,12 +83,12 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes, adminKey);
+                maxHeaderBytes, adminKey, maxConnections);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes, adminKey);
+                maxHeaderBytes, adminKey, maxConnections);
     }
 
     /** {@link #ioThreads()} with 0 resolved to the number of available processors. */

@@ -132,6 +132,13 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
+    /** A client connection refused for being over {@code server.maxConnections}. */
+    public void connectionRefused() {
+        counters.computeIfAbsent("connections refused", k -> Counter.builder("http.connections.refused")
+                .description("Client connections answered 503 and closed for being over server.maxConnections")
+                .register(registry)).increment();
+    }
+
     /** Another upstream attempt for one client request: {@code reason} is the failure scope or status. */
     public void retry(String provider, String reason) {
         counters.computeIfAbsent("retry " + provider + ' ' + reason, k -> Counter.builder("upstream.retries")

@@ -1,12 +1,21 @@
 package io.sluice.proxy.server;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.exchange.HttpResponses;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +25,15 @@ import java.util.concurrent.TimeUnit;
  * another is in flight is held (auto-read off) and handed on once the response before it has ended.
  *
  * <p>A request is in flight from its head inbound to its response's last content outbound, which passes here; the
- * next one is handed on at the flush that follows, when the writer is done with the response before it.
+ * next one is handed on at the flush that follows, when the writer is done with the response before it. A client
+ * that pipelines more than {@link #MAX_HELD} messages gets, after the response in flight, a 503
+ * {@code too_many_pipelined_requests} as the answer to its next request, and the connection closes.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
 
     /** Messages (heads and body chunks) held behind a response at most; a client sending more is cut off. */
     static final int MAX_HELD = 64;
+    static final String TOO_MANY_PIPELINED = "too_many_pipelined_requests";
 
     private final long idleTimeoutNanos;
     private ChannelHandlerContext ctx;
@@ -31,6 +43,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private long idleSince;
     private boolean inFlight;
     private ArrayDeque<Object> held;
+    /** More was pipelined than may be held: the next answer is the 503, then the connection closes. */
+    private boolean overflow;
+    /** The response in flight ends the connection (Connection: close): nothing may follow it. */
+    private boolean closing;
 
     ConnectionGuard(long idleTimeoutNanos) {
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -75,6 +91,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (overflow) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if ((held != null && !held.isEmpty()) || (inFlight && msg instanceof HttpRequest)) {
             hold(msg);
             return;
@@ -90,8 +110,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             held = new ArrayDeque<>();
         }
         if (held.size() >= MAX_HELD) {
+            // The 503 cannot go out now: the response in flight is still being written, and HTTP/1.1 answers in
+            // order. Drop everything held (never answered: the client retries them after the close) and answer the
+            // first of them with the 503 once the response before it has ended, then close (see flush).
             ReferenceCountUtil.release(msg);
-            ctx.close();
+            releaseHeld();
+            overflow = true;
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         held.add(msg);
@@ -100,6 +125,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse res) {
+            if (res.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                ctx.write(msg, promise); // 100 Continue: the final response is still to come
+                return;
+            }
+            closing = res.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        }
         if (msg instanceof LastHttpContent) { // also a FullHttpResponse
             inFlight = false;
             idleSince = ctx.executor().ticker().nanoTime();
@@ -112,6 +144,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         ctx.flush();
         if (!inFlight && held != null && !held.isEmpty()) {
             replay();
+        } else if (!inFlight && overflow && !closing && ctx.channel().isActive()) {
+            overflow = false;
+            closing = true;
+            FullHttpResponse res = HttpResponses.error(Dialects.OPENAI, ctx.alloc(),
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "more than " + MAX_HELD
+                            + " pipelined messages behind a response; send them again on a new connection",
+                    TOO_MANY_PIPELINED);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -137,12 +178,16 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseHeld() {
         if (held != null) {
             Object m;
             while ((m = held.poll()) != null) {
                 ReferenceCountUtil.release(m);
             }
         }
-        ctx.fireChannelInactive();
     }
 }

@@ -2,13 +2,20 @@ package io.sluice.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -16,6 +23,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.service.Dispatcher;
@@ -23,10 +32,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one request at a time: asks the {@link Dispatcher} for its handler when the head arrives, then reads the
- * body (bounded by {@code server.maxBodyBytes}, whole within {@code server.readTimeout}) into a
- * {@link CompositeByteBuf} without copying, handing each chunk to the handler as it comes, or discards it; then lets
- * the handler answer through the connection's {@link ResponseWriter}. Malformed heads get 400 (431 when too large),
- * oversized bodies 413, slow ones 408, each in the route's dialect and followed by a close.
+ * body (bounded by {@code server.maxBodyBytes}) into a {@link CompositeByteBuf} without copying, handing each chunk
+ * to the handler as it comes, or discards it; then lets the handler answer through the connection's
+ * {@link ResponseWriter}. The whole request, head and body, must arrive within {@code server.readTimeout} of its first
+ * byte ({@link #arrivals()} sees the bytes before the codec), so a slow head (slowloris) is cut like a slow body.
+ * Malformed heads and bodies get 400 (431 when too large), oversized bodies 413, slow requests 408, each in the
+ * route's dialect and followed by a close.
+ *
+ * <p>{@code Expect: 100-continue} is answered here, once the handler is chosen and admitted: a request refused at its
+ * head (no valid client key, IP rules, unknown route) gets its refusal instead of 100, a declared body over the limit
+ * its 413, both without the body being sent; the connection closes after either, as the client may send the body
+ * anyway (RFC 9110 §10.1.1).
  */
 final class RequestReader extends ChannelInboundHandlerAdapter implements ResponseWriter.Completion {
 
@@ -74,12 +90,31 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
         }
     }
 
+    /** The handler to put before the HTTP codec: it sees each read of raw bytes. */
+    ChannelInboundHandlerAdapter arrivals() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                bytesArrived();
+                c.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** Bytes came in: the first while no request is open starts the next request's read timeout. */
+    private void bytesArrived() {
+        if (state == State.IDLE && readTimeout == null && ctx != null) {
+            readTimeout = ctx.executor().schedule(this::onReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void onHead(HttpRequest req) {
         startNanos = System.nanoTime();
         InboundRequest in = InboundRequest.of(req.method(), req.uri(), req.headers(), ctx.channel().remoteAddress(),
                 startNanos);
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
+            cancelReadTimeout();
             handler = dispatcher.malformed(in);
             writer.begin(handler, req.method(), req.protocolVersion(), false);
             state = State.RESPONDING;
@@ -94,6 +129,15 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
         }
         handler = dispatcher.open(in);
         writer.begin(handler, req.method(), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        boolean expectsContinue = HttpUtil.is100ContinueExpected(req);
+        if (expectsContinue && !handler.readsBody() && hasBody(req)) {
+            // Refused at the head, or a route that ignores bodies: the answer instead of 100, before the body.
+            cancelReadTimeout();
+            state = State.RESPONDING;
+            writer.closeAfter();
+            handler.respond(null, writer);
+            return;
+        }
         if (handler.readsBody()) {
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > maxBodyBytes) {
@@ -105,13 +149,28 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
         } else {
             state = State.DISCARDING_BODY;
         }
-        // Every request must arrive whole within readTimeout, whatever its route (slow-body clients).
-        readTimeout = ctx.executor().schedule(this::onReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (expectsContinue) {
+            req.headers().remove(HttpHeaderNames.EXPECT); // met here: not for the upstream
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+        }
+        // Every request must arrive whole within readTimeout, whatever its route (slow-body clients). Usually running
+        // since its first byte; not for a pipelined request ConnectionGuard held, whose bytes are all in already.
+        if (readTimeout == null) {
+            readTimeout = ctx.executor().schedule(this::onReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static boolean hasBody(HttpRequest req) {
+        return HttpUtil.getContentLength(req, 0L) > 0 || HttpUtil.isTransferEncodingChunked(req);
     }
 
     private void onContent(HttpContent content) {
         try {
-            if (state == State.READING_BODY) {
+            if (content.decoderResult().isFailure()) {
+                // A malformed chunk size or trailer: the decoder ends the body here and reads nothing more.
+                rejectMalformedBody();
+            } else if (state == State.READING_BODY) {
                 ByteBuf chunk = content.content();
                 if (chunk.isReadable()) {
                     if (body.readableBytes() + (long) chunk.readableBytes() > maxBodyBytes) {
@@ -149,9 +208,29 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
                         + " exceeds the limit of " + maxBodyBytes + " bytes", "request_too_large");
     }
 
+    private void rejectMalformedBody() {
+        if (state != State.READING_BODY && state != State.DISCARDING_BODY) {
+            return;
+        }
+        cancelReadTimeout();
+        releaseBody();
+        handler.abort();
+        state = State.RESPONDING;
+        writer.closeAfter();
+        writer.fail(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request body", "bad_request");
+    }
+
     private void onReadTimeout() {
         readTimeout = null;
-        if (state == State.READING_BODY || state == State.DISCARDING_BODY) {
+        if (state == State.IDLE && ctx.channel().isActive()) {
+            // The head is not in yet: no route, no handler. Answered in OpenAI's shape, not counted as a request.
+            state = State.CLOSING;
+            FullHttpResponse res = HttpResponses.error(Dialects.OPENAI, ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+                    "request headers not received within " + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos)
+                            + " ms", "request_timeout");
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        } else if (state == State.READING_BODY || state == State.DISCARDING_BODY) {
             releaseBody();
             handler.abort();
             state = State.RESPONDING;

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -56,7 +55,7 @@ final class ResponseWriter implements ResponseSink {
     /** The response is an event stream: a late failure can still be told as an event. */
     private boolean sse;
     /**
-     * This response's chunked framing is written here rather than by HttpServerCodec's encoder, which allocates a
+     * This response's chunked framing is written here rather than by ServerCodec's encoder, which allocates a
      * promise combiner, a hex String and buffer duplicates for every chunk: the size line and the closing CRLF go
      * out as small pooled buffers straight to the transport, the data as it came. The CRLF is never deferred to the
      * next chunk: some clients finish a chunk (and so an SSE event) only when they have read it.
@@ -141,7 +140,7 @@ final class ResponseWriter implements ResponseSink {
         ctx.write(head, ctx.voidPromise());
         framing = !fullSent && !HttpMethod.HEAD.equals(method) && HttpUtil.isTransferEncodingChunked(head);
         if (framing && wire == null) {
-            wire = ctx.pipeline().context(HttpServerCodec.class);
+            wire = ctx.pipeline().context(ServerCodec.class);
             framing = wire != null;
         }
         if (fullSent) {

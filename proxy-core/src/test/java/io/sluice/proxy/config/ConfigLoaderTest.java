@@ -335,7 +335,8 @@ class ConfigLoaderTest {
                 .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, "
                         + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
-                + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey)");
+                + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey, "
+                + "maxConnections)");
         assertError("providers:\n  - mock\n")
                 .hasMessage("providers: a list (expected: a mapping of provider name to settings)");
         assertError("providers:\n  mock: yes-please\n")
@@ -357,7 +358,7 @@ class ConfigLoaderTest {
     void unknownKeySuggestsTheClosestAllowedKey() {
         assertError("server:\n  prot: 4000\n").hasMessage("server.prot: unknown key (did you mean port? expected one "
                 + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, "
-                + "adminKey)");
+                + "adminKey, maxConnections)");
         assertError("upstream:\n  connectTimout: 1s\n")
                 .hasMessageStartingWith("upstream.connectTimout: unknown key (did you mean connectTimeout? expected");
         assertError("providers:\n  openai:\n    apikeys: [x]\n")

@@ -612,15 +612,24 @@ class ClientHandlerTest {
     }
 
     @Test
-    void tooManyHeldPipelinedRequestsCloseTheConnection() {
+    void tooManyHeldPipelinedRequestsAreAnswered503AfterTheStreamThenClosed() {
         try (TestProxy slow = TestProxy.builder().mock("10ms", 1).build()) {
             EmbeddedChannel ch = slow.client();
             // Each GET is two messages (head, last content); 64 held messages is the cap.
             feed(ch, chat(chatBody("mock/echo", true, "a b c")) + get("/health").repeat(40), Integer.MAX_VALUE);
+            StringBuilder wire = new StringBuilder(new String(drain(ch), StandardCharsets.UTF_8));
+            for (int i = 0; i < 10 && ch.isOpen(); i++) {
+                ch.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+                ch.runPendingTasks();
+                wire.append(new String(drain(ch), StandardCharsets.UTF_8));
+            }
 
+            List<Message> res = HttpWire.responses(wire.toString());
+            assertThat(res).extracting(Message::status).containsExactly(200, 503);
+            assertThat(res.get(1).error().get("code").asText()).isEqualTo("too_many_pipelined_requests");
+            assertThat(res.get(1).header("connection")).isEqualTo("close");
             assertThat(ch.isOpen()).isFalse();
-            assertThat(ch.runScheduledPendingTasks()).as("mock timer cancelled").isEqualTo(-1);
-            drain(ch);
+            assertThat(ch.runScheduledPendingTasks()).as("no timer left").isEqualTo(-1);
             ch.finishAndReleaseAll();
         }
     }

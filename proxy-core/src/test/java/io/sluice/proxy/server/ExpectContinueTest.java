@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-/** {@link ExpectContinue} in the client pipeline: 100 for bodies that fit, a 413 before the body otherwise. */
+/**
+ * {@code Expect: 100-continue} in the client pipeline ({@link RequestReader}): 100 for bodies that fit, a 413 before
+ * the body otherwise.
+ */
 class ExpectContinueTest {
 
     private TestProxy proxy;
