@@ -19,7 +19,9 @@ import io.sluice.proxy.server.ClientPipeline;
 import io.sluice.proxy.server.ConnectionLimit;
 import io.sluice.proxy.transport.Transport;
 import io.sluice.proxy.upstream.UpstreamPools;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +41,8 @@ public final class SluiceServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set by {@link #closeNow()}: a close under way stops waiting for open exchanges. */
+    private volatile boolean hurry;
     private Channel serverChannel;
 
     private SluiceServer(SluiceConfig config) {
@@ -54,6 +58,9 @@ public final class SluiceServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             metrics.close();
+            if (e instanceof UncheckedIOException io) {
+                throw new StartupException(io.getMessage(), io);
+            }
             throw e;
         }
         this.connections = new ConnectionLimit(config.server().maxConnections(), metrics);
@@ -93,7 +100,30 @@ public final class SluiceServer implements AutoCloseable {
                         ClientPipeline.init(ch, config.server(), proxy.dispatcher(), connections);
                     }
                 });
-        serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
+        try {
+            serverChannel = b.bind(sc.host(), sc.port()).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind's IOException unchecked
+            throw new StartupException("cannot listen on " + sc.host() + ":" + sc.port() + ": " + bindFailure(e), e);
+        }
+    }
+
+    /** Why a bind failed, in words: Netty's native transport says {@code bind(..) failed: Address already in use}. */
+    static String bindFailure(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String low = m.toLowerCase(Locale.ROOT);
+        if (low.contains("address already in use")) {
+            return "the port is already in use (expected: a free port in server.port or --port)";
+        }
+        if (low.contains("cannot assign requested address")) {
+            return "no network interface has this address (expected: an address of this machine in server.host or"
+                    + " --host)";
+        }
+        if (low.contains("permission denied")) {
+            return "permission denied (ports below 1024 need privileges)";
+        }
+        return m;
     }
 
     /**
@@ -127,6 +157,17 @@ public final class SluiceServer implements AutoCloseable {
         closed.await();
     }
 
+    /**
+     * Cuts the grace period short (a second SIGTERM or Ctrl-C): a close under way, or the one this starts, closes
+     * the open connections at once instead of waiting up to {@code server.shutdownGrace} for them. Returns at once.
+     */
+    public void closeNow() {
+        hurry = true;
+        if (!closing.get()) {
+            new Thread(this::close, "sluice-shutdown-now").start();
+        }
+    }
+
     /** Stops accepting, lets open exchanges finish up to the configured grace period, releases everything. */
     @Override
     public void close() {
@@ -145,7 +186,7 @@ public final class SluiceServer implements AutoCloseable {
             }
             long deadline = System.nanoTime() + config.server().shutdownGrace().toNanos();
             // Graceful: idle keep-alive connections close at once; busy ones get until the deadline.
-            while (System.nanoTime() < deadline && !clients.isEmpty() && (proxy.ops().inFlightCount() > 0
+            while (!hurry && System.nanoTime() < deadline && !clients.isEmpty() && (proxy.ops().inFlightCount() > 0
                     || proxy.metrics().upstreamActive().get() > 0)) {
                 Thread.sleep(20);
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.sluice.codec.json.JsonLimits;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ public final class JsonIo {
     /** One per process; field names are not interned (untrusted keys must not grow the JVM's string table). */
     public static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .streamReadConstraints(JsonLimits.REQUESTS) // a 21 MB base64 image fits a 32 MiB body
             .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
             // Emoji and other astral characters leave as 4-byte UTF-8, as providers write them, not \uD83D\uDE00.
             .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)

@@ -40,6 +40,7 @@ public final class JsonFeeder {
     static final JsonFactory FACTORY = JsonFactory.builder()
             // Untrusted keys must not grow the JVM's string table.
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .streamReadConstraints(JsonLimits.REQUESTS)
             .build();
 
 

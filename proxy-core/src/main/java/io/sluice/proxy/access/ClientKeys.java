@@ -34,6 +34,8 @@ public final class ClientKeys {
         private final String name;
         private final List<String> models;
         private final List<Glob> patterns;
+        /** Per pattern: no {@code /}, so it names a model whichever provider serves it. */
+        private final boolean[] bare;
         private final RateLimiter limiter;
         private final boolean enabled;
 
@@ -45,6 +47,10 @@ public final class ClientKeys {
                 p.add(new Glob(m));
             }
             this.patterns = List.copyOf(p);
+            this.bare = new boolean[models.size()];
+            for (int i = 0; i < bare.length; i++) {
+                bare[i] = models.get(i).indexOf('/') < 0;
+            }
             this.limiter = limiter;
             this.enabled = enabled;
         }
@@ -70,7 +76,9 @@ public final class ClientKeys {
         /**
          * Whether this key may use a model: the id the client asked for, the route's {@code provider/upstream} or the
          * upstream model alone is matched by one of the patterns ({@code gpt-4o} admits {@code openai/gpt-4o}; an
-         * alias is admitted by its own name or by where it lands). {@code provider} and {@code upstream} may be null.
+         * alias is admitted by its own name or by where it lands). Only a pattern without {@code /} is matched against
+         * the upstream model alone: {@code mock/*} names a provider, so it must not admit provider {@code p}'s
+         * upstream model {@code mock/echo}. {@code provider} and {@code upstream} may be null.
          */
         public boolean allows(String requested, String provider, String upstream) {
             if (patterns.isEmpty()) {
@@ -80,7 +88,7 @@ public final class ClientKeys {
             for (int i = 0; i < patterns.size(); i++) { // indexed: no iterator per request
                 Glob g = patterns.get(i);
                 if (g.matches(requested) || (routed && g.matches(provider, upstream))
-                        || (upstream != null && g.matches(upstream))) {
+                        || (upstream != null && bare[i] && g.matches(upstream))) {
                     return true;
                 }
             }

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.providers.Operation;
+import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.SluiceConfig;
@@ -125,6 +127,26 @@ final class ProviderEndpoints {
                 .field("message", "the next request skips the key in turn").end().toString());
     }
 
+    /**
+     * Null when {@code model} may be sent to {@code provider}, else why not: the checks of a client's request (the
+     * probe builds the same upstream URL, and a Gemini or Azure provider takes the model in its path, where {@code ?},
+     * {@code /} or {@code #} would change the query or the path).
+     */
+    static String invalidModel(ProviderConfig provider, String model) {
+        if (model == null) {
+            return "provider " + provider.name() + " lists no model to test; pass ?model=";
+        }
+        String bad = ModelRouter.invalid(model);
+        if (bad != null) {
+            return "model: " + bad + ": `" + Text.printable(model) + "`";
+        }
+        if (provider.descriptor().modelInPath(Operation.CHAT) && !ProviderDescriptor.pathSafe(model)) {
+            return "model: `" + Text.printable(model) + "` cannot be sent to provider " + provider.name()
+                    + ", which takes the model in its URL path (expected: letters, digits, '.', '_', '-')";
+        }
+        return null;
+    }
+
     /** {@code POST /api/monitoring/providers/{name}/test}: completes once the provider answered every key tried. */
     CompletableFuture<MonitoringApi.Answer> test(HttpMethod method, String p, QueryStringDecoder q, EventLoop loop) {
         if (!method.equals(HttpMethod.POST)) {
@@ -144,10 +166,9 @@ final class ProviderEndpoints {
         if (model == null) {
             model = provider.models().isEmpty() ? null : provider.models().get(0);
         }
-        if (model == null || ModelRouter.invalid(model) != null) {
-            return now(MonitoringApi.error(HttpResponseStatus.BAD_REQUEST, model == null
-                    ? "provider " + provider.name() + " lists no model to test; pass ?model="
-                    : "model: " + Text.printable(model) + " is not a valid model id"));
+        String bad = invalidModel(provider, model);
+        if (bad != null) {
+            return now(MonitoringApi.error(HttpResponseStatus.BAD_REQUEST, bad));
         }
         String keyName = param(q, "key");
         int key = -1;

@@ -25,6 +25,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         Path file = config.resolve();
         SluiceConfig cfg = ConfigLoader.load(file);
         ConfigOption.checkExposure(cfg, file); // what serve would refuse, check-config refuses too
+        ConfigOption.checkFiles(cfg, file);
         PrintWriter out = spec.commandLine().getOut();
         ConfigSummary.lines(file, cfg).forEach(out::println);
         out.flush();

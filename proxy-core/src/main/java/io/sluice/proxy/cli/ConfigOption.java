@@ -1,6 +1,7 @@
 package io.sluice.proxy.cli;
 
 import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.config.WritableFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -22,6 +23,18 @@ final class ConfigOption {
     static void checkExposure(io.sluice.proxy.config.SluiceConfig cfg, Path file) {
         try {
             cfg.access().checkExposure(cfg.server());
+        } catch (ConfigException e) {
+            throw e.in(file);
+        }
+    }
+
+    /**
+     * What {@code serve} would fail on at startup for the machine's files: a {@code usage.file} in a directory that
+     * is missing and cannot be created, that is a directory, or that cannot be written; named after {@code file}.
+     */
+    static void checkFiles(io.sluice.proxy.config.SluiceConfig cfg, Path file) {
+        try {
+            WritableFile.check("usage.file", cfg.ops().usageFile());
         } catch (ConfigException e) {
             throw e.in(file);
         }

@@ -1,10 +1,12 @@
 package io.sluice.proxy.cli;
 
+import io.sluice.proxy.StartupException;
 import io.sluice.proxy.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -20,7 +22,7 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
 
     public static final int EXIT_OK = 0;
-    /** An unexpected failure; a stack trace is printed. */
+    /** The machine refused (port in use, ...): one line; anything unexpected: a stack trace. */
     public static final int EXIT_FAILURE = 1;
     /** Bad arguments or a bad config file; a one-line message is printed. */
     public static final int EXIT_USAGE = 2;
@@ -39,12 +41,20 @@ public final class Main {
         return cli.execute(args);
     }
 
-    /** Config errors are the user's to fix: say what is wrong, no stack trace. */
+    /**
+     * Config errors are the user's to fix: say what is wrong, no stack trace (exit 2). So are the machine's refusals
+     * at startup (port in use, a file that cannot be opened): one line, exit 1.
+     */
     private static int handle(Exception e, CommandLine cmd, ParseResult parsed) throws Exception {
         if (e instanceof ConfigException) {
             cmd.getErr().println("sluice: " + e.getMessage());
             cmd.getErr().flush();
             return EXIT_USAGE;
+        }
+        if (e instanceof StartupException || e instanceof UncheckedIOException) {
+            cmd.getErr().println("sluice: " + e.getMessage());
+            cmd.getErr().flush();
+            return EXIT_FAILURE;
         }
         throw e;
     }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +38,10 @@ final class ServeCommand implements Callable<Integer> {
         java.nio.file.Path file = config.resolve();
         SluiceConfig cfg = withOverrides(ConfigLoader.load(file), host, port);
         ConfigOption.checkExposure(cfg, file); // SluiceServer.start checks too, without the file's name
+        ConfigOption.checkFiles(cfg, file);
         SluiceServer server = SluiceServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
-        onStopSignal(server);
+        onStopSignal(server, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         out.println(listeningLine(cfg.server().host(), server.localAddress().getPort(), cfg));
         out.flush();
@@ -52,18 +54,32 @@ final class ServeCommand implements Callable<Integer> {
      * {@code server.shutdownGrace}, flush usage and logs) on a thread of its own; {@link #call} then returns and the
      * process exits 0. Without a handler the JVM would run the same close from the shutdown hook but exit 143.
      * {@code sun.misc.Signal} is in {@code jdk.unsupported}, there on every JDK since 9; where it is not, the hook
-     * still closes gracefully.
+     * still closes gracefully. A second signal during the grace (the operator pressing Ctrl-C again) cuts it short.
      */
     @SuppressForbidden(reason = "sun.misc.Signal (jdk.unsupported) is the only way to handle SIGTERM/SIGINT")
-    static void onStopSignal(SluiceServer server) {
+    static void onStopSignal(SluiceServer server, PrintWriter err) {
+        AtomicInteger signals = new AtomicInteger();
         try {
             for (String name : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name),
-                        sig -> new Thread(server::close, "sluice-shutdown-" + name.toLowerCase(Locale.ROOT)).start());
+                        sig -> stopSignal(server, signals.incrementAndGet(), name.toLowerCase(Locale.ROOT), err));
             }
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             // the shutdown hook closes instead
         }
+    }
+
+    /** The {@code count}th stop signal: the first starts the graceful close, the next ones cut its grace short. */
+    static void stopSignal(SluiceServer server, int count, String name, PrintWriter err) {
+        if (count == 1) {
+            new Thread(server::close, "sluice-shutdown-" + name).start();
+            return;
+        }
+        if (count == 2) {
+            err.println("sluice: second stop signal: closing open connections now");
+            err.flush();
+        }
+        server.closeNow();
     }
 
     /** The config with {@code --host}/{@code --port} applied; a bad value is reported as the option. */

@@ -38,6 +38,25 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
                 throw ConfigException.invalid("providers", p.name(), "unique provider names");
             }
         }
+        checkAdminKeyApart(server.adminKey(), access);
+    }
+
+    /**
+     * The admin key opens the admin API (keys, logs, settings); a client key only the model routes. The same value as
+     * both would hand every holder of that client key the admin API, or make the admin key's unrestricted client use
+     * look like the named key's: refused.
+     */
+    private static void checkAdminKeyApart(String adminKey, AccessConfig access) {
+        if (adminKey == null || access.clientKeys().isEmpty()) {
+            return;
+        }
+        String hash = Secrets.sha256Hex(adminKey);
+        for (ClientKeyConfig k : access.clientKeys()) {
+            if (k.sha256().equals(hash)) {
+                throw ConfigException.at("access.clientKeys." + k.name(), "the same key as server.adminKey"
+                        + " (expected: a client key different from the admin key, which opens the admin API)");
+            }
+        }
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {

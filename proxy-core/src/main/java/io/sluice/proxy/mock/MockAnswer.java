@@ -1,9 +1,11 @@
 package io.sluice.proxy.mock;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.sluice.codec.json.JsonLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,9 @@ public record MockAnswer(List<String> pieces, String finishReason, int promptTok
             + "ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
             + "voluptate velit esse cillum dolore eu fugiat nulla pariatur.";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads what clients send, so takes the strings they may send (a 21 MB base64 image). */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(JsonLimits.REQUESTS).build());
 
     /** Builds the answer from the request body (read, not consumed: the reader index is kept). */
     public static MockAnswer of(String model, ByteBuf body, int wordsPerPiece) throws IOException {

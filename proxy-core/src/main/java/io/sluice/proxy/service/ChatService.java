@@ -131,7 +131,8 @@ public final class ChatService {
                 return;
             }
             ProviderConfig p = target.provider();
-            Access.Denial notAllowed = admission.model(key, model, p.name(), target.upstreamModel());
+            Access.Denial notAllowed = admission.model(key, calledAs(model, target), p.name(),
+                    target.upstreamModel());
             if (notAllowed != null) {
                 body.release();
                 SimpleHandler.deny(sink, route.dialect, notAllowed);
@@ -182,6 +183,24 @@ public final class ChatService {
         }
 
         /**
+         * The id the allow-list judges besides the provider and upstream model called: what the client asked for,
+         * unless {@code /v1/providers/{p}/...} forced the request somewhere its model id would not route by itself;
+         * then the {@code provider/model} actually called, so a key limited to {@code mock/*} cannot send
+         * {@code mock/echo} to another provider.
+         */
+        private String calledAs(String model, ModelRouter.Route target) {
+            if (RouteFamily.forcedProvider(request.path()) == null) {
+                return model;
+            }
+            ModelRouter.Route plain = routing.router().resolve(model);
+            if (plain != null && plain.provider() == target.provider()
+                    && plain.upstreamModel().equals(target.upstreamModel())) {
+                return model;
+            }
+            return target.provider().name() + "/" + target.upstreamModel();
+        }
+
+        /**
          * The route for {@code model}, or null after answering the client: 400 for a model id that is not acceptable
          * (control characters, {@code ..}, one that cannot go into the provider's URL path), 404 for an unknown
          * model or provider, naming close matches or why an alias is unavailable.
@@ -200,14 +219,14 @@ public final class ChatService {
                 if (target == null) {
                     sink.fail(HttpResponseStatus.NOT_FOUND, "The provider `" + Text.printable(forced)
                             + "` is not configured or not enabled; enabled providers: "
-                            + String.join(", ", router.providers().keySet()), "provider_not_found");
+                            + String.join(", ", Hints.providers(router, key)), "provider_not_found");
                     return null;
                 }
             } else {
                 target = router.resolve(model);
                 if (target == null) {
-                    String why = router.unavailable(model);
-                    List<String> close = router.closeMatches(model, 5);
+                    String why = key == null || key.allows(model, null, null) ? router.unavailable(model) : null;
+                    List<String> close = Hints.closeMatches(router, key, model);
                     sink.fail(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + Text.printable(model)
                             + "` is unavailable: " + why : "The model `" + Text.printable(model) + "` does not exist"
                             + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),

@@ -1,16 +1,32 @@
 package io.sluice.proxy.upstream;
 
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.TimeoutException;
 import io.sluice.codec.hub.HubError;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.exchange.Outcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
 
 /** What a client is told of a provider's failure before the first byte, if nobody tries again. Secrets masked. */
 final class EarlyAnswers {
 
     /** Longest piece of a provider's non-JSON error body quoted in Sluice's own error message. */
     static final int MAX_SNIPPET = 512;
+
+    /** Linux errno values Netty's native transport reports (negated) in {@code NativeIoException.expectedErr()}. */
+    private static final int ERRNO_EPIPE = 32;
+    private static final int ERRNO_ECONNRESET = 104;
+    private static final int ERRNO_ETIMEDOUT = 110;
+    private static final int ERRNO_ECONNREFUSED = 111;
 
     private EarlyAnswers() {
     }
@@ -81,9 +97,73 @@ final class EarlyAnswers {
                 .withCode(timeout ? "upstream_timeout" : "upstream_error", null);
     }
 
-    /** A transport failure in a few words. */
+    /**
+     * A transport failure in a few words. Exceptions from the JDK and Netty's native transport carry system-call
+     * texts ({@code recvAddress(..) failed with error(-104): Connection reset by peer}, {@code Connection refused:
+     * /10.0.0.1:443}) that mean nothing to a client and show internal addresses: known ones become plain words.
+     * Sluice's own exceptions already say what happened and keep their message.
+     */
     static String describe(Throwable c) {
+        String plain = plainWords(c);
+        if (plain != null) {
+            return plain;
+        }
         String m = c.getMessage();
         return m == null ? c.getClass().getSimpleName() : m;
+    }
+
+    private static String plainWords(Throwable c) {
+        if (c instanceof UpstreamHandler.UpstreamTimeoutException
+                || c instanceof UpstreamHandler.UpstreamClosedException) {
+            return null;
+        }
+        if (c instanceof ConnectTimeoutException || c instanceof SocketTimeoutException
+                || c instanceof TimeoutException) {
+            return "timed out";
+        }
+        if (c instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (c instanceof SSLException) {
+            return "TLS handshake or session failed";
+        }
+        if (c instanceof ClosedChannelException) {
+            return "connection closed by the provider";
+        }
+        String m = c.getMessage();
+        String low = m == null ? "" : m.toLowerCase(Locale.ROOT);
+        if (c instanceof Errors.NativeIoException n) {
+            int errno = -n.expectedErr();
+            if (errno == ERRNO_ECONNRESET || low.contains("connection reset")) {
+                return "connection reset by the provider";
+            }
+            if (errno == ERRNO_EPIPE || low.contains("broken pipe")) {
+                return "connection closed by the provider";
+            }
+            if (errno == ERRNO_ECONNREFUSED || low.contains("connection refused")) {
+                return "connection refused";
+            }
+            if (errno == ERRNO_ETIMEDOUT || low.contains("timed out")) {
+                return "timed out";
+            }
+            return "connection failed";
+        }
+        if (c instanceof ConnectException) {
+            // Netty's "connect(..) failed: Connection refused: /10.0.0.1:443"; our own pool message is kept.
+            return low.contains("connection refused") ? "connection refused"
+                    : low.contains("connect(..)") ? "connection failed" : null;
+        }
+        if (c instanceof IOException) {
+            if (low.contains("connection reset")) {
+                return "connection reset by the provider";
+            }
+            if (low.contains("broken pipe")) {
+                return "connection closed by the provider";
+            }
+            if (low.contains("timed out")) {
+                return "timed out";
+            }
+        }
+        return null;
     }
 }

@@ -75,6 +75,8 @@ class ClientKeysTest {
         assertThat(k.allows("claude", "anthropic", "claude-sonnet-4-5")).isTrue();
         assertThat(k.allows("o1.*", null, null)).isFalse(); // patterns are globs: '.' is a dot, not a regex
         assertThat(k.allows("openai/gpt-4.1", null, null)).isTrue();
+        // A pattern with a provider does not match another provider's upstream model of the same spelling.
+        assertThat(k.allows("router/openai/gpt-4.1", "router", "openai/gpt-4.1")).isFalse();
     }
 
     @Test

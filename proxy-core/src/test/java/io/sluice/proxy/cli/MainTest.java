@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +196,53 @@ class MainTest {
         Path file = write("bad.yaml", "server:\n  readTimeout: soon\n");
         assertThat(run("serve", "-c", file.toString())).isEqualTo(2);
         assertThat(err()).startsWith("sluice: " + file + ": server.readTimeout: \"soon\" (expected: a duration");
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndExitsOne() throws IOException {
+        Path file = write("sluice.yaml", "server: {host: 127.0.0.1, ioThreads: 1}\nprovidersFromEnv: false\n"
+                + "providers:\n  mock: {}\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(run("serve", "-c", file.toString(), "--port", String.valueOf(port))).isEqualTo(1);
+            assertThat(err()).isEqualTo("sluice: cannot listen on 127.0.0.1:" + port + ": the port is already in use"
+                    + " (expected: a free port in server.port or --port)" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void anUnusableUsageFileFailsCheckConfigAndServeAlike() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("usage-dir"));
+        Path notADir = write("plain.txt", "x");
+        String[][] cases = {
+            {dir.toString(), "\"" + dir + "\" is a directory (expected: a file Sluice can create or append to)"},
+            {notADir.resolve("sub/usage.jsonl").toString(), "cannot be created: " + notADir + " is not a directory"},
+        };
+        for (String[] c : cases) {
+            Path file = write("sluice.yaml", "providersFromEnv: false\nusage: {file: \"" + c[0] + "\"}\n"
+                    + "providers:\n  mock: {}\n");
+            for (String command : new String[] {"check-config", "serve"}) {
+                out.reset();
+                err.reset();
+                assertThat(run(command, "-c", file.toString())).as(command + " " + c[0]).isEqualTo(2);
+                assertThat(err()).as(command).startsWith("sluice: " + file + ": usage.file: ").contains(c[1])
+                        .doesNotContain("\tat ").hasLineCount(1);
+            }
+        }
+        // A usage file whose directory can be created is fine.
+        Path ok = write("sluice.yaml", "providersFromEnv: false\nusage: {file: \"" + tmp.resolve("new/usage.jsonl")
+                + "\"}\nproviders:\n  mock: {}\n");
+        out.reset();
+        assertThat(run("check-config", "-c", ok.toString())).isZero();
+    }
+
+    @Test
+    void anAdminKeyThatIsAlsoAClientKeyIsRefused() throws IOException {
+        Path file = write("sluice.yaml", "server: {adminKey: sk-same-0123456789abcdef}\nproviders:\n  mock: {}\n"
+                + "access:\n  clientKeys: {team: sk-same-0123456789abcdef}\n");
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(2);
+        assertThat(err()).contains("access.clientKeys.team: the same key as server.adminKey")
+                .doesNotContain("sk-same-0123456789abcdef");
     }
 
     @Test

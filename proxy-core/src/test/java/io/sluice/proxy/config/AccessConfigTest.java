@@ -123,6 +123,20 @@ class AccessConfigTest {
     }
 
     @Test
+    void theAdminKeyIsNoClientKey() {
+        assertThatThrownBy(() -> parse("server: {adminKey: " + KEY + "}\naccess:\n  clientKeys: {a: " + KEY + "}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("access.clientKeys.a: the same key as server.adminKey")
+                .hasMessageNotContaining(KEY);
+        String hash = Secrets.sha256Hex(KEY);
+        assertThatThrownBy(() -> parse("server: {adminKey: " + KEY + "}\naccess:\n  clientKeys: {ci: {keyHash: "
+                + "\"sha256:" + hash + "\"}}\n"))
+                .hasMessageContaining("access.clientKeys.ci: the same key as server.adminKey");
+        assertThat(parse("server: {adminKey: admin-key-0000000000000001}\naccess:\n  clientKeys: {a: " + KEY
+                + "}\n").access().clientKeys()).hasSize(1);
+    }
+
+    @Test
     void requireClientKeyMustAgreeWithTheKeys() {
         assertThatThrownBy(() -> parse("access:\n  requireClientKey: false\n  clientKeys: {a: " + KEY + "}\n"))
                 .hasMessageContaining("access.requireClientKey: false while clientKeys are configured");
