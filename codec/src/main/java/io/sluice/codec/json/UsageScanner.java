@@ -137,22 +137,26 @@ public final class UsageScanner {
      * @param data not owned: read only
      */
     public static int contentBytes(ByteBuf data) {
-        return stringBytes(data, CONTENT_KEY) + stringBytes(data, ARGUMENTS_KEY);
-    }
-
-    private static int stringBytes(ByteBuf buf, byte[] quotedKey) {
-        final int end = buf.writerIndex();
+        final int end = data.writerIndex();
         int total = 0;
-        int i = buf.readerIndex();
-        int v;
-        while ((v = valueAt(buf, quotedKey, i)) >= 0) {
-            if (buf.getByte(v) != '"') {
-                i = v;
+        int i = data.readerIndex();
+        while (i < end) { // one pass over the quotes for both keys
+            int quote = data.indexOf(i, end, (byte) '"');
+            if (quote < 0) {
+                break;
+            }
+            byte[] key = end - quote >= CONTENT_KEY.length && regionMatches(data, quote, CONTENT_KEY) ? CONTENT_KEY
+                    : end - quote >= ARGUMENTS_KEY.length && regionMatches(data, quote, ARGUMENTS_KEY) ? ARGUMENTS_KEY
+                    : null;
+            int v = key == null ? -1 : skipSpaces(data, quote + key.length, end);
+            if (v < 0 || v >= end || data.getByte(v) != ':'
+                    || (v = skipSpaces(data, v + 1, end)) >= end || data.getByte(v) != '"') {
+                i = quote + 1;
                 continue;
             }
             int j = v + 1;
             while (j < end) {
-                byte b = buf.getByte(j);
+                byte b = data.getByte(j);
                 if (b == '"') {
                     break;
                 }
