@@ -52,6 +52,14 @@ public final class ChatRequestScanner {
     private boolean stream;
     private boolean includeUsage;
     private boolean multipleChoices;
+    /** Offsets of the root object's {@code {}, of the {@code stream_options} value and of its include_usage value. */
+    private int rootStart = -1;
+    private int optionsStart = -1;
+    private int optionsEnd = -1;
+    private boolean optionsObject;
+    private int optionsFields;
+    private int includeUsageStart = -1;
+    private int includeUsageEnd = -1;
 
     /**
      * Scans the next body chunk. Once the body is known to be invalid, further chunks are ignored.
@@ -118,6 +126,34 @@ public final class ChatRequestScanner {
         return includeUsage;
     }
 
+    /**
+     * The edit that makes this (valid, fully scanned) body ask for usage in a stream,
+     * {@code "stream_options":{"include_usage":true}}, without re-serializing it: the only change to the bytes, as
+     * offsets from the body's first byte; null when the body asks already or could not be scanned. A
+     * {@code stream_options} object gains the member (or its {@code include_usage} value becomes {@code true}); a
+     * {@code null} one is replaced; an absent one is added first in the root object.
+     */
+    public Edit includeUsageEdit() {
+        if (includeUsage || result != Result.OK || rootStart < 0 || optionsStart >= 0 && optionsEnd < 0) {
+            return null;
+        }
+        if (includeUsageStart >= 0) {
+            return new Edit(includeUsageStart, includeUsageEnd, "true");
+        }
+        if (optionsObject) {
+            String member = "\"include_usage\":true";
+            return new Edit(optionsStart + 1, optionsStart + 1, optionsFields > 0 ? member + "," : member);
+        }
+        if (optionsStart >= 0) {
+            return new Edit(optionsStart, optionsEnd, "{\"include_usage\":true}");
+        }
+        return new Edit(rootStart + 1, rootStart + 1, "\"stream_options\":{\"include_usage\":true},");
+    }
+
+    private static int offset(long o) {
+        return (int) Math.min(o, Integer.MAX_VALUE);
+    }
+
     /** Whether top-level {@code n} is an integer above 1: several choices, which some routes cannot serve. */
     public boolean multipleChoices() {
         return multipleChoices;
@@ -149,6 +185,7 @@ public final class ChatRequestScanner {
             case ROOT_START -> {
                 if (token == JsonToken.START_OBJECT) {
                     state = State.ROOT_FIELD;
+                    rootStart = (int) Math.min(json.tokenStart(), Integer.MAX_VALUE);
                 } else {
                     fail("request body must be a JSON object, not " + describe(token));
                 }
@@ -165,7 +202,9 @@ public final class ChatRequestScanner {
             case OPTIONS_FIELD -> {
                 if (token == JsonToken.END_OBJECT) {
                     state = State.ROOT_FIELD;
+                    optionsEnd = offset(json.tokenEnd());
                 } else {
+                    optionsFields++;
                     field = "include_usage".equals(p.currentName()) ? Field.INCLUDE_USAGE : Field.OTHER;
                     state = State.OPTIONS_VALUE;
                 }
@@ -173,6 +212,10 @@ public final class ChatRequestScanner {
             case OPTIONS_VALUE -> {
                 if (field == Field.INCLUDE_USAGE && token.isBoolean()) {
                     includeUsage = token == JsonToken.VALUE_TRUE;
+                }
+                if (field == Field.INCLUDE_USAGE && token.isScalarValue()) {
+                    includeUsageStart = offset(json.tokenStart());
+                    includeUsageEnd = offset(json.tokenEnd());
                 }
                 skip(token, State.OPTIONS_FIELD);
             }
@@ -211,7 +254,13 @@ public final class ChatRequestScanner {
                 }
             }
             case STREAM_OPTIONS -> {
-                if (token == JsonToken.START_OBJECT) {
+                optionsStart = offset(json.tokenStart());
+                optionsEnd = offset(json.tokenEnd());
+                optionsObject = token == JsonToken.START_OBJECT;
+                optionsFields = 0;
+                includeUsageStart = -1;
+                includeUsageEnd = -1;
+                if (optionsObject) {
                     state = State.OPTIONS_FIELD;
                     return;
                 }

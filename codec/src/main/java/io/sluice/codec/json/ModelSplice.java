@@ -45,6 +45,36 @@ public final class ModelSplice {
     }
 
     /**
+     * Builds {@code body[0, e.start) + e.text + body[e.end, end)}, offsets relative to {@code body.readerIndex()}:
+     * {@link ChatRequestScanner#includeUsageEdit()}, say.
+     *
+     * @param body not owned: the result holds retained slices of it (no copy); its indexes are left untouched
+     * @return a new composite owned by the caller
+     * @throws IndexOutOfBoundsException if the range is not within the readable bytes
+     */
+    public static ByteBuf apply(ByteBufAllocator alloc, ByteBuf body, Edit e) {
+        int readable = body.readableBytes();
+        if (e.end() > readable) {
+            throw new IndexOutOfBoundsException(
+                    "edit: [" + e.start() + ", " + e.end() + ") (expected: within [0, " + readable + "])");
+        }
+        int base = body.readerIndex();
+        CompositeByteBuf out = alloc.compositeBuffer(3);
+        if (e.start() > 0) {
+            out.addComponent(true, body.retainedSlice(base, e.start()));
+        }
+        if (!e.text().isEmpty()) {
+            ByteBuf text = alloc.buffer(ByteBufUtil.utf8MaxBytes(e.text()));
+            ByteBufUtil.writeUtf8(text, e.text());
+            out.addComponent(true, text);
+        }
+        if (e.end() < readable) {
+            out.addComponent(true, body.retainedSlice(base + e.end(), readable - e.end()));
+        }
+        return out;
+    }
+
+    /**
      * {@code s} as a JSON string literal in UTF-8: quotes, backslashes and control characters escaped (RFC 8259 §7).
      *
      * @return a new buffer owned by the caller

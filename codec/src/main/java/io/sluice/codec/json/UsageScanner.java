@@ -19,6 +19,9 @@ public final class UsageScanner {
 
     private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR_KEY = "\"error\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHOICES_KEY = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_KEY = "\"content\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ARGUMENTS_KEY = "\"arguments\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private JsonFeeder body;
@@ -109,6 +112,84 @@ public final class UsageScanner {
      */
     public static boolean errorIn(ByteBuf data) {
         return hasMember(data, ERROR_KEY, (byte) '{', (byte) '"') && parse(data).errorSeen();
+    }
+
+    /**
+     * Whether a chunk's {@code choices} is an empty array: with a {@code usage} object, the usage-only last chunk a
+     * stream sends when asked for usage. Allocation-free.
+     *
+     * @param data not owned: read only
+     */
+    public static boolean emptyChoices(ByteBuf data) {
+        int v = valueAt(data, CHOICES_KEY, data.readerIndex());
+        if (v < 0 || data.getByte(v) != '[') {
+            return false;
+        }
+        int close = skipSpaces(data, v + 1, data.writerIndex());
+        return close < data.writerIndex() && data.getByte(close) == ']';
+    }
+
+    /**
+     * Bytes of the text a chunk carries: its {@code content} and tool-call {@code arguments} string values, as they
+     * are written (escapes count as written), without the JSON around them. What a stream that reports no usage is
+     * estimated from. Allocation-free.
+     *
+     * @param data not owned: read only
+     */
+    public static int contentBytes(ByteBuf data) {
+        final int end = data.writerIndex();
+        int total = 0;
+        int i = data.readerIndex();
+        while (i < end) { // one pass over the quotes for both keys
+            int quote = data.indexOf(i, end, (byte) '"');
+            if (quote < 0) {
+                break;
+            }
+            byte[] key = end - quote >= CONTENT_KEY.length && regionMatches(data, quote, CONTENT_KEY) ? CONTENT_KEY
+                    : end - quote >= ARGUMENTS_KEY.length && regionMatches(data, quote, ARGUMENTS_KEY) ? ARGUMENTS_KEY
+                    : null;
+            int v = key == null ? -1 : skipSpaces(data, quote + key.length, end);
+            if (v < 0 || v >= end || data.getByte(v) != ':'
+                    || (v = skipSpaces(data, v + 1, end)) >= end || data.getByte(v) != '"') {
+                i = quote + 1;
+                continue;
+            }
+            int j = v + 1;
+            while (j < end) {
+                byte b = data.getByte(j);
+                if (b == '"') {
+                    break;
+                }
+                j += b == '\\' ? 2 : 1;
+            }
+            j = Math.min(j, end);
+            total += j - v - 1;
+            i = j + 1;
+        }
+        return total;
+    }
+
+    /** Where the value of the first {@code quotedKey} member at or after {@code from} starts, or -1. */
+    private static int valueAt(ByteBuf buf, byte[] quotedKey, int from) {
+        final int end = buf.writerIndex();
+        int i = from;
+        while (i < end) {
+            int quote = buf.indexOf(i, end, quotedKey[0]);
+            if (quote < 0 || end - quote < quotedKey.length) {
+                return -1;
+            }
+            if (regionMatches(buf, quote, quotedKey)) {
+                int v = skipSpaces(buf, quote + quotedKey.length, end);
+                if (v < end && buf.getByte(v) == ':') {
+                    v = skipSpaces(buf, v + 1, end);
+                    if (v < end) {
+                        return v;
+                    }
+                }
+            }
+            i = quote + 1;
+        }
+        return -1;
     }
 
     private static ResponseReader parse(ByteBuf data) {

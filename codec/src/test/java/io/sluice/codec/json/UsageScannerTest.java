@@ -286,4 +286,40 @@ class UsageScannerTest {
         assertThat(errorIn(USAGE_NULL_CHUNK)).isFalse();
         assertThat(errorIn("[DONE]")).isFalse();
     }
+
+    private static int contentBytes(String data) {
+        ByteBuf buf = Unpooled.copiedBuffer(data, StandardCharsets.UTF_8);
+        try {
+            return UsageScanner.contentBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static boolean emptyChoices(String data) {
+        ByteBuf buf = Unpooled.copiedBuffer(data, StandardCharsets.UTF_8);
+        try {
+            return UsageScanner.emptyChoices(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void contentBytesCountTheTextNotTheJson() {
+        assertThat(contentBytes("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"tok \"}}]}"))
+                .isEqualTo(4);
+        assertThat(contentBytes("{\"choices\":[{\"delta\":{\"content\" : \"a\\\"b\"}}]}")).isEqualTo(4);
+        assertThat(contentBytes("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":"
+                + "\"{\\\"x\\\":1}\"}}]}}]}")).isEqualTo(9);
+        assertThat(contentBytes("{\"choices\":[{\"delta\":{\"content\":null}}],\"x\":\"content\"}")).isZero();
+        assertThat(contentBytes("{\"choices\":[{\"delta\":{\"content\":\"cut")).isEqualTo(3);
+    }
+
+    @Test
+    void emptyChoicesIsTheUsageOnlyChunk() {
+        assertThat(emptyChoices("{\"choices\": [ ],\"usage\":{}}")).isTrue();
+        assertThat(emptyChoices("{\"choices\":[{\"index\":0}],\"usage\":{}}")).isFalse();
+        assertThat(emptyChoices("{\"usage\":{}}")).isFalse();
+    }
 }

@@ -2,6 +2,7 @@ package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.json.Edit;
 import io.sluice.providers.Operation;
 import io.sluice.proxy.ops.RequestTrace;
 
@@ -13,8 +14,17 @@ import io.sluice.proxy.ops.RequestTrace;
  * @param dialect    the dialect the client speaks
  * @param modelStart where the model value starts in {@code body} (quotes included), -1 when it is not in the body
  * @param modelEnd   where it ends, -1 when it is not in the body
+ * @param usageEdit  the edit that makes the body ask for usage in a stream (OpenAI chat), or null when it asks already
+ *                   or is not such a body
  */
 public record ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
                             int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
-                            Operation operation, RequestTrace trace) {
+                            Operation operation, RequestTrace trace, Edit usageEdit) {
+
+    public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
+                         int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
+                         Operation operation, RequestTrace trace) {
+        this(model, dialect, stream, includeUsage, modelStart, modelEnd, body, anthropicBeta, anthropicVersion,
+                operation, trace, null);
+    }
 }

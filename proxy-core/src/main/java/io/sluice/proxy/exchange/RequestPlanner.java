@@ -8,6 +8,8 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.json.Edit;
+import io.sluice.codec.json.ModelSplice;
 import io.sluice.providers.Operation;
 import io.sluice.proxy.config.ProviderConfig;
 
@@ -50,9 +52,15 @@ public final class RequestPlanner {
         ClientRequest c = client;
         if (c.operation() != Operation.CHAT || pd == c.dialect()) {
             boolean anthropic = pd == Dialects.ANTHROPIC;
-            return new UpstreamRequest(c.model(), p, upstreamModel, c.stream(), c.includeUsage(), c.modelStart(),
-                    c.modelEnd(), reference(c), c.dialect(), null, anthropic ? c.anthropicBeta() : null,
-                    anthropic ? c.anthropicVersion() : null, c.operation(), c.trace());
+            Edit usage = askUsage(c, pd) ? c.usageEdit() : null;
+            int shift = usage != null && usage.start() <= c.modelStart() ? usage.delta() : 0;
+            // Accounting needs the provider's usage: a stream that did not ask for it does now, in place (the
+            // client's bytes as retained slices around the edit); the relay drops the usage chunk it did not ask for.
+            ByteBuf body = usage != null ? ModelSplice.apply(alloc, c.body(), usage) : reference(c);
+            return new UpstreamRequest(c.model(), p, upstreamModel, c.stream(), c.includeUsage(),
+                    c.modelStart() + shift, c.modelEnd() + shift, body, c.dialect(), null,
+                    anthropic ? c.anthropicBeta() : null, anthropic ? c.anthropicVersion() : null, c.operation(),
+                    c.trace());
         }
         if (hub == null) {
             hub = c.dialect().readRequest(c.body());
@@ -83,6 +91,12 @@ public final class RequestPlanner {
                 written.retainedDuplicate(), c.dialect(), hub, null, null, c.operation(), c.trace());
     }
 
+    /** Whether the passthrough of {@code c} to a provider of dialect {@code pd} gets usage asked for. */
+    private static boolean askUsage(ClientRequest c, Dialect pd) {
+        return c.usageEdit() != null && c.stream() && !c.includeUsage() && c.operation() == Operation.CHAT
+                && pd == Dialects.OPENAI && c.dialect() == Dialects.OPENAI && c.modelStart() >= 0;
+    }
+
     /**
      * Another reference to the client's bytes for one attempt: the same buffer when the relay only slices it (model
      * splice leaves its indexes alone), else a duplicate, since sending a body as it is consumes it.
@@ -94,7 +108,8 @@ public final class RequestPlanner {
     /** The sink an attempt at {@code r} writes to: {@code out} itself, or a translator into the client's dialect. */
     public static ResponseSink sinkFor(UpstreamRequest r, ResponseSink out) {
         return r.translated()
-                ? new TranslatingSink(out, Dialects.byName(r.provider().dialect()), r.client(), r.hub(), r.trace())
+                ? new TranslatingSink(out, Dialects.byName(r.provider().dialect()), r.client(), r.hub(), r.trace(),
+                        r.provider().apiKeys())
                 : out;
     }
 

@@ -20,6 +20,7 @@ import io.sluice.codec.hub.HubAccumulator;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.proxy.ops.RequestTrace;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,8 +68,14 @@ public final class TranslatingSink implements ResponseSink {
 
     public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
                            RequestTrace trace) {
+        this(client, provider, clientDialect, request, trace, List.of());
+    }
+
+    /** @param secrets the provider's keys, masked in the error events it sends (they quote them at times) */
+    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
+                           RequestTrace trace, List<String> secrets) {
         this.client = client;
-        this.tee = new UsageTee(trace);
+        this.tee = new UsageTee(trace, secrets);
         this.provider = provider;
         this.clientDialect = clientDialect;
         this.request = request;

@@ -4,17 +4,33 @@ import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubListener;
 import io.sluice.codec.json.Usage;
+import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.ops.RequestTrace;
+import java.util.List;
 
-/** Passes a provider's decoded events on, noting the usage it reports in the request's trace on the way. */
+/**
+ * Passes a provider's decoded events on, noting the usage it reports (and the size of the text, for an estimate when
+ * it reports none) in the request's trace on the way, and masking the provider's keys in its error events.
+ */
 final class UsageTee implements HubListener {
 
     private final RequestTrace trace;
+    private final List<String> secrets;
     private HubListener target;
 
-    /** @param trace where usage goes, or null */
-    UsageTee(RequestTrace trace) {
+    /**
+     * @param trace   where usage goes, or null
+     * @param secrets the provider's keys, masked in error messages (a provider may quote the key it was sent)
+     */
+    UsageTee(RequestTrace trace, List<String> secrets) {
         this.trace = trace;
+        this.secrets = secrets;
+    }
+
+    private void content(String text) {
+        if (trace != null && text != null) {
+            trace.content(text.length());
+        }
     }
 
     /** Where the events go from now on. */
@@ -30,11 +46,13 @@ final class UsageTee implements HubListener {
 
     @Override
     public void onText(String delta) {
+        content(delta);
         target.onText(delta);
     }
 
     @Override
     public void onReasoning(String delta) {
+        content(delta);
         target.onReasoning(delta);
     }
 
@@ -55,6 +73,7 @@ final class UsageTee implements HubListener {
 
     @Override
     public void onToolCallArguments(int slot, String fragment) {
+        content(fragment);
         target.onToolCallArguments(slot, fragment);
     }
 
@@ -79,6 +98,8 @@ final class UsageTee implements HubListener {
 
     @Override
     public void onError(HubError error) {
-        target.onError(error);
+        String masked = Secrets.maskAll(error.message(), secrets);
+        target.onError(masked == null || masked.equals(error.message()) ? error
+                : new HubError(error.status(), error.type(), masked, error.code(), error.param()));
     }
 }

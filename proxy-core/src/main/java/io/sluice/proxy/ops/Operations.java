@@ -42,7 +42,10 @@ public final class Operations implements AutoCloseable {
 
     /** Client sessions tracked at most; past it the least recently seen is dropped. */
     static final int MAX_CLIENTS = 10_000;
-    /** Bytes per token of the estimate used when a provider reports no usage (OpenAI's and Anthropic's rule). */
+    /**
+     * Bytes (or characters) of text per token of the estimate used when a provider reports no usage (OpenAI's and
+     * Anthropic's rule of thumb).
+     */
     static final int BYTES_PER_TOKEN = 4;
     /** The name under which requests without a client key are grouped. */
     public static final String ANONYMOUS = "anonymous";
@@ -154,10 +157,12 @@ public final class Operations implements AutoCloseable {
         long completion = t.completionTokens();
         boolean estimated = false;
         if (!t.usageSeen() && !failed && status != 499) {
-            // The provider said nothing: estimate from bytes, and say so wherever it shows.
+            // The provider said nothing: estimate, and say so wherever it shows. The answer from its text alone
+            // (a stream's SSE and JSON framing is most of its bytes); a body whose text was not measured, from bytes.
             estimated = true;
             prompt = (t.requestBytes() + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
-            completion = (t.responseBytes() + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
+            long text = t.stream() || t.contentLength() > 0 ? t.contentLength() : t.responseBytes();
+            completion = (text + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
         }
         if (provider != null) {
             if (t.usageSeen()) {

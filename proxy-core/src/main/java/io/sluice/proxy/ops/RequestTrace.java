@@ -24,6 +24,8 @@ public final class RequestTrace {
     volatile long firstByteNanos;
     volatile int status;
     private long responseBytes;
+    /** Length of the answer's text (content, reasoning, tool arguments) as far as it was read; for estimates. */
+    private long contentLength;
     private boolean usageSeen;
     private long promptTokens;
     private long completionTokens;
@@ -52,6 +54,16 @@ public final class RequestTrace {
         this.upstreamModel = upstreamModel;
         this.key = keyName;
         attempts++;
+        contentLength = 0;
+    }
+
+    /** The answer carried {@code length} more characters (or bytes) of text: what an estimate is made from. */
+    public void content(long length) {
+        contentLength += length;
+    }
+
+    public long contentLength() {
+        return contentLength;
     }
 
     /** Usage the provider reported (or the mock's own count; -1 where absent): replaces any estimate. */

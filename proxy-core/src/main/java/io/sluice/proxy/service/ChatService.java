@@ -151,7 +151,8 @@ public final class ChatService {
             RequestPlanner planner = new RequestPlanner(new ClientRequest(model, route.dialect, stream,
                     op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
-                    messages ? header("anthropic-version") : null, op, trace));
+                    messages ? header("anthropic-version") : null, op, trace,
+                    op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null));
             UpstreamRequest first;
             try {
                 first = planner.plan(p, target.upstreamModel(), sink.alloc());

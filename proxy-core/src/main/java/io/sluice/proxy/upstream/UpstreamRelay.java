@@ -194,7 +194,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
         sse = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         if (!request.translated()) {
-            usage = new PassthroughUsage(dialect, sse, request.operation());
+            usage = new PassthroughUsage(dialect, sse, request);
         }
         state = State.STREAMING;
         pendingHead = UpstreamHttp.clientHead(head, contentType, sse); // sent once the first bytes show no error
@@ -241,13 +241,12 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
                 if (pendingHead != null && (buf.isReadable() || last) && !commitHead(buf, last)) {
                     return;
                 }
-                if (usage != null) {
-                    usage.feed(buf);
-                }
+                // Sent on: the buffer itself, or its events with keys masked and an unasked-for usage chunk dropped
+                ByteBuf out = usage != null ? usage.forward(buf, last) : buf.isReadable() ? buf.retain() : null;
                 if (last) {
-                    complete(buf.isReadable() ? buf.retain() : null);
-                } else if (buf.isReadable()) {
-                    sink.content(buf.retain());
+                    complete(out);
+                } else if (out != null) {
+                    sink.content(out);
                 }
             } else if (state == State.BUFFERING_ERROR) {
                 errorBody.add(buf);

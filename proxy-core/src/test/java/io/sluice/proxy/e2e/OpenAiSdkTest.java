@@ -293,7 +293,10 @@ class OpenAiSdkTest {
         upstream.script(r -> sse(TEXT_EVENTS));
 
         try (RawHttp raw = RawHttp.connect(sluice)) {
-            raw.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi"));
+            // A client that asked for usage gets the provider's bytes as they are, usage chunk included (one that
+            // did not gets it dropped: StreamUsageE2eTest).
+            raw.postJson("/v1/chat/completions", Bodies.chat("up/gpt-4o-mini", true, "hi")
+                    .replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
             HttpWire.Message res = raw.readResponse();
             assertThat(res.status()).isEqualTo(200);
             assertThat(res.header("content-type")).startsWith("text/event-stream");

@@ -397,7 +397,8 @@ class ResilienceE2eTest {
                 + provider(up, "p", "sk-a-0000000001"));
         HttpResponse<String> res = Http.client(s).send(request(s, "x", true), HttpResponse.BodyHandlers.ofString());
         String body = res.body();
-        assertThat(body).startsWith(event).contains(": ping\n\n").endsWith("data: [DONE]\n\n");
+        // The half event waits in Sluice for its end (events go whole, issue 20), so pings may come before it too.
+        assertThat(body).contains(": ping\n\n").endsWith("data: [DONE]\n\n");
         assertThat(body.replace(": ping\n\n", "")).isEqualTo(event + "data: [DONE]\n\n");
     }
 

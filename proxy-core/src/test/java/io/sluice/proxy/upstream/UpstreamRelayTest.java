@@ -32,6 +32,9 @@ class UpstreamRelayTest {
 
     static final String KEY = "sk-upstream-unit-0123456789abcdef";
     static final String SSE = UpstreamHandlerTest.SSE;
+    /** {@link #SSE} as a client that did not ask for usage gets it (issue 20: Sluice asked, for accounting). */
+    static final String SSE_NO_USAGE = SSE.replace(
+            "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n", "");
 
     /** Counts read() requests reaching the upstream transport: what backpressure turns on and off. */
     static final class ReadCounter extends ChannelOutboundHandlerAdapter {
@@ -141,7 +144,9 @@ class UpstreamRelayTest {
         assertThat(req.header("accept-encoding")).isEqualTo("identity");
         assertThat(req.header("content-type")).isEqualTo("application/json");
         assertThat(req.header("content-length")).isEqualTo(Integer.toString(req.body().length));
-        assertThat(req.text()).isEqualTo(body.replace("\"up/gpt-4o-mini\"", "\"gpt-4o-mini\""));
+        // The model spliced, and usage asked for (issue 20): the client's stream did not ask, accounting needs it.
+        assertThat(req.text()).isEqualTo(body.replace("{\"model\":\"up/gpt-4o-mini\"",
+                "{\"stream_options\":{\"include_usage\":true},\"model\":\"gpt-4o-mini\""));
         assertThat(pool.idleConnections()).as("connection taken from the pool").isZero();
         assertThat(reads.reads).as("first read issued with the request").isEqualTo(1);
         assertThat(proxy.metrics().upstreamActive().get()).isEqualTo(1);
@@ -173,7 +178,7 @@ class UpstreamRelayTest {
         assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo("99");
         assertThat(r.header("openai-processing-ms")).isEqualTo("12");
         assertThat(r.header("set-cookie")).isNull();
-        assertThat(r.text()).isEqualTo(SSE);
+        assertThat(r.text()).isEqualTo(SSE_NO_USAGE); // the usage chunk the client did not ask for is not sent
         assertThat(proxy.tokens("up", "gpt-4o-mini", "prompt")).isEqualTo(3.0);
         assertThat(proxy.tokens("up", "gpt-4o-mini", "completion")).isEqualTo(1.0);
         assertThat(proxy.metrics().upstreamActive().get()).isZero();
@@ -290,7 +295,7 @@ class UpstreamRelayTest {
 
         List<Message> res = clientResponses();
         assertThat(res).extracting(Message::status).containsExactly(200);
-        assertThat(res.get(0).text()).isEqualTo(SSE);
+        assertThat(res.get(0).text()).isEqualTo(SSE_NO_USAGE);
         assertThat(pool.idleConnections()).isEqualTo(1);
     }
 
@@ -443,8 +448,9 @@ class UpstreamRelayTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.complete()).as("stream ended properly, not cut").isTrue();
         String body = r.text();
-        assertThat(body).startsWith(EVENT_1 + "data: {\"id\":\"c1\",\"cho");
-        String event = body.substring((EVENT_1 + "data: {\"id\":\"c1\",\"cho").length());
+        // The cut event never went out (events go whole, issue 20): the error event follows the last whole one.
+        assertThat(body).startsWith(EVENT_1 + "data: {\"error\":");
+        String event = body.substring(EVENT_1.length());
         assertThat(event).startsWith("data: {\"error\":").endsWith("}\n\n").doesNotContain("[DONE]");
         JsonNode e = HttpWire.json(event.substring("data: ".length()).trim()).get("error");
         assertThat(e.get("type").asText()).isEqualTo("api_error");
