@@ -31,6 +31,8 @@ class FaultMatrixTest {
 
     /** What the scripted upstreams do to the next request. */
     enum Fault {
+        /** A stream the provider keeps sending, slowly, until the client leaves (the client fault row). */
+        CLIENT_LEAVES,
         REFUSED, RESET_BEFORE_HEAD, STALL_BEFORE_HEAD, RESET_MID_STREAM, STALL_MID_STREAM, STORM_500, STORM_429,
         STORM_401, ERROR_IN_200, EMPTY_200, HTML_200
     }
@@ -125,6 +127,8 @@ class FaultMatrixTest {
             case EMPTY_200 -> Reply.json(200, "");
             case HTML_200 -> Reply.json(200, "<html><body>502 Bad Gateway (nginx)</body></html>")
                     .header("content-type", "text/html");
+            // More than any buffer holds: once the client stops reading, backpressure stalls it until the close.
+            case CLIENT_LEAVES -> Reply.sse(firstEvent).repeat(100_000, i -> ": keep going\n\n" + firstEvent);
             case REFUSED -> throw new IllegalStateException("a refused provider has no upstream");
         };
     }
@@ -175,7 +179,7 @@ class FaultMatrixTest {
                 for (boolean stream : new boolean[] {false, true}) {
                     for (Fault f : Fault.values()) {
                         boolean midStream = f == Fault.RESET_MID_STREAM || f == Fault.STALL_MID_STREAM;
-                        if (midStream && !stream || f == Fault.REFUSED && translated) {
+                        if ((midStream || f == Fault.CLIENT_LEAVES) && !stream || f == Fault.REFUSED && translated) {
                             continue; // no stream to break / the refused provider has one dialect
                         }
                         out.add(Arguments.of(c, translated, stream, f));
@@ -193,6 +197,10 @@ class FaultMatrixTest {
         fault = f;
         // The refused provider speaks OpenAI's dialect: passthrough for OpenAI clients, translated for the rest.
         String model = f == Fault.REFUSED ? "dead/m" : client.model(translated);
+        if (f == Fault.CLIENT_LEAVES) {
+            clientLeavesMidStream(client, model);
+            return;
+        }
         HttpResponse<String> res = Http.send(sluice, "POST", client.path(model, stream), client.body(model, stream),
                 "content-type", "application/json", "anthropic-version", "2023-06-01");
         int status = res.statusCode();
@@ -222,5 +230,21 @@ class FaultMatrixTest {
         }
         Await.until("no upstream exchange left and nothing in flight", Duration.ofSeconds(5), () ->
                 sluice.metrics().upstreamActive().get() == 0 && sluice.ops().inFlightCount() == 0);
+    }
+
+    /**
+     * The client reads the head and the first bytes of a stream that would go on for long, then closes its socket:
+     * the upstream connection must be closed (it cannot be reused mid-response), nothing left in flight.
+     */
+    private static void clientLeavesMidStream(Client client, String model) throws Exception {
+        int closedBefore = upstreams.stream().mapToInt(TestUpstream::closedConnections).sum();
+        try (RawHttp raw = RawHttp.connect(sluice)) {
+            raw.postJson(client.path(model, true), client.body(model, true), "anthropic-version", "2023-06-01");
+            assertThat(raw.readHead().status()).isEqualTo(200);
+            assertThat(raw.readChunk()).isNotEmpty();
+        }
+        Await.until("the upstream connection closed after the client left", Duration.ofSeconds(5), () ->
+                upstreams.stream().mapToInt(TestUpstream::closedConnections).sum() > closedBefore
+                        && sluice.metrics().upstreamActive().get() == 0 && sluice.ops().inFlightCount() == 0);
     }
 }
