@@ -1,9 +1,7 @@
 package io.sluice.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -31,7 +29,7 @@ import java.util.Locale;
  *
  * <p>The exchange never knows: it writes provider bytes to a {@link ResponseSink} as it would for a passthrough.
  */
-public final class TranslatingSink implements ResponseSink {
+public final class TranslatingSink extends ForwardingSink {
 
     /** A non-streaming body or error body larger than this is cut off and reported as an error. */
     static final int MAX_BUFFERED_BYTES = 32 << 20;
@@ -48,7 +46,6 @@ public final class TranslatingSink implements ResponseSink {
         DONE
     }
 
-    private final ResponseSink client;
     private final Dialect provider;
     private final Dialect clientDialect;
     private final HubRequest request;
@@ -60,21 +57,15 @@ public final class TranslatingSink implements ResponseSink {
     private StreamDecoder decoder;
     private StreamEncoder encoder;
     private HubAccumulator accumulator;
-    /** Where translated events go: the encoder (client streams) or the accumulator (it does not). */
     /** The provider's decoded events go through this tee, which notes usage, to the encoder or accumulator. */
     private final UsageTee tee;
     private CompositeByteBuf buffered;
     private boolean overflow;
 
-    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
-                           RequestTrace trace) {
-        this(client, provider, clientDialect, request, trace, List.of());
-    }
-
     /** @param secrets the provider's keys, masked in the error events it sends (they quote them at times) */
     public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
                            RequestTrace trace, List<String> secrets) {
-        this.client = client;
+        super(client);
         this.tee = new UsageTee(trace, secrets);
         this.provider = provider;
         this.clientDialect = clientDialect;
@@ -83,16 +74,6 @@ public final class TranslatingSink implements ResponseSink {
     }
 
     // ---- ResponseSink: what the exchange writes (provider dialect) ----
-
-    @Override
-    public EventLoop eventLoop() {
-        return client.eventLoop();
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return client.alloc();
-    }
 
     @Override
     public void head(HttpResponse head) {
@@ -366,11 +347,6 @@ public final class TranslatingSink implements ResponseSink {
     @Override
     public boolean headSent() {
         return headSent;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return client.isWritable();
     }
 
     @Override

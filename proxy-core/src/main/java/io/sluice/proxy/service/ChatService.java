@@ -24,7 +24,6 @@ import io.sluice.proxy.exchange.RequestPlanner;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.exchange.UpstreamRequest;
 import io.sluice.proxy.json.Text;
-import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
@@ -66,51 +65,20 @@ public final class ChatService {
     }
 
     /** One model request. */
-    private final class ModelCall extends RouteHandler {
+    private final class ModelCall extends ScannedRequest {
         private final ClientKeys.Key key;
         private final String credential;
-        private final RequestLogger.Capture capture;
-        private ChatRequestScanner scanner = new ChatRequestScanner();
         private RequestTrace trace;
         private Exchange exchange;
 
         ModelCall(InboundRequest request, RouteFamily route, ClientKeys.Key key, String credential) {
-            super(request, route, metrics);
+            super(request, route, metrics, ops.capture(request.method().name(), request.uri(), request.headers()));
             this.key = key;
             this.credential = credential;
-            this.capture = ops.capture(request.method().name(), request.uri(), request.headers());
         }
 
         @Override
-        public boolean readsBody() {
-            return true;
-        }
-
-        @Override
-        public void onChunk(ByteBuf chunk) {
-            scanner.feed(chunk);
-        }
-
-        @Override
-        public void respond(CompositeByteBuf body, ResponseSink sink) {
-            ChatRequestScanner scan = scanner;
-            scanner = null;
-            try {
-                respond(body, scan, sink);
-            } finally {
-                scan.release();
-            }
-        }
-
-        private void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
-            if (capture != null) {
-                capture.clientRequest(body);
-            }
-            if (scan.end() != ChatRequestScanner.Result.OK) {
-                body.release();
-                sink.fail(HttpResponseStatus.BAD_REQUEST, scan.error(), "invalid_json");
-                return;
-            }
+        void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
             Access.Denial limited = admission.limits(key, credential);
             if (limited != null) {
                 body.release();
@@ -278,10 +246,7 @@ public final class ChatService {
 
         @Override
         public void abort() {
-            if (scanner != null) {
-                scanner.release();
-                scanner = null;
-            }
+            super.abort();
             Exchange ex = exchange;
             exchange = null;
             if (ex != null) {
@@ -303,10 +268,7 @@ public final class ChatService {
         @Override
         void accounted(int status, long nanos) {
             exchange = null;
-            if (scanner != null) {
-                scanner.release();
-                scanner = null;
-            }
+            releaseScanner();
             try {
                 if (trace != null) {
                     ops.end(trace, status, capture);

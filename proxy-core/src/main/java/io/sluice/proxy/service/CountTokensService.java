@@ -33,35 +33,15 @@ public final class CountTokensService {
         return new Count(request, ops.capture(request.method().name(), request.uri(), request.headers()));
     }
 
-    private final class Count extends RouteHandler {
-        private final RequestLogger.Capture capture;
-        private ChatRequestScanner scanner = new ChatRequestScanner();
+    private final class Count extends ScannedRequest {
 
         Count(InboundRequest request, RequestLogger.Capture capture) {
-            super(request, RouteFamily.COUNT_TOKENS, metrics);
-            this.capture = capture;
+            super(request, RouteFamily.COUNT_TOKENS, metrics, capture);
         }
 
         @Override
-        public boolean readsBody() {
-            return true;
-        }
-
-        @Override
-        public void onChunk(ByteBuf chunk) {
-            scanner.feed(chunk);
-        }
-
-        @Override
-        public void respond(CompositeByteBuf body, ResponseSink sink) {
-            if (capture != null) {
-                capture.clientRequest(body);
-            }
+        void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
             try {
-                if (scanner.end() != ChatRequestScanner.Result.OK) {
-                    sink.fail(HttpResponseStatus.BAD_REQUEST, scanner.error(), "invalid_json");
-                    return;
-                }
                 HubRequest hub = AnthropicDialect.INSTANCE.readCountTokensRequest(body);
                 SimpleHandler.json(sink, HttpResponseStatus.OK,
                         new JsonText().begin().field("input_tokens", TokenEstimate.of(hub)).end().toString());
@@ -69,20 +49,7 @@ public final class CountTokensService {
                 sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
             } finally {
                 body.release();
-                release();
             }
-        }
-
-        private void release() {
-            if (scanner != null) {
-                scanner.release();
-                scanner = null;
-            }
-        }
-
-        @Override
-        public void abort() {
-            release();
         }
 
         @Override
@@ -94,7 +61,7 @@ public final class CountTokensService {
 
         @Override
         void accounted(int status, long nanos) {
-            release();
+            releaseScanner();
             if (capture != null) {
                 capture.finish(status, null, null, nanos / 1_000_000);
             }
