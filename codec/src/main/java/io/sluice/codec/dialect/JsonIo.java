@@ -3,7 +3,10 @@ package io.sluice.codec.dialect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -27,7 +30,49 @@ public final class JsonIo {
             .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
 
+    /** {@link #FACTORY} with the translation work budget ({@link JsonLimits#TRANSLATED_REQUESTS}). */
+    private static final JsonFactory REQUEST_FACTORY = FACTORY.rebuild()
+            .streamReadConstraints(JsonLimits.TRANSLATED_REQUESTS)
+            .build();
+
     private JsonIo() {
+    }
+
+    /**
+     * A parser over a request body read whole for translation: {@link #parser} within the request work budget. A
+     * request over it fails with a {@link StreamConstraintsException}, which {@link #overBudget} turns into the
+     * answer.
+     */
+    public static JsonParser requestParser(ByteBuf buf) {
+        try {
+            if (buf.hasArray()) {
+                return REQUEST_FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(),
+                        buf.readableBytes());
+            }
+            return REQUEST_FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Throws the {@link WorkBudgetException} a request read by {@link #requestParser} deserves when {@code e} is one of
+     * jackson's limits (tokens, nesting) rather than a syntax error; returns otherwise.
+     */
+    public static void overBudget(JsonProcessingException e) {
+        if (!(e instanceof StreamConstraintsException)) {
+            return;
+        }
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Token count")) {
+            throw new WorkBudgetException("request has more than " + JsonLimits.MAX_REQUEST_TOKENS
+                    + " JSON tokens (names, values, brackets), the work budget of a translated request", null);
+        }
+        if (m.startsWith("Document nesting depth")) {
+            throw new WorkBudgetException("request nests deeper than "
+                    + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels", null);
+        }
+        throw new WorkBudgetException("request is over a JSON limit: " + m, null);
     }
 
     /**

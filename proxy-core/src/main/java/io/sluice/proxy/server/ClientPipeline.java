@@ -15,13 +15,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.exchange.HttpResponses;
-import io.sluice.proxy.service.Dispatcher;
+import io.sluice.proxy.exchange.RequestRouter;
 
 /**
  * The pipeline of one client connection, each handler one job: the request's first byte (starts its read timeout) →
  * HTTP codec ({@link ServerCodec}) → {@link ConnectionGuard} (idle timeout, pipelining) → {@link RequestReader} (one
  * request at a time, {@code Expect: 100-continue} once admitted, answered through its {@link ResponseWriter} by the
- * handler the {@link Dispatcher} picks). A connection over {@code server.maxConnections} gets only a 503 and a close.
+ * handler the {@link RequestRouter} picks). A connection over {@code server.maxConnections} gets only a 503 and a
+ * close.
  */
 public final class ClientPipeline {
 
@@ -35,7 +36,7 @@ public final class ClientPipeline {
     }
 
     /** Sets up one client connection: its write water marks and handlers, or its refusal when over the cap. */
-    public static void init(Channel ch, ServerConfig sc, Dispatcher dispatcher, ConnectionLimit connections) {
+    public static void init(Channel ch, ServerConfig sc, RequestRouter dispatcher, ConnectionLimit connections) {
         ch.config().setWriteBufferWaterMark(CLIENT_WATER_MARK);
         ChannelPipeline p = ch.pipeline();
         if (!connections.admit(ch)) {

@@ -27,11 +27,11 @@ import io.sluice.codec.dialect.Dialects;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
-import io.sluice.proxy.service.Dispatcher;
+import io.sluice.proxy.exchange.RequestRouter;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one request at a time: asks the {@link Dispatcher} for its handler when the head arrives, then reads the
+ * Reads one request at a time: asks the {@link RequestRouter} for its handler when the head arrives, then reads the
  * body (bounded by {@code server.maxBodyBytes}) into a {@link CompositeByteBuf} without copying, handing each chunk
  * to the handler as it comes, or discards it; then lets the handler answer through the connection's
  * {@link ResponseWriter}. The whole request, head and body, must arrive within {@code server.readTimeout} of its first
@@ -50,7 +50,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
 
     private enum State { IDLE, READING_BODY, DISCARDING_BODY, RESPONDING, CLOSING }
 
-    private final Dispatcher dispatcher;
+    private final RequestRouter dispatcher;
     private final long maxBodyBytes;
     private final long readTimeoutNanos;
 
@@ -62,7 +62,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
     private CompositeByteBuf body;
     private ScheduledFuture<?> readTimeout;
 
-    RequestReader(Dispatcher dispatcher, long maxBodyBytes, long readTimeoutNanos) {
+    RequestReader(RequestRouter dispatcher, long maxBodyBytes, long readTimeoutNanos) {
         this.dispatcher = dispatcher;
         this.maxBodyBytes = maxBodyBytes;
         this.readTimeoutNanos = readTimeoutNanos;
@@ -80,13 +80,35 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
             ReferenceCountUtil.release(msg); // ConnectionGuard holds pipelined requests: only junk gets here
             return;
         }
-        if (msg instanceof HttpRequest req) {
-            onHead(req);
+        try {
+            if (msg instanceof HttpRequest req) {
+                onHead(req);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+            } else if (!(msg instanceof HttpRequest)) {
+                ReferenceCountUtil.release(msg);
+            }
+        } catch (RuntimeException e) {
+            handlerFailed(e);
         }
-        if (msg instanceof HttpContent content) {
-            onContent(content);
-        } else if (!(msg instanceof HttpRequest)) {
-            ReferenceCountUtil.release(msg);
+    }
+
+    /**
+     * A bug met while handling a request (a handler threw): logged with its trace for us, a plain 500 in the client's
+     * dialect for the client if nothing was sent yet, else the connection closes. Never a silent hang-up.
+     */
+    private void handlerFailed(RuntimeException e) {
+        LOG.warn("request handler failed", e);
+        releaseBody();
+        cancelReadTimeout();
+        if (!writer.isDone()) { // begun for this request (a response completed ends it)
+            state = State.RESPONDING;
+            writer.closeAfter();
+            writer.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", "internal_error");
+        } else {
+            state = State.CLOSING;
+            ctx.close();
         }
     }
 

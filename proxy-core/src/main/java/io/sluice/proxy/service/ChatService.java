@@ -131,9 +131,7 @@ public final class ChatService {
             } catch (WorkBudgetException e) {
                 // More work than a request may cause (DESIGN.md 7): the request's fault, named with its limit.
                 planner.release();
-                SimpleHandler.full(sink, HttpResponses.error(route.dialect, sink.alloc(), HttpResponses.error(
-                        HttpResponseStatus.BAD_REQUEST, e.getMessage(), "request_too_complex")
-                        .withCode("request_too_complex", e.param())));
+                SimpleHandler.tooComplex(sink, route.dialect, e);
                 return;
             } catch (RuntimeException e) {
                 planner.release();

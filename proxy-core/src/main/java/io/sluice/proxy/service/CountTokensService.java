@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.dialect.RequestException;
+import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.dialect.anthropic.AnthropicDialect;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
@@ -47,6 +48,8 @@ public final class CountTokensService {
                         new JsonText().begin().field("input_tokens", TokenEstimate.of(hub)).end().toString());
             } catch (RequestException e) {
                 sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+            } catch (WorkBudgetException e) {
+                SimpleHandler.tooComplex(sink, route.dialect, e);
             } finally {
                 body.release();
             }

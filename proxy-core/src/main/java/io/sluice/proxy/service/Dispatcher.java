@@ -6,6 +6,7 @@ import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
+import io.sluice.proxy.exchange.RequestRouter;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.metrics.SluiceMetrics;
@@ -14,7 +15,7 @@ import io.sluice.proxy.metrics.SluiceMetrics;
  * Picks the service that answers a request from its path and method, after the admission steps a head decides (IP
  * rules, client key). The server edge calls it once per request head.
  */
-public final class Dispatcher {
+public final class Dispatcher implements RequestRouter {
 
     private final Admission admission;
     private final SluiceMetrics metrics;
@@ -38,12 +39,12 @@ public final class Dispatcher {
         this.admin = admin;
     }
 
-    /** The handler of a request whose head could not be decoded: its answer is the edge's 400 or 431. */
+    @Override
     public RequestHandler malformed(InboundRequest request) {
         return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
     }
 
-    /** The handler of {@code request}. */
+    @Override
     public RequestHandler open(InboundRequest request) {
         RouteFamily route = RouteFamily.of(request.path());
         String credential = request.credential();

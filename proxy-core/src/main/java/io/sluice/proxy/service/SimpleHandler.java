@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
@@ -46,6 +47,12 @@ abstract class SimpleHandler extends RouteHandler {
     static void full(ResponseSink sink, FullHttpResponse res) {
         sink.head(res);
         sink.end(null);
+    }
+
+    /** 400 {@code request_too_complex}: a request over a work budget (DESIGN.md 7), named with its limit. */
+    static void tooComplex(ResponseSink sink, Dialect dialect, WorkBudgetException e) {
+        full(sink, HttpResponses.error(dialect, sink.alloc(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST,
+                e.getMessage(), "request_too_complex").withCode("request_too_complex", e.param())));
     }
 
     /** 405 naming the methods the route takes, in the route's dialect. */

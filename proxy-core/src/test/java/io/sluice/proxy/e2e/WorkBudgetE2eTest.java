@@ -23,18 +23,64 @@ import org.junit.jupiter.api.Test;
 class WorkBudgetE2eTest {
 
     private TestUpstream gemini;
+    private TestUpstream openai;
     private SluiceServer sluice;
 
     @BeforeEach
     void start() throws InterruptedException {
         gemini = new TestUpstream(r -> Reply.json(200, "{}"));
-        sluice = config().provider("gm", "gemini", gemini, "/v1beta", "gemini-2.5-flash").start();
+        openai = new TestUpstream(r -> Reply.json(200, "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":"
+                + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":"
+                + "\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}"));
+        sluice = config().provider("gm", "gemini", gemini, "/v1beta", "gemini-2.5-flash")
+                .provider("oa", "openai", openai, "/v1", "gpt-4o").start();
     }
 
     @AfterEach
     void close() {
         sluice.close();
         gemini.close();
+        openai.close();
+    }
+
+    /** An OpenAI chat request of about {@code n} JSON tokens: {@code n / 6} one-word messages. */
+    static String manyMessages(String model, int n) {
+        StringBuilder b = new StringBuilder("{\"model\":\"" + model + "\",\"messages\":[");
+        for (int i = 0; i < n / 6; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"hi\"}");
+        }
+        return b.append("]}").toString();
+    }
+
+    @Test
+    void translationOverTheTokenBudgetIs400NamingItWhilePassthroughIsNotBound() throws Exception {
+        String over = manyMessages("gm/gemini-2.5-flash", 210_000);
+
+        HttpResponse<String> res = Http.chat(sluice, over);
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        JsonNode error = json(res.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("request_too_complex");
+        assertThat(error.path("message").asText()).contains("more than 200000 JSON tokens");
+        assertThat(gemini.requestsWaiting()).as("nothing went upstream").isZero();
+
+        // The same request to a provider of the client's dialect is only scanned as it arrives: no budget.
+        HttpResponse<String> passthrough = Http.chat(sluice, manyMessages("oa/gpt-4o", 210_000));
+        assertThat(passthrough.statusCode()).as(passthrough.body()).isEqualTo(200);
+    }
+
+    @Test
+    void countTokensEstimateHasTheSameBudget() throws Exception {
+        StringBuilder b = new StringBuilder("{\"model\":\"gm/gemini-2.5-flash\",\"messages\":[");
+        for (int i = 0; i < 40_000; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"hi\"}");
+        }
+        HttpResponse<String> res = Http.post(sluice, "/v1/messages/count_tokens", b.append("]}").toString(),
+                "anthropic-version", "2023-06-01");
+
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(json(res.body()).path("type").asText()).isEqualTo("error");
+        assertThat(json(res.body()).path("error").path("message").asText()).contains("200000 JSON tokens");
     }
 
     /** The hostile schema: 40 levels, three references to the next level each. */

@@ -38,7 +38,7 @@ final class AnthropicRequestReader {
 
     /** @param requireMaxTokens false for {@code /v1/messages/count_tokens}, whose body has no {@code max_tokens} */
     static HubRequest read(ByteBuf body, boolean requireMaxTokens) throws RequestException {
-        try (JsonParser p = JsonIo.parser(body)) {
+        try (JsonParser p = JsonIo.requestParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new RequestException("request body: expected a JSON object");
             }
@@ -88,6 +88,7 @@ final class AnthropicRequestReader {
             }
             return req;
         } catch (JsonProcessingException e) {
+            JsonIo.overBudget(e);
             throw new RequestException("request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new RequestException("request body could not be read: " + e.getMessage());

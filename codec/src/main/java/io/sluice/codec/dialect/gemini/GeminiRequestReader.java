@@ -1,6 +1,7 @@
 package io.sluice.codec.dialect.gemini;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.dialect.JsonIo;
@@ -40,13 +41,16 @@ final class GeminiRequestReader {
     }
 
     static HubRequest read(ByteBuf body) throws RequestException {
-        try (JsonParser p = JsonIo.parser(body)) {
+        try (JsonParser p = JsonIo.requestParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new RequestException("request body: expected a JSON object (GenerateContentRequest)");
             }
             GeminiRequestReader r = new GeminiRequestReader();
             r.readRoot(p);
             return r.finish();
+        } catch (JsonProcessingException e) {
+            JsonIo.overBudget(e);
+            throw new RequestException("request body is not valid JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new RequestException("request body is not valid JSON: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.codec.dialect.JsonIo;
+import io.sluice.codec.dialect.WorkBudgetException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ final class JsonTree {
 
     private static Object read(JsonParser p, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
-            throw new IOException("JSON nested deeper than " + MAX_DEPTH);
+            throw new WorkBudgetException("JSON nests deeper than " + MAX_DEPTH + " levels", null);
         }
         JsonToken t = p.currentToken();
         if (t == null) {

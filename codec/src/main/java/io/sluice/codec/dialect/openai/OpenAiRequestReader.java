@@ -42,11 +42,12 @@ final class OpenAiRequestReader {
     }
 
     static HubRequest read(ByteBuf body) throws RequestException {
-        try (JsonParser p = JsonIo.parser(body)) {
+        try (JsonParser p = JsonIo.requestParser(body)) {
             OpenAiRequestReader reader = new OpenAiRequestReader(p);
             reader.readRoot();
             return reader.r;
         } catch (JsonProcessingException e) {
+            JsonIo.overBudget(e);
             var at = e.getLocation();
             throw new RequestException("request body is not valid JSON" + (at == null ? "" : " at line "
                     + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());

@@ -45,9 +45,10 @@ final class ResponsesRequestReader {
     }
 
     static HubRequest read(ByteBuf body) throws RequestException {
-        try (JsonParser p = JsonIo.parser(body)) {
+        try (JsonParser p = JsonIo.requestParser(body)) {
             return read(p);
         } catch (JsonProcessingException e) {
+            JsonIo.overBudget(e);
             throw new RequestException("request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -144,7 +144,9 @@ class GeminiSchemaCleanerTest {
 
     @Test
     void hostileNestingIsRefusedNamingTheLimit() {
-        assertThat(clean(nested(100))).isNull(); // deeper than the parser takes: no parameters at all
+        // Deeper than the tree reader takes: refused too, never dropped in silence.
+        assertThatThrownBy(() -> clean(nested(100))).isInstanceOf(WorkBudgetException.class)
+                .hasMessageContaining("nests deeper than 128 levels");
         assertThat(clean(nested(40))).contains("string"); // deep but within the limit: kept whole
         assertThatThrownBy(() -> clean(nested(60))).isInstanceOf(WorkBudgetException.class)
                 .hasMessageContaining("deeper than 48 levels").hasMessageContaining("limit: 48");
