@@ -63,6 +63,12 @@ final class EarlyAnswers {
                 "upstream_error");
     }
 
+    /** A 2xx whose JSON body was cut short, malformed or empty ({@link WholeJson}). */
+    static Outcome.EarlyAnswer brokenJson(ProviderConfig provider, int status, String problem) {
+        return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "provider " + provider.name() + " answered "
+                + status + " with " + problem, "upstream_error");
+    }
+
     private static String snippet(String masked) {
         return (masked.length() > MAX_SNIPPET ? masked.substring(0, MAX_SNIPPET) + "..." : masked).strip();
     }

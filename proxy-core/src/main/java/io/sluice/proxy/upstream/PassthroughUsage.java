@@ -227,7 +227,7 @@ final class PassthroughUsage implements SseListener {
         return truncated ? "without [DONE] (partial event discarded)" : "without [DONE]";
     }
 
-    /** The usage seen, or null; releases everything held. */
+    /** Records the usage seen, if any, in the request's trace, and returns it; releases everything held. */
     Usage finish() {
         if (framer != null) {
             framer.release();
@@ -236,7 +236,11 @@ final class PassthroughUsage implements SseListener {
             pending.release();
             pending = null;
         }
-        return tap != null ? tap.finish() : scanner.usage();
+        Usage u = tap != null ? tap.finish() : scanner.usage();
+        if (u != null && trace != null) {
+            trace.usage(u.promptTokens(), u.completionTokens(), u.cachedTokens(), u.reasoningTokens());
+        }
+        return u;
     }
 
     boolean sse() {

@@ -14,7 +14,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.json.ModelSplice;
-import io.sluice.codec.json.Usage;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.exchange.Exchange;
 import io.sluice.proxy.exchange.Outcome;
@@ -23,7 +22,6 @@ import io.sluice.proxy.exchange.UpstreamRequest;
 import io.sluice.proxy.logs.RequestLogger;
 import io.sluice.proxy.ops.RequestTrace;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -55,19 +53,17 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
     private URI base;
     private final int keyIndex;
     private final Outcome.Listener listener;
-    private HttpResponse pendingHead; // a 2xx head held until the first bytes show the answer is not an error
     private String retryAfter; // of an upstream error head, or null
     private boolean reported; // exactly one outcome per attempt
     private final Dialect dialect;
-    /** Usage read from a passthrough answer's bytes; null for a translated one (its sink reads usage). */
-    private PassthroughUsage usage;
+    /** The 2xx answer's body on its way, once its head is in; null before and for an error status. */
+    private AnswerBody answer;
 
     private State state = State.ACQUIRING;
     private Channel channel;
     private UpstreamHandler handler;
     private boolean upstreamKeepAlive;
     private boolean readPending;
-    private boolean sse;
     private ErrorBody errorBody;
     private int upstreamStatus;
     private String apiKey;
@@ -192,41 +188,19 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
             return;
         }
         String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        sse = contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-        if (!request.translated()) {
-            usage = new PassthroughUsage(dialect, sse, request);
-        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        boolean sse = type.startsWith("text/event-stream");
         state = State.STREAMING;
-        pendingHead = UpstreamHttp.clientHead(head, contentType, sse); // sent once the first bytes show no error
-    }
-
-    /**
-     * First body bytes of a 2xx answer: an error in them (a 200 carrying {@code {"error":…}} or an SSE error event)
-     * or no body at all is a provider failure that may still be retried. Returns false when it was one (the relay
-     * has ended); otherwise the held head is sent.
-     */
-    private boolean commitHead(ByteBuf first, boolean last) {
-        HttpResponse head = pendingHead;
-        pendingHead = null;
-        boolean empty = !first.isReadable() && last;
-        if (empty || ErrorSniffer.looksLikeError(first, sse)) {
-            String text = empty ? "" : first.toString(StandardCharsets.UTF_8);
-            failEarly(200, null, text, null, EarlyAnswers.errorIn2xx(provider, upstreamStatus, text));
-            return false;
-        }
-        sink.head(head);
-        return true;
+        // The client's head is sent once the first bytes show no error (AnswerBody)
+        answer = new AnswerBody(this, request, dialect, sink, upstreamStatus,
+                UpstreamHttp.clientHead(head, contentType, sse), sse, type.contains("json"));
     }
 
     /**
      * Reports an early failure and ends: nothing went to the client, so whoever started this attempt answers or tries
      * again. The upstream connection is closed unless its response was read whole.
      */
-    private void failEarly(int status, String retryAfter, String body, Throwable cause, Outcome.EarlyAnswer answer) {
-        if (errorBody != null) {
-            errorBody.release();
-            errorBody = null;
-        }
+    void failEarly(int status, String retryAfter, String body, Throwable cause, Outcome.EarlyAnswer answer) {
         end(false);
         report(new Outcome.FailedEarly(status, retryAfter, body, cause, answer));
     }
@@ -238,16 +212,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
                 capture.upstreamResponse(buf);
             }
             if (state == State.STREAMING) {
-                if (pendingHead != null && (buf.isReadable() || last) && !commitHead(buf, last)) {
-                    return;
-                }
-                // Sent on: the buffer itself, or its events with keys masked and an unasked-for usage chunk dropped
-                ByteBuf out = usage != null ? usage.forward(buf, last) : buf.isReadable() ? buf.retain() : null;
-                if (last) {
-                    complete(out);
-                } else if (out != null) {
-                    sink.content(out);
-                }
+                answer.content(buf, last);
             } else if (state == State.BUFFERING_ERROR) {
                 errorBody.add(buf);
                 if (last) {
@@ -285,7 +250,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
     }
 
     @Override
-    public void onFailure(Throwable cause) {
+    public void onFailure(Throwable cause) { // also AnswerBody's, for a body that broke after it was sent in part
         if (state == State.DONE) {
             return;
         }
@@ -295,15 +260,14 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         }
         HttpResponseStatus status = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
         String code = timeout ? "upstream_timeout" : "upstream_error";
-        if (state != State.STREAMING || pendingHead != null) {
-            pendingHead = null;
+        if (state != State.STREAMING || answer.headHeld()) {
             failEarly(0, null, null, cause, new Outcome.EarlyAnswer(status, EarlyAnswers.transport(provider, cause),
                     code));
             return;
         }
         end(false);
         report(new Outcome.FailedLate(cause, readPending)); // paused for the client: not the provider's failure
-        if (sse) {
+        if (answer.sse()) {
             sink.endWithError(EarlyAnswers.lateStreamError(provider, cause, timeout)); // client's dialect, ended well
         } else {
             sink.fail(status, EarlyAnswers.transport(provider, cause), code); // closes: the body was cut
@@ -312,8 +276,8 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
 
     // ---- completion ----
 
-    private void complete(ByteBuf lastChunk) {
-        String problem = usage == null ? null : usage.streamEndProblem();
+    void complete(ByteBuf lastChunk) {
+        String problem = answer.streamEndProblem();
         if (problem != null) {
             LOG.debug("provider {} ended a stream {}", provider.name(), problem);
         }
@@ -340,14 +304,8 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         state = State.DONE;
         upstreams.metrics().upstreamActive().decrementAndGet();
         releaseBody();
-        Usage u = null;
-        if (usage != null) {
-            u = usage.finish();
-            usage = null;
-        }
-        RequestTrace t = request.trace();
-        if (u != null && t != null) {
-            t.usage(u.promptTokens(), u.completionTokens(), u.cachedTokens(), u.reasoningTokens());
+        if (answer != null) {
+            answer.finish(); // usage into the request's trace
         }
     }
 

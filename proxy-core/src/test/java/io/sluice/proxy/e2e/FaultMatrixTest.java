@@ -34,7 +34,11 @@ class FaultMatrixTest {
         /** A stream the provider keeps sending, slowly, until the client leaves (the client fault row). */
         CLIENT_LEAVES,
         REFUSED, RESET_BEFORE_HEAD, STALL_BEFORE_HEAD, RESET_MID_STREAM, STALL_MID_STREAM, STORM_500, STORM_429,
-        STORM_401, ERROR_IN_200, EMPTY_200, HTML_200
+        STORM_401, ERROR_IN_200, EMPTY_200, HTML_200,
+        /** A 200 JSON answer cut off (framed whole: the HTTP layer cannot tell). */
+        TRUNCATED_200,
+        /** A 200 JSON answer whose brackets do not match, and binary junk after it. */
+        GARBAGE_200
     }
 
     /** A client dialect: its route and a request body for a model. */
@@ -125,6 +129,9 @@ class FaultMatrixTest {
             case STORM_401 -> Reply.json(401, error(dialect, 401, "bad key"));
             case ERROR_IN_200 -> Reply.json(200, error(dialect, 500, "upstream exploded"));
             case EMPTY_200 -> Reply.json(200, "");
+            case TRUNCATED_200 -> Reply.json(200, "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{"
+                    + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"par");
+            case GARBAGE_200 -> Reply.json(200, "{\"id\":\"x\",\"choices\":[}]\u0000\u00ff\u0001");
             case HTML_200 -> Reply.json(200, "<html><body>502 Bad Gateway (nginx)</body></html>")
                     .header("content-type", "text/html");
             // More than any buffer holds: once the client stops reading, backpressure stalls it until the close.

@@ -461,7 +461,7 @@ class UpstreamRelayTest {
     }
 
     @Test
-    void upstreamCloseMidJsonBodyClosesTheClientConnection() {
+    void upstreamCloseMidJsonBodyIsA502NotACut200() {
         start();
         sendChat(false, Integer.MAX_VALUE);
         upstreamRequest();
@@ -470,11 +470,48 @@ class UpstreamRelayTest {
 
         upstream.close();
 
+        // A non-streamed answer is held until known whole (WholeJson): nothing was sent, so the failure is early.
+        List<Message> res = clientResponses();
+        assertThat(res).hasSize(1);
+        assertThat(res.get(0).status()).isEqualTo(502);
+        assertThat(res.get(0).complete()).isTrue();
+        assertThat(res.get(0).json().at("/error/message").asText()).contains("closed the connection");
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void upstreamCloseMidJsonBodyLargerThanTheHoldClosesTheClientConnection() {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+        int length = WholeJson.HOLD_BYTES + 1024;
+        feed(upstream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + length
+                + "\r\n\r\n{\"data\":\"" + "x".repeat(WholeJson.HOLD_BYTES), Integer.MAX_VALUE);
+
+        upstream.close();
+
         List<Message> res = clientResponses();
         assertThat(res).hasSize(1);
         assertThat(res.get(0).status()).isEqualTo(200);
         assertThat(res.get(0).complete()).as("HTTP/1.1 can only say 'incomplete' by closing").isFalse();
         assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void truncatedJsonBodyLargerThanTheHoldEndsTheClientsConnectionShort() {
+        start();
+        sendChat(false, Integer.MAX_VALUE);
+        upstreamRequest();
+        String body = "{\"data\":\"" + "x".repeat(WholeJson.HOLD_BYTES) + "\"";
+        feed(upstream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body, Integer.MAX_VALUE);
+
+        List<Message> res = clientResponses();
+        assertThat(res).hasSize(1);
+        assertThat(res.get(0).status()).isEqualTo(200);
+        assertThat(res.get(0).complete()).as("the missing '}' is told by a short body and a close").isFalse();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(proxy.metrics().upstreamActive().get()).isZero();
     }
 
     @Test
