@@ -2,6 +2,7 @@ package io.sluice.codec.json;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,6 +23,7 @@ public final class UsageScanner {
     private static final byte[] CHOICES_KEY = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_KEY = "\"content\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARGUMENTS_KEY = "\"arguments\"".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteProcessor NOT_QUOTE_OR_BACKSLASH = b -> b != '"' && b != '\\';
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private JsonFeeder body;
@@ -155,12 +157,16 @@ public final class UsageScanner {
                 continue;
             }
             int j = v + 1;
-            while (j < end) {
-                byte b = data.getByte(j);
-                if (b == '"') {
+            while (j < end) { // the string's end: its first quote not escaped, a bulk scan to each quote or backslash
+                int k = data.forEachByte(j, end - j, NOT_QUOTE_OR_BACKSLASH);
+                if (k < 0) {
+                    j = end;
+                } else if (data.getByte(k) == '"') {
+                    j = k;
                     break;
+                } else {
+                    j = k + 2;
                 }
-                j += b == '\\' ? 2 : 1;
             }
             j = Math.min(j, end);
             total += j - v - 1;

@@ -17,7 +17,7 @@ final class FileSections {
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
             "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey", "maxConnections");
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
-            "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls");
+            "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls", "requestTimeout");
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
             "sseKeepAlive", "keyWait");
     static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos");
@@ -55,8 +55,9 @@ final class FileSections {
                 .intValue(UpstreamConfig.DEFAULT_MAX_CONNECTIONS_PER_ORIGIN);
         Duration poolIdle = n.get("poolIdleTimeout").duration(UpstreamConfig.DEFAULT_POOL_IDLE_TIMEOUT);
         boolean insecureTls = n.get("insecureTls").bool(UpstreamConfig.DEFAULT_INSECURE_TLS);
+        Duration total = n.get("requestTimeout").duration(UpstreamConfig.DEFAULT_REQUEST_TIMEOUT);
         return Records.build(n,
-                () -> new UpstreamConfig(connect, firstByte, idle, maxConnections, poolIdle, insecureTls));
+                () -> new UpstreamConfig(connect, firstByte, idle, maxConnections, poolIdle, insecureTls, total));
     }
 
     static ResilienceConfig resilience(ConfigNode n) {

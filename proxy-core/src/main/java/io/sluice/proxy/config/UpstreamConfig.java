@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param maxConnectionsPerOrigin pooled connections per origin, per event loop
  * @param poolIdleTimeout         how long an unused pooled connection is kept open
  * @param insecureTls             skip certificate checks; for tests against self-signed upstreams only
+ * @param requestTimeout          longest time one upstream exchange may take, request to last byte, however busy
+ *                                the provider keeps it (a stream that never ends); 10 minutes, as the OpenAI SDKs
  */
 public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
-                             int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls) {
+                             int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls,
+                             Duration requestTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(120);
@@ -21,6 +24,7 @@ public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout,
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 256;
     public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final boolean DEFAULT_INSECURE_TLS = false;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
     public UpstreamConfig {
         Check.positive("connectTimeout", connectTimeout);
@@ -28,6 +32,13 @@ public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout,
         Check.positive("idleTimeout", idleTimeout);
         Check.atLeast("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1);
         Check.positive("poolIdleTimeout", poolIdleTimeout);
+        Check.positive("requestTimeout", requestTimeout);
+    }
+
+    public UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+                          int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls) {
+        this(connectTimeout, firstByteTimeout, idleTimeout, maxConnectionsPerOrigin, poolIdleTimeout, insecureTls,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     public static UpstreamConfig defaults() {

@@ -63,6 +63,9 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private long firstByteTimeoutNanos;
     private long idleTimeoutNanos;
     private long lastActivity;
+    /** When the whole exchange must be over (upstream.requestTimeout), on the event loop's clock. */
+    private long deadline;
+    private long totalTimeoutNanos;
     private ScheduledFuture<?> timer;
     /** Reads are paused for a slow client: silence is not the upstream's, so the idle timeout does not run. */
     private boolean paused;
@@ -74,13 +77,20 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Attaches the exchange that owns the channel from now on; arms the first-byte timeout. */
     public void begin(Listener l, long firstByteTimeoutNanos, long idleTimeoutNanos) {
+        begin(l, firstByteTimeoutNanos, idleTimeoutNanos, Long.MAX_VALUE / 4);
+    }
+
+    /** {@link #begin(Listener, long, long)} for an exchange that must be over within {@code totalTimeoutNanos}. */
+    public void begin(Listener l, long firstByteTimeoutNanos, long idleTimeoutNanos, long totalTimeoutNanos) {
         this.listener = l;
         this.gotHead = false;
         this.firstByteTimeoutNanos = firstByteTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.totalTimeoutNanos = totalTimeoutNanos;
         this.lastActivity = now();
+        this.deadline = lastActivity + totalTimeoutNanos;
         this.paused = false;
-        arm(firstByteTimeoutNanos);
+        arm(Math.min(firstByteTimeoutNanos, totalTimeoutNanos));
     }
 
     /**
@@ -98,8 +108,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         paused = false;
         lastActivity = now();
-        if (timer == null && listener != null) {
-            arm(gotHead ? idleTimeoutNanos : firstByteTimeoutNanos);
+        if (listener != null) {
+            if (timer != null) {
+                timer.cancel(false); // armed for the deadline only while paused
+            }
+            arm(Math.min(gotHead ? idleTimeoutNanos : firstByteTimeoutNanos, Math.max(0, deadline - lastActivity)));
         }
     }
 
@@ -124,13 +137,25 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void checkTimeout() {
         timer = null;
-        if (listener == null || paused) {
-            return; // paused: resumeIdle() arms the timer again
+        if (listener == null) {
+            return;
+        }
+        long now = now();
+        long total = deadline - now;
+        if (total <= 0) {
+            fail(new UpstreamTimeoutException("upstream exchange exceeded upstream.requestTimeout ("
+                    + TimeUnit.NANOSECONDS.toMillis(totalTimeoutNanos) + " ms)", !gotHead));
+            ctx.close();
+            return;
+        }
+        if (paused) {
+            arm(total); // silence is the client's doing; only the deadline counts (resumeIdle() re-arms)
+            return;
         }
         long limit = gotHead ? idleTimeoutNanos : firstByteTimeoutNanos;
-        long left = limit - (now() - lastActivity);
+        long left = limit - (now - lastActivity);
         if (left > 0) {
-            arm(left);
+            arm(Math.min(left, total));
             return;
         }
         fail(new UpstreamTimeoutException(gotHead
@@ -154,7 +179,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             // From now on the between-chunks timeout applies; re-arm if it is shorter than what is pending.
             if (timer != null && idleTimeoutNanos < firstByteTimeoutNanos) {
                 timer.cancel(false);
-                arm(idleTimeoutNanos);
+                arm(Math.min(idleTimeoutNanos, Math.max(0, deadline - lastActivity)));
             }
             l.onHead((HttpResponse) msg);
             if (msg instanceof HttpContent && listener == l) {

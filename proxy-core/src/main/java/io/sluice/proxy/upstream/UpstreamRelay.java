@@ -131,7 +131,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         handler = channel.pipeline().get(UpstreamHandler.class);
         state = State.AWAITING_HEAD;
         handler.begin(this, upstreams.config().firstByteTimeout().toNanos(),
-                upstreams.config().idleTimeout().toNanos());
+                upstreams.config().idleTimeout().toNanos(), upstreams.config().requestTimeout().toNanos());
         channel.writeAndFlush(buildRequest()).addListener(w -> {
             if (!w.isSuccess() && state != State.DONE) {
                 onFailure(w.cause());

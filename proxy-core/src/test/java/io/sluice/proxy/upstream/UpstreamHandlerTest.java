@@ -313,6 +313,44 @@ class UpstreamHandlerTest {
     }
 
     @Test
+    void aStreamThatNeverEndsIsCutAtTheRequestTimeout() {
+        sendRequest();
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        handler.begin(rec, 50 * ms, 50 * ms, 300 * ms);
+        feed(ch, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                Integer.MAX_VALUE);
+        for (int i = 0; i < 9; i++) { // a keep-alive comment every 30 ms: never idle
+            advance(ch, 30);
+            feed(ch, "4\r\n:\n\n\n\r\n", Integer.MAX_VALUE);
+        }
+        assertThat(rec.failures).as("270 ms: within the limit").isEmpty();
+
+        advance(ch, 30);
+
+        assertThat(rec.failures).hasSize(1);
+        assertThat(rec.failures.get(0)).isInstanceOf(UpstreamHandler.UpstreamTimeoutException.class)
+                .hasMessage("upstream exchange exceeded upstream.requestTimeout (300 ms)");
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void theRequestTimeoutRunsWhileReadsArePausedForASlowClient() {
+        sendRequest();
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        handler.begin(rec, 50 * ms, 50 * ms, 300 * ms);
+        feed(ch, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", Integer.MAX_VALUE);
+        handler.pauseIdle();
+
+        advance(ch, 290);
+        assertThat(rec.failures).as("paused: the idle timeout does not run").isEmpty();
+        handler.resumeIdle();
+        advance(ch, 10);
+
+        assertThat(rec.failures).hasSize(1);
+        assertThat(rec.failures.get(0)).hasMessageContaining("requestTimeout");
+    }
+
+    @Test
     void finishCancelsTheTimeout() {
         handler.begin(rec, TimeUnit.MILLISECONDS.toNanos(20), LONG);
         handler.finish();
