@@ -41,18 +41,22 @@ public final class JsonIo {
     /**
      * A parser over a request body read whole for translation: {@link #parser} within the request work budget. A
      * request over it fails with a {@link StreamConstraintsException}, which {@link #overBudget} turns into the
-     * answer.
+     * answer. The body must be UTF-8, as RFC 8259 requires: jackson would otherwise guess UTF-16 or UTF-32 from zero
+     * bytes or a byte-order mark and fail with an error no dialect expects (found by fuzzing).
+     *
+     * @throws IOException when the body is not UTF-8 (the caller answers 400)
      */
-    public static JsonParser requestParser(ByteBuf buf) {
-        try {
-            if (buf.hasArray()) {
-                return REQUEST_FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(),
-                        buf.readableBytes());
-            }
-            return REQUEST_FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public static JsonParser requestParser(ByteBuf buf) throws IOException {
+        int r = buf.readerIndex();
+        int n = buf.readableBytes();
+        if (n >= 2 && (buf.getByte(r) == 0 || buf.getByte(r + 1) == 0
+                || (buf.getByte(r) & 0xFE) == 0xFE && (buf.getByte(r + 1) & 0xFE) == 0xFE)) {
+            throw new java.io.CharConversionException("not UTF-8 (JSON must be, RFC 8259)");
         }
+        if (buf.hasArray()) {
+            return REQUEST_FACTORY.createParser(buf.array(), buf.arrayOffset() + r, n);
+        }
+        return REQUEST_FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
     }
 
     /**

@@ -95,4 +95,20 @@ class RequestBudgetTest {
                 .isInstanceOf(RequestException.class)
                 .hasMessageContaining("not valid JSON");
     }
+
+    @ParameterizedTest
+    @EnumSource(Reader.class)
+    void aBodyInUtf16OrUtf32IsRefusedAsARequestError(Reader r) {
+        // Found by fuzzing: jackson guessed the encoding from zero bytes and failed with an unchecked error (a 500).
+        for (java.nio.charset.Charset cs : java.util.List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE,
+                java.nio.charset.Charset.forName("UTF-32BE"))) {
+            ByteBuf buf = Unpooled.copiedBuffer(body(r, 3, "1"), cs);
+            try {
+                assertThatThrownBy(() -> dialect(r).readRequest(buf)).as(cs.name())
+                        .isInstanceOf(RequestException.class).hasMessageContaining("UTF-8");
+            } finally {
+                buf.release();
+            }
+        }
+    }
 }

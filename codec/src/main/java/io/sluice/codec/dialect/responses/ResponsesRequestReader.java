@@ -16,7 +16,6 @@ import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import io.sluice.codec.hub.ToolChoice;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +50,7 @@ final class ResponsesRequestReader {
             JsonIo.overBudget(e);
             throw new RequestException("request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RequestException("request body could not be read: " + e.getMessage());
         }
     }
 
