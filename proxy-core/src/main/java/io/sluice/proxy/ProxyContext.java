@@ -54,7 +54,7 @@ public final class ProxyContext {
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
                 new HealthService(metrics),
-                new MetricsService(metrics),
+                new MetricsService(metrics, config.ops().metricsEnabled(), config.ops().metricsPath()),
                 new AdminService(config, monitoring, metrics));
     }
 

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
-            "resilience", "rateLimits", "concurrency", "usage", "logs", "access");
+            "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -74,7 +74,8 @@ public final class ConfigLoader {
                 FileSections.routing(root.get("routing")), FileSections.resilience(root.get("resilience")),
                 LimitsSection.rateLimits(root.get("rateLimits"), env),
                 LimitsSection.concurrency(root.get("concurrency"), env),
-                FileSections.ops(root.get("usage"), root.get("logs")), AccessSection.read(root.get("access"), env));
+                FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), env),
+                AccessSection.read(root.get("access"), env));
         return config;
     }
 

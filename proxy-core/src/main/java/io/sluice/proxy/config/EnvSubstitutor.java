@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Replaces {@code ${VAR}} and {@code ${VAR:-default}} in the string scalars of a YAML tree, before any type
  * conversion, so {@code port: ${PORT:-4000}} works. An unset {@code ${VAR}} becomes empty; {@code :-} uses the
- * default when the variable is unset or empty, as in the shell; {@code $${} is a literal {@code ${}.
+ * default when the variable is unset or empty, as in the shell; {@code $${} is a literal {@code ${}. A default may
+ * itself be a reference: {@code ${SLUICE_PORT:-${PORT:-4000}}}.
  */
 final class EnvSubstitutor {
 
@@ -65,7 +66,7 @@ final class EnvSubstitutor {
                 out.append("${");
                 i += 3;
             } else if (text.startsWith("${", i)) {
-                int end = text.indexOf('}', i + 2);
+                int end = closing(text, i + 2);
                 if (end < 0) {
                     throw ConfigException.invalid(path, text, EXPECTED);
                 }
@@ -79,6 +80,24 @@ final class EnvSubstitutor {
         return out.toString();
     }
 
+    /** The index of the brace closing a reference whose name starts at {@code from}; defaults may nest one. */
+    private static int closing(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '$' && text.startsWith("${", i)) {
+                depth++;
+                i++;
+            } else if (c == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            }
+        }
+        return -1;
+    }
+
     private static String resolve(String expression, String text, String path, Map<String, String> env) {
         int sep = expression.indexOf(":-");
         String name = sep < 0 ? expression : expression.substring(0, sep);
@@ -87,7 +106,7 @@ final class EnvSubstitutor {
         }
         String value = env.get(name);
         if (sep >= 0 && (value == null || value.isEmpty())) {
-            return expression.substring(sep + 2);
+            return substitute(expression.substring(sep + 2), path, env); // ${A:-${B:-4000}}
         }
         return value == null ? "" : value;
     }

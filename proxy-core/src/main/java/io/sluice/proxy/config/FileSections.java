@@ -1,5 +1,6 @@
 package io.sluice.proxy.config;
 
+import io.sluice.providers.EnvProviders;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,30 @@ final class FileSections {
     }
 
     /** {@code usage} and {@code logs}: the ledger's file, the log rings, their files and the request logger. */
+    static final List<String> METRICS_KEYS = List.of("enabled", "path");
+
+    /** The file's {@code metrics}, else the seed's {@code METRICS_ENABLED} / {@code METRICS_PATH}. */
+    static OpsConfig ops(ConfigNode usage, ConfigNode logs, ConfigNode metrics, Map<String, String> env) {
+        OpsConfig o = ops(usage, logs);
+        metrics.object(METRICS_KEYS);
+        boolean enabled = metrics.get("enabled").bool(envEnabled(env.get("METRICS_ENABLED")));
+        String path = metrics.get("path").text(env.getOrDefault("METRICS_PATH", OpsConfig.DEFAULT_METRICS_PATH));
+        return Records.build(metrics, () -> new OpsConfig(o.usageFile(), o.logCapacity(), o.logDir(),
+                o.logMaxBytes(), o.logKeep(), o.requestLogFile(), o.maxCaptureBytes(), enabled, path));
+    }
+
+    /** {@code METRICS_ENABLED}: on unless 0, false, no or off (the seed's default is 1). */
+    private static boolean envEnabled(String v) {
+        if (v == null || v.isBlank()) {
+            return true;
+        }
+        try {
+            return EnvProviders.truthy("METRICS_ENABLED", v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("environment: " + e.getMessage(), e);
+        }
+    }
+
     static OpsConfig ops(ConfigNode usage, ConfigNode logs) {
         usage.object(USAGE_KEYS);
         logs.object(LOGS_KEYS);

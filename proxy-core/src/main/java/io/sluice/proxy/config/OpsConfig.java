@@ -3,8 +3,8 @@ package io.sluice.proxy.config;
 import java.nio.file.Path;
 
 /**
- * Usage accounting and logs: where usage is kept across restarts, the per-provider log rings and their optional files,
- * and the opt-in request logger.
+ * Usage accounting, logs and metrics: where usage is kept across restarts, the per-provider log rings and their
+ * optional files, the opt-in request logger, and the Prometheus endpoint.
  *
  * @param usageFile        the usage ledger's append-only file, or null to keep usage in memory only
  * @param logCapacity      entries kept in memory per provider
@@ -13,9 +13,13 @@ import java.nio.file.Path;
  * @param logKeep          rotated files kept per log
  * @param requestLogFile   the request logger's file (each exchange, secrets masked), or null when off
  * @param maxCaptureBytes  bytes kept of each of the four bodies of one exchange in the request log
+ * @param metricsEnabled   whether the Prometheus endpoint answers (the seed's {@code METRICS_ENABLED})
+ * @param metricsPath      where it answers (the seed's {@code METRICS_PATH}), an absolute path
  */
 public record OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMaxBytes, int logKeep,
-                        Path requestLogFile, int maxCaptureBytes) {
+                        Path requestLogFile, int maxCaptureBytes, boolean metricsEnabled, String metricsPath) {
+
+    public static final String DEFAULT_METRICS_PATH = "/metrics";
 
     public static final int DEFAULT_LOG_CAPACITY = 1000;
     public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
@@ -30,6 +34,18 @@ public record OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMa
             throw ConfigException.invalid("logs.maxFileBytes", logMaxBytes, ">= 1024");
         }
         Check.range("logs.requests.maxCaptureBytes", maxCaptureBytes, 0, 16 * 1024 * 1024);
+        metricsPath = metricsPath == null || metricsPath.isBlank() ? DEFAULT_METRICS_PATH : metricsPath.strip();
+        if (!metricsPath.startsWith("/") || metricsPath.contains("?") || metricsPath.contains("#")
+                || metricsPath.startsWith("/v1") || metricsPath.startsWith("/api/") || metricsPath.equals("/health")) {
+            throw ConfigException.invalid("metrics.path", metricsPath,
+                    "an absolute path like /metrics, not one of Sluice's own routes");
+        }
+    }
+
+    public OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMaxBytes, int logKeep,
+                     Path requestLogFile, int maxCaptureBytes) {
+        this(usageFile, logCapacity, logDir, logMaxBytes, logKeep, requestLogFile, maxCaptureBytes, true,
+                DEFAULT_METRICS_PATH);
     }
 
     /** Memory-only usage, 1,000 log entries per provider, no files. */

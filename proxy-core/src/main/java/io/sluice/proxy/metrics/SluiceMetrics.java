@@ -21,10 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sluice's meters, named so Prometheus sees {@code http_requests_total}, {@code http_errors_total},
- * {@code http_request_duration_seconds}, {@code upstream_active_current} and the JVM/process families.
+ * Sluice's meters, named so Prometheus sees the seed's nine ({@code http_requests_total}, {@code http_errors_total}
+ * (5xx, as the seed defines it), {@code rate_limit_exceeded_total}, {@code upstream_active_current},
+ * {@code upstream_queue_length}, {@code http_request_duration_seconds}, {@code process_resident_memory_bytes},
+ * {@code process_uptime_seconds}, {@code nodejs_active_handles}) on the first scrape, zero before any event, beside
+ * Sluice's own and the JVM/process families.
  *
  * <p>Meters are looked up once per (method, route, status) and cached: the hot path does a map lookup and an add.
+ * Gauges hold their source strongly: Micrometer keeps a weak reference by default, and a lambda nobody else holds
+ * is collected, after which the gauge reads NaN.
  */
 public final class SluiceMetrics implements AutoCloseable {
 
@@ -41,6 +46,13 @@ public final class SluiceMetrics implements AutoCloseable {
     private final AtomicInteger upstreamActive = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
+    /** Scopes of {@link #rateLimited}, each at 0 from the start. */
+    public static final java.util.List<String> RATE_LIMIT_SCOPES = java.util.List.of("global", "provider", "key",
+            "client");
+    /** The series every scrape shows from the first: the model route's method and path. */
+    private static final String FIRST_METHOD = "POST";
+    private static final String FIRST_PATH = "/v1/chat/completions";
+
     public SluiceMetrics() {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -55,28 +67,59 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("upstream.active.current", upstreamActive, AtomicInteger::get)
                 .description("Upstream exchanges in flight")
+                .strongReference(true)
                 .register(registry);
+        Gauge.builder("nodejs.active.handles", SluiceMetrics::openDescriptors)
+                .description("Open I/O handles (file descriptors: sockets, files, pipes); the seed's name")
+                .strongReference(true)
+                .register(registry);
+        // The seed's families exist from the first scrape, at zero.
+        requestCounter(FIRST_METHOD, FIRST_PATH, 200);
+        errorCounter(FIRST_METHOD, FIRST_PATH, 500);
+        durationTimer(FIRST_METHOD, FIRST_PATH);
+        RATE_LIMIT_SCOPES.forEach(this::rateLimitCounter);
     }
 
-    /** One finished client request. {@code route} must be a low-cardinality template, never a raw path. */
-    public void request(String method, String route, int status, long durationNanos) {
-        String key = method + ' ' + route + ' ' + status;
-        requests.computeIfAbsent(key, k -> Counter.builder("http.requests")
+    private Counter requestCounter(String method, String route, int status) {
+        return requests.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Counter.builder("http.requests")
                 .description("Client requests by method, route and status")
                 .tags("method", method, "path", route, "status", Integer.toString(status))
-                .register(registry)).increment();
-        durations.computeIfAbsent(method + ' ' + route, k -> Timer.builder("http.request.duration")
+                .register(registry));
+    }
+
+    private Counter errorCounter(String method, String route, int status) {
+        boolean server = status >= 500;
+        return errors.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Counter.builder(server
+                        ? "http.errors" : "http.client.errors")
+                .description(server ? "Client requests answered 5xx (the seed's http_errors_total)"
+                        : "Client requests answered 4xx")
+                .tags("method", method, "path", route, "status", Integer.toString(status))
+                .register(registry));
+    }
+
+    private Timer durationTimer(String method, String route) {
+        return durations.computeIfAbsent(method + ' ' + route, k -> Timer.builder("http.request.duration")
                 .description("Time from request head to last response byte")
                 .tags("method", method, "path", route)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+                .register(registry));
+    }
+
+    private Counter rateLimitCounter(String scope) {
+        return counters.computeIfAbsent("rl " + scope, k -> Counter.builder("rate.limit.exceeded")
+                .description("Requests refused by a configured rate limit, by scope")
+                .tags("scope", scope)
+                .register(registry));
+    }
+
+    /** One finished client request. {@code route} must be a low-cardinality template, never a raw path. */
+    public void request(String method, String route, int status, long durationNanos) {
+        requestCounter(method, route, status).increment();
+        durationTimer(method, route).record(durationNanos, TimeUnit.NANOSECONDS);
         if (status >= 400) {
-            errors.computeIfAbsent(key, k -> Counter.builder("http.errors")
-                    .description("Client requests answered with an error status")
-                    .tags("method", method, "path", route, "status", Integer.toString(status))
-                    .register(registry)).increment();
+            errorCounter(method, route, status).increment(); // 5xx: http_errors_total; 4xx: http_client_errors_total
         }
     }
 
@@ -115,10 +158,7 @@ public final class SluiceMetrics implements AutoCloseable {
 
     /** A request refused by a rate limit; {@code scope} is global, provider, key or client. */
     public void rateLimited(String scope) {
-        counters.computeIfAbsent("rl " + scope, k -> Counter.builder("rate.limit.exceeded")
-                .description("Requests refused by a configured rate limit, by scope")
-                .tags("scope", scope)
-                .register(registry)).increment();
+        rateLimitCounter(scope).increment();
     }
 
     /**
@@ -156,14 +196,14 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
-    /** Registers the gauges of one provider's concurrency gate. */
+    /** Registers the gauges of one provider's concurrency gate (a provider without one reads 0). */
     public void gate(String provider, java.util.function.IntSupplier active, java.util.function.IntSupplier queued) {
         Gauge.builder("upstream.gate.active", active, s -> s.getAsInt())
                 .description("Upstream calls holding a concurrency permit, per provider")
-                .tags("provider", provider).register(registry);
+                .tags("provider", provider).strongReference(true).register(registry);
         Gauge.builder("upstream.queue.length", queued, s -> s.getAsInt())
                 .description("Requests waiting for an upstream concurrency permit, per provider")
-                .tags("provider", provider).register(registry);
+                .tags("provider", provider).strongReference(true).register(registry);
     }
 
     public AtomicInteger upstreamActive() {
@@ -179,13 +219,21 @@ public final class SluiceMetrics implements AutoCloseable {
         return registry;
     }
 
+    private static double openDescriptors() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return 0; // no /proc (not Linux): a gauge never reads NaN
+        }
+    }
+
     private static double residentMemoryBytes() {
         try {
             String statm = Files.readString(Path.of("/proc/self/statm"));
             String[] parts = statm.trim().split("\\s+");
             return Long.parseLong(parts[1]) * PAGE_SIZE;
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return 0; // no /proc (not Linux): a gauge never reads NaN
         }
     }
 

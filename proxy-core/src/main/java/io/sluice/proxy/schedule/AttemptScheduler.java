@@ -40,13 +40,17 @@ public final class AttemptScheduler {
         this.ops = ops;
         this.epochMillis = epochMillis;
         for (ProviderConfig p : config.providers()) {
+            ProviderRuntime rt = null;
             if (!p.isMock()) {
-                ProviderRuntime rt = new ProviderRuntime(p, config.resilience(), config.rateLimits(),
-                        config.concurrency(), nanoClock);
+                rt = new ProviderRuntime(p, config.resilience(), config.rateLimits(), config.concurrency(),
+                        nanoClock);
                 runtimes.put(p.name(), rt);
-                if (rt.gate() != null) {
-                    metrics.gate(p.name(), rt.gate()::active, rt.gate()::queued);
-                }
+            }
+            // Every provider has the gauges from the start: 0 without a gate (the seed's upstream_queue_length).
+            if (rt != null && rt.gate() != null) {
+                metrics.gate(p.name(), rt.gate()::active, rt.gate()::queued);
+            } else {
+                metrics.gate(p.name(), () -> 0, () -> 0);
             }
         }
     }

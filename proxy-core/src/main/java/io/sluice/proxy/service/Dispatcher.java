@@ -47,6 +47,11 @@ public final class Dispatcher implements RequestRouter {
     @Override
     public RequestHandler open(InboundRequest request) {
         RouteFamily route = RouteFamily.of(request.path());
+        if (metricsService.serves(request.path())) {
+            route = RouteFamily.METRICS; // metrics.path may be any free path
+        } else if (route == RouteFamily.METRICS) {
+            route = RouteFamily.OTHER; // metrics off, or moved elsewhere
+        }
         String credential = request.credential();
         if (credential == null && route == RouteFamily.GEMINI) {
             credential = request.query("key"); // Gemini clients' ?key=

@@ -14,9 +14,23 @@ public final class MetricsService {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final SluiceMetrics metrics;
+    private final boolean enabled;
+    private final String path;
 
     public MetricsService(SluiceMetrics metrics) {
+        this(metrics, true, "/metrics");
+    }
+
+    /** @param enabled {@code metrics.enabled} ({@code METRICS_ENABLED}); {@code path} is {@code metrics.path} */
+    public MetricsService(SluiceMetrics metrics, boolean enabled, String path) {
         this.metrics = metrics;
+        this.enabled = enabled;
+        this.path = path;
+    }
+
+    /** Whether {@code requestPath} is the metrics endpoint: enabled, at its configured path. */
+    boolean serves(String requestPath) {
+        return enabled && path.equals(requestPath);
     }
 
     RequestHandler open(InboundRequest request) {

@@ -1,6 +1,7 @@
 package io.sluice.proxy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.proxy.route.ModelRouter;
 import java.io.IOException;
@@ -41,6 +42,31 @@ class BundledConfigTest {
         assertThat(router.resolve("default").upstreamModel()).isEqualTo("echo");
         // Only the mock is on: the combo's Claude entries are skipped and it falls through to the mock.
         assertThat(router.resolve("any-claude").provider().name()).isEqualTo("mock");
+    }
+
+    /** The seed's PORT, METRICS_ENABLED and METRICS_PATH, with Sluice's own SLUICE_PORT first. */
+    @Test
+    void theSeedsServerAndMetricsVariablesWork() {
+        Path file = confDir().resolve("sluice.yaml");
+        SluiceConfig seed = ConfigLoader.load(file, Map.of("PORT", "3010", "METRICS_ENABLED", "0",
+                "METRICS_PATH", "/prom"));
+        assertThat(seed.server().port()).isEqualTo(3010);
+        assertThat(seed.ops().metricsEnabled()).isFalse();
+        assertThat(seed.ops().metricsPath()).isEqualTo("/prom");
+        assertThat(ConfigLoader.load(file, Map.of("PORT", "3010", "SLUICE_PORT", "4001")).server().port())
+                .isEqualTo(4001);
+        SluiceConfig plain = ConfigLoader.load(file, Map.of());
+        assertThat(plain.ops().metricsEnabled()).isTrue();
+        assertThat(plain.ops().metricsPath()).isEqualTo("/metrics");
+        // A file of one's own, without a metrics section, reads the same variables.
+        SluiceConfig own = ConfigLoader.parse("server: {port: 0}\n", Map.of("METRICS_ENABLED", "false",
+                "METRICS_PATH", "/m"));
+        assertThat(own.ops().metricsEnabled()).isFalse();
+        assertThat(own.ops().metricsPath()).isEqualTo("/m");
+        assertThatThrownBy(() -> ConfigLoader.parse("metrics: {path: /v1/models}\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.path");
+        assertThatThrownBy(() -> ConfigLoader.parse("server: {port: 0}\n", Map.of("METRICS_ENABLED", "maybe")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_ENABLED");
     }
 
     /** Every provider of the seeds, configured by environment variables alone. */

@@ -330,10 +330,12 @@ class ConfigLoaderTest {
     @Test
     void rejectsWrongShapes() {
         assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, "
-                + "providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                + "providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
+                + "metrics)");
         assertError("just text\n")
                 .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, "
-                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
+                        + "metrics)");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey, "
                 + "maxConnections)");
@@ -367,10 +369,11 @@ class ConfigLoaderTest {
                 .hasMessage("providers.mock.mock.delay: unknown key (expected one of: chunkDelay, chunkWords)");
         assertError("sever:\n  port: 1\n")
                 .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, "
-                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
+                        + "metrics)");
         assertError("listen: 1\n")
                 .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, "
-                        + "providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access)");
+                        + "providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, metrics)");
     }
 
     @Test

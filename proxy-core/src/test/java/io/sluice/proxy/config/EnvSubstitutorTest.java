@@ -53,8 +53,14 @@ class EnvSubstitutorTest {
     }
 
     @Test
-    void defaultsDoNotNest() {
-        // The reference ends at the first '}', as in docker compose; nesting is not supported.
-        assertThat(EnvSubstitutor.substitute("${UNSET:-${HOST}}", "k", ENV)).isEqualTo("${HOST}");
+    void aDefaultMayBeAReference() {
+        // As docker compose v2 and the shell: the seeds' PORT under Sluice's own SLUICE_PORT (conf/sluice.yaml).
+        assertThat(EnvSubstitutor.substitute("${UNSET:-${HOST}}", "k", ENV)).isEqualTo("example.com");
+        assertThat(EnvSubstitutor.substitute("${SLUICE_PORT:-${PORT:-4000}}", "k", ENV)).isEqualTo("8080");
+        assertThat(EnvSubstitutor.substitute("${SLUICE_PORT:-${NOPE:-4000}}", "k", ENV)).isEqualTo("4000");
+        assertThat(EnvSubstitutor.substitute("${HOST:-${PORT}}x", "k", ENV)).isEqualTo("example.comx");
+        assertThat(EnvSubstitutor.substitute("a${UNSET:-${UNSET:-${PORT}}}b", "k", ENV)).isEqualTo("a8080b");
+        assertThatThrownBy(() -> EnvSubstitutor.substitute("${UNSET:-${HOST}", "k", ENV))
+                .isInstanceOf(ConfigException.class);
     }
 }

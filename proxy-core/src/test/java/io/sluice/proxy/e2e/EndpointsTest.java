@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.Bodies;
 import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
@@ -87,9 +88,55 @@ class EndpointsTest {
         assertThat(sample(text, "http_requests_total", "GET", "/health", "200")).contains(1.0);
         assertThat(sample(text, "http_requests_total", "POST", "/v1/chat/completions", "200")).contains(2.0);
         assertThat(sample(text, "http_requests_total", "GET", "other", "404")).contains(1.0);
-        assertThat(sample(text, "http_errors_total", "GET", "other", "404")).contains(1.0);
+        // The seed's http_errors_total counts 5xx; 4xx go to a family of their own.
+        assertThat(sample(text, "http_errors_total", "GET", "other", "404")).isEmpty();
+        assertThat(sample(text, "http_client_errors_total", "GET", "other", "404")).contains(1.0);
         assertThat(sample(text, "http_errors_total", "GET", "/health", "200")).isEmpty();
         assertThat(gauge(text, "upstream_active_current")).contains(0.0);
+    }
+
+    /** The seed's METRICS_PATH moves the endpoint; METRICS_ENABLED=0 turns it off (404, as any unknown path). */
+    @Test
+    void metricsPathAndSwitchWork() throws Exception {
+        String base = "server: {host: 127.0.0.1, port: 0}\nprovidersFromEnv: false\n";
+        SluiceServer moved = TestConfig.startYaml(base + "metrics: {path: /prom}\n");
+        try {
+            HttpResponse<String> prom = Http.get(moved, "/prom");
+            assertThat(prom.statusCode()).isEqualTo(200);
+            assertThat(prom.body()).contains("http_requests_total");
+            assertThat(Http.get(moved, "/metrics").statusCode()).isEqualTo(404);
+        } finally {
+            moved.close();
+        }
+        SluiceServer off = TestConfig.startYaml(base + "metrics: {enabled: false}\n");
+        try {
+            assertThat(Http.get(off, "/metrics").statusCode()).isEqualTo(404);
+            assertThat(Http.get(off, "/health").statusCode()).isEqualTo(200);
+        } finally {
+            off.close();
+        }
+    }
+
+    /** The seed's nine metric names are there on a fresh proxy's first scrape, and no gauge reads NaN, ever. */
+    @Test
+    void theSeedsNineMetricsAreOnTheFirstScrapeAndNoGaugeIsNaN() throws Exception {
+        SluiceServer fresh = config().openAiCompatible("up", upstream, "gpt-4o-mini").start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                System.gc(); // a gauge whose supplier was only weakly held would read NaN after this
+            }
+            String text = Http.get(fresh, "/metrics").body();
+            for (String name : List.of("http_requests_total", "http_errors_total", "rate_limit_exceeded_total",
+                    "upstream_active_current", "upstream_queue_length", "http_request_duration_seconds",
+                    "process_resident_memory_bytes", "process_uptime_seconds", "nodejs_active_handles")) {
+                assertThat(text).as(name).containsPattern("(?m)^" + name + "(_bucket|_count|_sum)?[{ ]");
+            }
+            assertThat(sample(text, "http_errors_total", "POST", "/v1/chat/completions", "500")).contains(0.0);
+            assertThat(text).as("no NaN").doesNotContainPattern("(?m)^[a-z_]+(\\{[^}]*\\})? NaN$");
+            assertThat(gauge(text, "nodejs_active_handles")).hasValueSatisfying(v -> assertThat(v).isPositive());
+        } finally {
+            fresh.close();
+        }
     }
 
     @Test

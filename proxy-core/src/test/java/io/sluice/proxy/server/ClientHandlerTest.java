@@ -146,7 +146,7 @@ class ClientHandlerTest {
         assertThat(metrics.header("content-type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(metrics.text())
                 .contains("http_requests_total{method=\"GET\",path=\"/health\",status=\"200\"} 1.0")
-                .contains("http_errors_total{method=\"GET\",path=\"other\",status=\"404\"} 1.0")
+                .contains("http_client_errors_total{method=\"GET\",path=\"other\",status=\"404\"} 1.0")
                 .doesNotContain("path=\"/nope\"");
     }
 
