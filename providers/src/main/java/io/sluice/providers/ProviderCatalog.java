@@ -40,7 +40,7 @@ public final class ProviderCatalog {
             ProviderDescriptor.builder("gemini").displayName("Google Gemini").aliases("google")
                     .dialect("gemini").auth(AuthScheme.X_GOOG_API_KEY)
                     .baseUrl("https://generativelanguage.googleapis.com/v1beta")
-                    .env("GEMINI", "GOOGLE_AI").keyVars("GOOGLE_API_KEY").baseUrlVars("GOOGLE_BASE_URL")
+                    .env("GEMINI", "GOOGLE_AI", "GOOGLE").keyVars("GOOGLE_API_KEY").baseUrlVars("GOOGLE_BASE_URL")
                     .models("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash")
                     .capabilities(VISION).build(),
             ProviderDescriptor.builder("azure").displayName("Azure OpenAI").aliases("azure-openai")

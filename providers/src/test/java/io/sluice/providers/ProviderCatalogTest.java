@@ -192,7 +192,7 @@ class ProviderCatalogTest {
     @Test
     void envConventions() {
         assertThat(CATALOG.byType("openai").envPrefixes()).containsExactly("OPENAI", "EXT_OPENAI");
-        assertThat(CATALOG.byType("gemini").envPrefixes()).containsExactly("GEMINI", "GOOGLE_AI");
+        assertThat(CATALOG.byType("gemini").envPrefixes()).containsExactly("GEMINI", "GOOGLE_AI", "GOOGLE");
         assertThat(CATALOG.byType("gemini").keyVars()).containsExactly("GOOGLE_API_KEY");
         assertThat(CATALOG.byType("gemini").baseUrlVars()).containsExactly("GOOGLE_BASE_URL");
         assertThat(CATALOG.byType("azure").envPrefixes()).containsExactly("AZURE_OPENAI", "AZURE");

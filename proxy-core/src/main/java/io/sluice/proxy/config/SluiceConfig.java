@@ -74,7 +74,20 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public Optional<ProviderConfig> provider(String name) {
-        return providers.stream().filter(p -> p.name().equals(name)).findFirst();
+        Optional<ProviderConfig> exact = providers.stream().filter(p -> p.name().equals(name)).findFirst();
+        if (exact.isPresent() || name == null) {
+            return exact;
+        }
+        // The seeds' names (google, atlas, githubcopilot, claude_code, cursor_agent, lead_worker) name the one
+        // provider of that type, whatever it is called here.
+        List<ProviderConfig> ofType = providers.stream().filter(p -> namesType(p, name)).toList();
+        return ofType.size() == 1 ? Optional.of(ofType.get(0)) : Optional.empty();
+    }
+
+    /** Whether {@code name} is {@code p}'s type or one of the type's aliases (case-insensitive). */
+    public static boolean namesType(ProviderConfig p, String name) {
+        return p.descriptor().id().equalsIgnoreCase(name)
+                || p.descriptor().aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name));
     }
 
     /** The providers with {@code enabled: true}, in file order. */

@@ -240,7 +240,7 @@ public final class ModelRouter {
      * provider is not enabled. The model may carry the provider's own prefix or name; otherwise it goes as it is.
      */
     public Route resolveIn(String provider, String model) {
-        ProviderConfig p = byName.get(provider);
+        ProviderConfig p = named(provider);
         if (p == null) {
             return null;
         }
@@ -254,6 +254,16 @@ public final class ModelRouter {
             }
         }
         return new Route(p, model);
+    }
+
+    /** The enabled provider called {@code name}, or the one whose type (or a seed spelling of it) it names. */
+    private ProviderConfig named(String name) {
+        ProviderConfig p = byName.get(name);
+        if (p != null) {
+            return p;
+        }
+        List<ProviderConfig> ofType = byName.values().stream().filter(c -> SluiceConfig.namesType(c, name)).toList();
+        return ofType.size() == 1 ? ofType.get(0) : null;
     }
 
     /** Why an alias or combo named {@code model} does not resolve (its providers are off), or null. */

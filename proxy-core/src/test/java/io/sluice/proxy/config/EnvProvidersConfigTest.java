@@ -24,6 +24,18 @@ class EnvProvidersConfigTest {
     }
 
     @Test
+    void theSeedsGooglePrefixEnablesGeminiAndGoogleNamesIt() {
+        SluiceConfig c = ConfigLoader.parse("", Map.of("GOOGLE_ENABLED", "1", "GOOGLE_API_KEY", "AIzaSy0123456789abcd",
+                "GOOGLE_BASE_URL", "http://127.0.0.1:9/v1beta"));
+        ProviderConfig p = c.provider("google").orElseThrow();
+        assertThat(p.name()).isEqualTo("gemini");
+        assertThat(p.enabled()).isTrue();
+        assertThat(p.keyNames()).containsExactly("GOOGLE_API_KEY");
+        assertThat(p.baseUrl()).hasToString("http://127.0.0.1:9/v1beta");
+        assertThat(c.provider("gemini")).contains(p);
+    }
+
+    @Test
     void theFileWinsByNameAndByType() {
         String yaml = """
                 providers:
