@@ -50,7 +50,7 @@ public final class ProviderCatalog {
                     .option(ProviderDescriptor.OPTION_API_VERSION, "2024-10-21", "API_VERSION")
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("ollama").displayName("Ollama (local)")
-                    .auth(AuthScheme.NONE).baseUrl("http://localhost:11434/v1")
+                    .auth(AuthScheme.NONE).baseUrl("http://localhost:11434/v1").bareHostPath("/v1")
                     .models("llama3.2", "llama3.1", "qwen2.5-coder", "mistral", "gemma3")
                     .quirks(new Quirks("max_tokens", Set.of())).discoverModels()
                     .capabilities(VISION, EMBEDDINGS).build(),

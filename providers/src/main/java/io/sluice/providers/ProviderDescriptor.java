@@ -63,6 +63,7 @@ public final class ProviderDescriptor {
     private final boolean compatibleFamily;
     private final boolean keyOptional;
     private final String modelsPath;
+    private final String bareHostPath;
     private final boolean discoverByDefault;
 
     private ProviderDescriptor(Builder b) {
@@ -92,6 +93,7 @@ public final class ProviderDescriptor {
         this.compatibleFamily = b.compatibleFamily;
         this.keyOptional = b.keyOptional || b.auth.keyOptional();
         this.modelsPath = b.modelsPath;
+        this.bareHostPath = b.bareHostPath;
         this.discoverByDefault = b.discoverByDefault;
     }
 
@@ -204,6 +206,14 @@ public final class ProviderDescriptor {
         return modelsPath;
     }
 
+    /**
+     * The API path a base URL given as a bare host gets ({@code /v1} for Ollama, whose seed value is
+     * {@code http://localhost:11434}: its OpenAI-compatible API lives under {@code /v1}), or null to take it as it is.
+     */
+    public String bareHostPath() {
+        return bareHostPath;
+    }
+
     /** Whether the provider's own model list is fetched unless the config says otherwise (local servers). */
     public boolean discoverByDefault() {
         return discoverByDefault;
@@ -279,6 +289,7 @@ public final class ProviderDescriptor {
         private boolean compatibleFamily;
         private boolean keyOptional;
         private String modelsPath = "/models";
+        private String bareHostPath;
         private boolean discoverByDefault;
 
         private Builder(String id) {
@@ -369,6 +380,11 @@ public final class ProviderDescriptor {
         }
 
         /** Where the model list is, or null for none. */
+        public Builder bareHostPath(String v) {
+            bareHostPath = v;
+            return this;
+        }
+
         public Builder modelsPath(String v) {
             modelsPath = v;
             return this;

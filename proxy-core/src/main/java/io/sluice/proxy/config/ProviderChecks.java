@@ -44,7 +44,12 @@ final class ProviderChecks {
         }
         String text = url.toString();
         // Paths are appended to the base ("/chat/completions"), so "…/v1/" would give "…/v1//chat/completions".
-        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
+        text = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        String path = url.getRawPath();
+        if (d.bareHostPath() != null && (path == null || path.isEmpty() || path.equals("/"))) {
+            text += d.bareHostPath(); // OLLAMA_BASE_URL=http://localhost:11434, as the seed writes it
+        }
+        return URI.create(text);
     }
 
     static List<String> apiKeys(List<String> keys) {
