@@ -53,6 +53,9 @@ public final class EnvProviders {
                 continue;
             }
             String enabledBy = enabledVar(env, d.envPrefixes());
+            if (enabledBy == null && d.enabledByKey() && noFlag(env, d.envPrefixes())) {
+                enabledBy = d.keyVars().stream().filter(v -> nonEmpty(env.get(v))).findFirst().orElse(null);
+            }
             if (enabledBy != null) {
                 out.add(build(d.id(), d, d.envPrefixes(), enabledBy, env));
             }
@@ -89,6 +92,11 @@ public final class EnvProviders {
             }
         }
         return null;
+    }
+
+    /** Whether none of the {@code <P>_ENABLED} variables is set (to anything). */
+    private static boolean noFlag(Map<String, String> env, List<String> prefixes) {
+        return prefixes.stream().map(p -> env.get(p + "_ENABLED")).allMatch(v -> v == null || v.isBlank());
     }
 
     /** Parses a boolean flag the way the seeds do: 1/true/yes/on, 0/false/no/off. */

@@ -67,7 +67,8 @@ public final class ProviderCatalog {
                     .baseUrl("http://localhost:4000/v1").keyOptional().discoverModels()
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("github-models").displayName("GitHub Models (ATLAS)")
-                    .aliases("atlas", "github").env("ATLAS", "GITHUB_MODELS").keyVars("GITHUB_TOKEN")
+                    .aliases("atlas", "github").env("ATLAS", "GITHUB_MODELS").keyVars("GITHUB_TOKEN").enabledByKey()
+                    .defaultLimits(30, 5) // the seed's free tier: 30 requests a minute, 5 at once
                     .baseUrl("https://models.github.ai/inference").modelPrefix("atlas-").modelsPath(null)
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .models(GitHubModels.MODELS)

@@ -64,6 +64,9 @@ public final class ProviderDescriptor {
     private final boolean keyOptional;
     private final String modelsPath;
     private final String bareHostPath;
+    private final boolean enabledByKey;
+    private final long defaultRateLimit;
+    private final int defaultMaxConcurrent;
     private final boolean discoverByDefault;
 
     private ProviderDescriptor(Builder b) {
@@ -94,6 +97,9 @@ public final class ProviderDescriptor {
         this.keyOptional = b.keyOptional || b.auth.keyOptional();
         this.modelsPath = b.modelsPath;
         this.bareHostPath = b.bareHostPath;
+        this.enabledByKey = b.enabledByKey;
+        this.defaultRateLimit = b.defaultRateLimit;
+        this.defaultMaxConcurrent = b.defaultMaxConcurrent;
         this.discoverByDefault = b.discoverByDefault;
     }
 
@@ -214,6 +220,24 @@ public final class ProviderDescriptor {
         return bareHostPath;
     }
 
+    /**
+     * Whether its key variable alone turns the provider on when no {@code _ENABLED} says either way: the GitHub-Models
+     * seed starts from {@code GITHUB_TOKEN} alone.
+     */
+    public boolean enabledByKey() {
+        return enabledByKey;
+    }
+
+    /** Requests per minute the provider allows when nothing is configured (a free tier's), 0 for no default. */
+    public long defaultRateLimit() {
+        return defaultRateLimit;
+    }
+
+    /** Concurrent upstream calls the provider allows when nothing is configured, 0 for no default. */
+    public int defaultMaxConcurrent() {
+        return defaultMaxConcurrent;
+    }
+
     /** Whether the provider's own model list is fetched unless the config says otherwise (local servers). */
     public boolean discoverByDefault() {
         return discoverByDefault;
@@ -290,6 +314,9 @@ public final class ProviderDescriptor {
         private boolean keyOptional;
         private String modelsPath = "/models";
         private String bareHostPath;
+        private boolean enabledByKey;
+        private long defaultRateLimit;
+        private int defaultMaxConcurrent;
         private boolean discoverByDefault;
 
         private Builder(String id) {
@@ -380,6 +407,18 @@ public final class ProviderDescriptor {
         }
 
         /** Where the model list is, or null for none. */
+        public Builder enabledByKey() {
+            enabledByKey = true;
+            return this;
+        }
+
+        /** The provider's own limits when nothing is configured: requests per minute and concurrent calls. */
+        public Builder defaultLimits(long perMinute, int maxConcurrent) {
+            defaultRateLimit = perMinute;
+            defaultMaxConcurrent = maxConcurrent;
+            return this;
+        }
+
         public Builder bareHostPath(String v) {
             bareHostPath = v;
             return this;

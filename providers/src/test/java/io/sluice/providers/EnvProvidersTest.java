@@ -74,8 +74,12 @@ class EnvProvidersTest {
         for (String v : List.of("0", "false", "no", "off", "FALSE", "Off", "", "  ")) {
             assertThat(read("ANTHROPIC_ENABLED", v, "ANTHROPIC_API_KEY", "k")).as("'%s'", v).isEmpty();
         }
-        assertThat(read("ANTHROPIC_API_KEY", "k", "OPENAI_API_KEY", "k2", "GITHUB_TOKEN", "ghp"))
+        assertThat(read("ANTHROPIC_API_KEY", "k", "OPENAI_API_KEY", "k2"))
                 .as("a key alone enables nothing").isEmpty();
+        // ...but GitHub Models, which its seed starts from GITHUB_TOKEN alone, unless a switch says otherwise.
+        assertThat(names(read("ANTHROPIC_API_KEY", "k", "GITHUB_TOKEN", "ghp"))).containsExactly("github-models");
+        assertThat(read("GITHUB_TOKEN", "ghp", "ATLAS_ENABLED", "0")).isEmpty();
+        assertThat(read("GITHUB_TOKEN", "", "ANTHROPIC_API_KEY", "k")).isEmpty();
         assertThat(read()).isEmpty();
         assertThat(EnvProviders.truthy("V", "on")).isTrue();
         assertThat(EnvProviders.truthy("V", "off")).isFalse();

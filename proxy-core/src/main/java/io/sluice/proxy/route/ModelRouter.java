@@ -71,6 +71,8 @@ public final class ModelRouter {
     }
 
     private final Map<String, ProviderConfig> byName = new LinkedHashMap<>();
+    /** Catalog ids by their name without the publisher ({@code gpt-4o-mini} for {@code openai/gpt-4o-mini}). */
+    private final Map<String, Target> shortIds = new HashMap<>();
     private final Map<String, Target> exact = new HashMap<>();
     private final List<Prefix> prefixes = new ArrayList<>();
     private final List<Wildcard> wildcards = new ArrayList<>();
@@ -127,6 +129,12 @@ public final class ModelRouter {
         for (ProviderConfig p : enabled) {
             for (String m : models.get(p)) {
                 exact.putIfAbsent(m, new Target(p, m));
+                int slash = m.lastIndexOf('/');
+                if (slash > 0 && slash < m.length() - 1) {
+                    // The seeds' bare ids: gpt-4o-mini, Phi-3.5-mini-instruct, Meta-Llama-3.1-405B-Instruct are
+                    // today's openai/gpt-4o-mini, microsoft/phi-3.5-mini-instruct, meta/meta-llama-3.1-405b-instruct.
+                    shortIds.putIfAbsent(m.substring(slash + 1).toLowerCase(Locale.ROOT), new Target(p, m));
+                }
             }
         }
         int order = 0;
@@ -232,7 +240,8 @@ public final class ModelRouter {
                 }
             }
         }
-        return null;
+        Target s = model.indexOf('/') < 0 ? shortIds.get(model.toLowerCase(Locale.ROOT)) : null;
+        return s == null ? null : new Route(s.provider(), s.upstreamModel()); // last: a catalog id's own name
     }
 
     /**

@@ -28,7 +28,9 @@ public final class ProviderRuntime {
                 nanoClock);
         this.breaker = new CircuitBreaker(resilience.breakerFailures(), resilience.breakerOpen().toNanos(),
                 nanoClock);
-        long perMinute = p.limits().rateLimit() >= 0 ? p.limits().rateLimit() : limits.perProvider();
+        // The provider's own setting, else the global one, else its type's (GitHub Models' free tier).
+        long perMinute = p.limits().rateLimit() >= 0 ? p.limits().rateLimit()
+                : limits.perProvider() > 0 ? limits.perProvider() : p.descriptor().defaultRateLimit();
         this.limiter = perMinute > 0 ? new RateLimiter(perMinute, nanoClock) : null;
         if (limits.perKey() > 0) {
             keyLimiters = new RateLimiter[p.apiKeys().size()];
@@ -39,7 +41,7 @@ public final class ProviderRuntime {
             keyLimiters = null;
         }
         int max = p.limits().maxConcurrent() > 0 ? p.limits().maxConcurrent()
-                : concurrency.enabled() ? concurrency.maxConcurrent() : 0;
+                : concurrency.enabled() ? concurrency.maxConcurrent() : p.descriptor().defaultMaxConcurrent();
         this.gate = max > 0 ? new ConcurrencyGate(max, concurrency.queueMax(), concurrency.queueTimeout().toNanos())
                 : null;
     }
