@@ -37,7 +37,7 @@ public final class ProviderCatalog {
                     .models("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1", "claude-3-5-sonnet-latest",
                             "claude-3-5-haiku-latest")
                     .capabilities(VISION).build(),
-            ProviderDescriptor.builder("gemini").displayName("Google Gemini").aliases("google")
+            ProviderDescriptor.builder("gemini").displayName("Google Gemini").aliases("google").seedIdName("google")
                     .dialect("gemini").auth(AuthScheme.X_GOOG_API_KEY)
                     .baseUrl("https://generativelanguage.googleapis.com/v1beta")
                     .env("GEMINI", "GOOGLE_AI", "GOOGLE").keyVars("GOOGLE_API_KEY").baseUrlVars("GOOGLE_BASE_URL")

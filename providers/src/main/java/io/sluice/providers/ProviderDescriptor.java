@@ -65,6 +65,7 @@ public final class ProviderDescriptor {
     private final String modelsPath;
     private final String bareHostPath;
     private final boolean enabledByKey;
+    private final String seedIdName;
     private final long defaultRateLimit;
     private final int defaultMaxConcurrent;
     private final boolean discoverByDefault;
@@ -98,6 +99,7 @@ public final class ProviderDescriptor {
         this.modelsPath = b.modelsPath;
         this.bareHostPath = b.bareHostPath;
         this.enabledByKey = b.enabledByKey;
+        this.seedIdName = b.seedIdName;
         this.defaultRateLimit = b.defaultRateLimit;
         this.defaultMaxConcurrent = b.defaultMaxConcurrent;
         this.discoverByDefault = b.discoverByDefault;
@@ -228,6 +230,14 @@ public final class ProviderDescriptor {
         return enabledByKey;
     }
 
+    /**
+     * The provider's name in the seeds' {@code ext-<name>-<model>} ids when it differs from the type's id
+     * ({@code google} for gemini: {@code ext-google-gemini-pro}), else null.
+     */
+    public String seedIdName() {
+        return seedIdName;
+    }
+
     /** Requests per minute the provider allows when nothing is configured (a free tier's), 0 for no default. */
     public long defaultRateLimit() {
         return defaultRateLimit;
@@ -315,6 +325,7 @@ public final class ProviderDescriptor {
         private String modelsPath = "/models";
         private String bareHostPath;
         private boolean enabledByKey;
+        private String seedIdName;
         private long defaultRateLimit;
         private int defaultMaxConcurrent;
         private boolean discoverByDefault;
@@ -407,6 +418,11 @@ public final class ProviderDescriptor {
         }
 
         /** Where the model list is, or null for none. */
+        public Builder seedIdName(String v) {
+            seedIdName = v;
+            return this;
+        }
+
         public Builder enabledByKey() {
             enabledByKey = true;
             return this;

@@ -31,7 +31,7 @@ final class ModelsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (ProviderConfig provider : all ? cfg.providers() : cfg.enabledProviders()) {
             for (String model : provider.models()) {
-                out.println(ModelRouter.publicId(provider, model));
+                out.println(ModelRouter.publicId(provider, model, cfg.routing().seedIds()));
             }
         }
         out.flush();

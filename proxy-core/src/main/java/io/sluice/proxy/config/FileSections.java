@@ -21,7 +21,7 @@ final class FileSections {
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls", "requestTimeout");
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
             "sseKeepAlive", "keyWait");
-    static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos");
+    static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos", "modelIds");
     static final List<String> USAGE_KEYS = List.of("file");
     static final List<String> LOGS_KEYS = List.of("capacity", "dir", "maxFileBytes", "keep", "requests");
     static final List<String> REQUEST_LOG_KEYS = List.of("enabled", "file", "maxCaptureBytes");
@@ -79,10 +79,10 @@ final class FileSections {
         Map<String, List<String>> combos = new LinkedHashMap<>();
         n.get("combos").entries("a mapping of combo name to a list of models")
                 .forEach((name, list) -> combos.put(name, list.strings()));
-        return Records.build(n, () -> new RoutingConfig(aliases, wildcards, combos));
+        String ids = n.get("modelIds").text(RoutingConfig.SEED_IDS);
+        return Records.build(n, () -> new RoutingConfig(aliases, wildcards, combos, ids));
     }
 
-    /** {@code usage} and {@code logs}: the ledger's file, the log rings, their files and the request logger. */
     static final List<String> METRICS_KEYS = List.of("enabled", "path");
 
     /** The file's {@code metrics}, else the seed's {@code METRICS_ENABLED} / {@code METRICS_PATH}. */
@@ -107,6 +107,7 @@ final class FileSections {
         }
     }
 
+    /** {@code usage} and {@code logs}: the ledger's file, the log rings, their files and the request logger. */
     static OpsConfig ops(ConfigNode usage, ConfigNode logs) {
         usage.object(USAGE_KEYS);
         logs.object(LOGS_KEYS);

@@ -17,11 +17,27 @@ import java.util.Set;
  *                  the target is a provider name (the model goes unchanged) or {@code provider/template}, where
  *                  {@code $1}… are the texts the {@code *}s matched and {@code $0} the whole model
  * @param combos    name → ordered models tried in turn: the first serves, the rest are its fallbacks
+ * @param modelIds  the form {@code /v1/models} lists: {@code seed} ({@code ext-<provider>-<model>}, the seeds' ids,
+ *                  and each special provider's own prefix) or {@code provider} ({@code <provider>/<model>}); both
+ *                  forms route either way
  */
 public record RoutingConfig(Map<String, String> aliases, Map<String, String> wildcards,
-                            Map<String, List<String>> combos) {
+                            Map<String, List<String>> combos, String modelIds) {
+
+    public static final String SEED_IDS = "seed";
+    public static final String PROVIDER_IDS = "provider";
+
+    public RoutingConfig(Map<String, String> aliases, Map<String, String> wildcards,
+                         Map<String, List<String>> combos) {
+        this(aliases, wildcards, combos, SEED_IDS);
+    }
 
     public RoutingConfig {
+        modelIds = modelIds == null ? SEED_IDS : modelIds.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!modelIds.equals(SEED_IDS) && !modelIds.equals(PROVIDER_IDS)) {
+            throw ConfigException.invalid("modelIds", modelIds, "seed (ext-<provider>-<model>) or provider "
+                    + "(<provider>/<model>)");
+        }
         aliases = names("aliases", aliases);
         wildcards = patterns(wildcards);
         combos = combos(combos);
@@ -53,6 +69,11 @@ public record RoutingConfig(Map<String, String> aliases, Map<String, String> wil
 
     public static RoutingConfig empty() {
         return new RoutingConfig(Map.of(), Map.of(), Map.of());
+    }
+
+    /** Whether {@code /v1/models} lists the seeds' {@code ext-<provider>-<model>} ids. */
+    public boolean seedIds() {
+        return modelIds.equals(SEED_IDS);
     }
 
     private static Map<String, String> names(String section, Map<String, String> in) {

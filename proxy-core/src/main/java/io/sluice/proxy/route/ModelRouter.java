@@ -71,6 +71,7 @@ public final class ModelRouter {
     }
 
     private final Map<String, ProviderConfig> byName = new LinkedHashMap<>();
+    private final boolean seedIds;
     /** Catalog ids by their name without the publisher ({@code gpt-4o-mini} for {@code openai/gpt-4o-mini}). */
     private final Map<String, Target> shortIds = new HashMap<>();
     private final Map<String, Target> exact = new HashMap<>();
@@ -99,9 +100,14 @@ public final class ModelRouter {
     private ModelRouter(SluiceConfig config, Map<String, List<String>> discovered, boolean log) {
         this.log = log;
         List<ProviderConfig> enabled = config.enabledProviders();
+        this.seedIds = config.routing().seedIds();
         for (ProviderConfig p : enabled) {
             byName.put(p.name(), p);
             prefixes.add(new Prefix("ext-" + p.name() + "-", p));
+            String seedName = seedName(p);
+            if (!seedName.equals(p.name())) {
+                prefixes.add(new Prefix("ext-" + seedName + "-", p)); // ext-google-gemini-pro
+            }
             if (p.prefix() != null) {
                 prefixes.add(new Prefix(p.prefix(), p));
             }
@@ -119,7 +125,7 @@ public final class ModelRouter {
         }
         for (ProviderConfig p : enabled) {
             for (String m : models.get(p)) {
-                String id = publicId(p, m);
+                String id = publicId(p, m, seedIds);
                 exact.putIfAbsent(id, new Target(p, m));
                 exact.putIfAbsent(p.name() + '/' + m, new Target(p, m));
                 entries.add(new ModelEntry(id, p.name()));
@@ -149,9 +155,22 @@ public final class ModelRouter {
         this.publicIds = Collections.unmodifiableList(ids);
     }
 
-    /** The id {@code /v1/models} lists for model {@code m} of {@code p}: its own prefix, else {@code name/}. */
-    public static String publicId(ProviderConfig p, String m) {
-        return p.prefix() != null ? p.prefix() + m : p.name() + '/' + m;
+    /**
+     * The id {@code /v1/models} lists for model {@code m} of {@code p}: its own prefix ({@code atlas-},
+     * {@code ext-copilot-}), else the seeds' {@code ext-<provider>-<model>} ({@code routing.modelIds: seed}, the
+     * default) or {@code <provider>/<model>}. The mock, which the seeds do not have, keeps {@code mock/}.
+     */
+    public static String publicId(ProviderConfig p, String m, boolean seedIds) {
+        if (p.prefix() != null) {
+            return p.prefix() + m;
+        }
+        return seedIds && !p.isMock() ? "ext-" + seedName(p) + "-" + m : p.name() + '/' + m;
+    }
+
+    /** The provider's name in seed ids: its configured name, or the seeds' for its type when so named. */
+    static String seedName(ProviderConfig p) {
+        String seed = p.descriptor().seedIdName();
+        return seed != null && p.name().equals(p.descriptor().id()) ? seed : p.name();
     }
 
     private void resolveNamed(SluiceConfig config) {

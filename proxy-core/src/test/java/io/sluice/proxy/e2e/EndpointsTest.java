@@ -64,9 +64,14 @@ class EndpointsTest {
             assertThat(m.has("created")).isTrue();
             String id = m.get("id").asText();
             ids.add(id);
-            assertThat(m.get("owned_by").asText()).isEqualTo(id.substring(0, id.indexOf('/')));
+            assertThat(m.get("owned_by").asText()).isEqualTo(id.startsWith("ext-up-") ? "up"
+                    : id.substring(0, id.indexOf('/')));
         }
-        assertThat(ids).containsExactly("mock/echo", "mock/lorem", "up/gpt-4o-mini", "up/gpt-4o");
+        assertThat(ids).containsExactly("mock/echo", "mock/lorem", "ext-up-gpt-4o-mini", "ext-up-gpt-4o");
+        // Every listed id routes.
+        for (String id : ids) {
+            assertThat(Http.chat(sluice, Bodies.chat(id, false, "hi")).statusCode()).as(id).isEqualTo(200);
+        }
     }
 
     @Test

@@ -51,9 +51,9 @@ class ModelDiscoveryE2eTest {
                 assertThat(list.uri()).isEqualTo("/v1/models");
                 assertThat(list.header("authorization")).isNull(); // ollama takes no key
                 Await.until("discovered models listed", Duration.ofSeconds(10),
-                        () -> ids(s).contains("ollama/qwen3:8b"));
-                assertThat(ids(s)).containsExactly("ollama/configured-model", "ollama/qwen3:8b",
-                        "ollama/llama3.2:latest");
+                        () -> ids(s).contains("ext-ollama-qwen3:8b"));
+                assertThat(ids(s)).containsExactly("ext-ollama-configured-model", "ext-ollama-qwen3:8b",
+                        "ext-ollama-llama3.2:latest");
                 assertThat(Http.chat(s, Bodies.chat("llama3.2:latest", false, "hi")).statusCode())
                         .isEqualTo(200);
                 assertThat(JSON.readTree(up.take().body()).path("model").asText()).isEqualTo("llama3.2:latest");
@@ -81,7 +81,8 @@ class ModelDiscoveryE2eTest {
                     "server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}\n",
                     Map.of("OLLAMA_ENABLED", "1", "OLLAMA_BASE_URL", "http://127.0.0.1:" + up.port())));
             try {
-                Await.until("Ollama's models listed", Duration.ofSeconds(10), () -> ids(s).contains("ollama/qwen3:8b"));
+                Await.until("Ollama's models listed", Duration.ofSeconds(10),
+                        () -> ids(s).contains("ext-ollama-qwen3:8b"));
                 HttpResponse<String> res = Http.chat(s, Bodies.chat("ollama/qwen3:8b", false, "hi"));
                 assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
                 assertThat(res.body()).contains("from ollama");
@@ -110,7 +111,7 @@ class ModelDiscoveryE2eTest {
             try {
                 TestUpstream.Received list = up.take(); // only the one that asked for it
                 assertThat(list.header("authorization")).isEqualTo("Bearer sk-box-0123456789abcd");
-                assertThat(ids(s)).containsExactly("openai-compatible-box/m1", "openai/gpt-4o");
+                assertThat(ids(s)).containsExactly("ext-openai-compatible-box-m1", "ext-openai-gpt-4o");
                 assertThat(up.requestsWaiting()).isZero();
             } finally {
                 s.close();

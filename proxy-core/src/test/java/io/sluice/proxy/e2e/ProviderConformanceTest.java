@@ -256,26 +256,26 @@ class ProviderConformanceTest {
                 provider("openai", "openai", Wire.OPENAI)
                         .env("OPENAI_ENABLED", "1").env("OPENAI_API_KEY", "sk-proj-openai-test-0001")
                         .env("OPENAI_BASE_URL", "{up}/v1")
-                        .lists("openai/", OPENAI_MODELS)
+                        .lists("ext-openai-", OPENAI_MODELS)
                         .chat("openai/gpt-4o", "gpt-4o").path("/v1/chat/completions")
                         .auth(Auth.bearer("sk-proj-openai-test-0001")).build(),
                 provider("openai (EXT_OPENAI_*)", "openai", Wire.OPENAI)
                         .env("EXT_OPENAI_ENABLED", "true").env("EXT_OPENAI_API_KEY", "sk-ext-openai-test-0002")
                         .env("EXT_OPENAI_BASE_URL", "{up}/v1")
-                        .lists("openai/", OPENAI_MODELS)
+                        .lists("ext-openai-", OPENAI_MODELS)
                         .chat("ext-openai-gpt-4o-mini", "gpt-4o-mini").path("/v1/chat/completions")
                         .auth(Auth.bearer("sk-ext-openai-test-0002")).build(),
                 provider("anthropic", "anthropic", Wire.ANTHROPIC)
                         .env("ANTHROPIC_ENABLED", "1").env("ANTHROPIC_API_KEY", "sk-ant-test-1234")
                         .env("ANTHROPIC_BASE_URL", "{up}/v1")
-                        .lists("anthropic/", "claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1",
+                        .lists("ext-anthropic-", "claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1",
                                 "claude-3-5-sonnet-latest", "claude-3-5-haiku-latest")
                         .chat("ext-anthropic-claude-3-5-sonnet", "claude-3-5-sonnet").path("/v1/messages")
                         .auth(Auth.xApiKey("sk-ant-test-1234")).build(),
                 provider("gemini (GOOGLE_AI_*)", "gemini", Wire.GEMINI)
                         .env("GOOGLE_AI_ENABLED", "1").env("GOOGLE_API_KEY", "AIzaSyGoogleTestKey0123456789")
                         .env("GOOGLE_AI_BASE_URL", "{up}/v1beta")
-                        .lists("gemini/", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite",
+                        .lists("ext-google-", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite",
                                 "gemini-2.0-flash")
                         .chat("gemini/gemini-2.5-flash", "gemini-2.5-flash")
                         .path("/v1beta/models/gemini-2.5-flash:generateContent",
@@ -285,7 +285,7 @@ class ProviderConformanceTest {
                         .env("AZURE_OPENAI_ENABLED", "1").env("AZURE_OPENAI_ENDPOINT", "{up}")
                         .env("AZURE_OPENAI_API_KEY", "azure-key-test-0123456789abcdef")
                         .env("AZURE_OPENAI_DEPLOYMENT", "gpt4o-prod")
-                        .lists("azure/", "gpt4o-prod")
+                        .lists("ext-azure-", "gpt4o-prod")
                         .chat("azure/gpt4o-prod", "gpt4o-prod")
                         .path("/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21")
                         .auth(Auth.of("api-key", "azure-key-test-0123456789abcdef")).build(),
@@ -294,19 +294,19 @@ class ProviderConformanceTest {
                         .env("AZURE_OPENAI_API_KEY", "azure-key-test-fedcba9876543210")
                         .env("AZURE_OPENAI_DEPLOYMENTS", "gpt4o-prod,gpt4o-mini-dev")
                         .env("AZURE_OPENAI_API_VERSION", "2025-01-01-preview")
-                        .lists("azure/", "gpt4o-prod", "gpt4o-mini-dev")
+                        .lists("ext-azure-", "gpt4o-prod", "gpt4o-mini-dev")
                         .chat("azure/gpt4o-mini-dev", "gpt4o-mini-dev")
                         .path("/openai/deployments/gpt4o-mini-dev/chat/completions?api-version=2025-01-01-preview")
                         .auth(Auth.of("api-key", "azure-key-test-fedcba9876543210")).build(),
                 provider("ollama", "ollama", Wire.OPENAI)
                         .env("OLLAMA_ENABLED", "1").env("OLLAMA_BASE_URL", "{up}/v1")
-                        .lists("ollama/", "llama3.2", "llama3.1", "qwen2.5-coder", "mistral", "gemma3")
+                        .lists("ext-ollama-", "llama3.2", "llama3.1", "qwen2.5-coder", "mistral", "gemma3")
                         .chat("ollama/llama3.2", "llama3.2").path("/v1/chat/completions")
                         .auth(Auth.none()).build(),
                 provider("openrouter", "openrouter", Wire.OPENAI)
                         .env("OPENROUTER_ENABLED", "1").env("OPENROUTER_API_KEY", "sk-or-v1-test-0123456789")
                         .env("OPENROUTER_BASE_URL", "{up}/api/v1")
-                        .lists("openrouter/", "openai/gpt-4o", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5",
+                        .lists("ext-openrouter-", "openai/gpt-4o", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5",
                                 "google/gemini-2.5-flash", "meta-llama/llama-3.3-70b-instruct",
                                 "deepseek/deepseek-chat")
                         .chat("openrouter/anthropic/claude-sonnet-4.5", "anthropic/claude-sonnet-4.5")
@@ -315,13 +315,13 @@ class ProviderConformanceTest {
                 provider("xai", "xai", Wire.OPENAI)
                         .env("XAI_ENABLED", "1").env("XAI_API_KEY", "xai-test-0123456789abcdef")
                         .env("XAI_BASE_URL", "{up}/v1")
-                        .lists("xai/", "grok-4", "grok-3", "grok-3-mini", "grok-2-image")
+                        .lists("ext-xai-", "grok-4", "grok-3", "grok-3-mini", "grok-2-image")
                         .chat("ext-xai-grok-3-mini", "grok-3-mini").path("/v1/chat/completions")
                         .auth(Auth.bearer("xai-test-0123456789abcdef")).build(),
                 provider("litellm", "litellm", Wire.OPENAI)
                         .env("LITELLM_ENABLED", "1").env("LITELLM_API_KEY", "sk-litellm-master-0123")
                         .env("LITELLM_BASE_URL", "{up}/v1").env("LITELLM_MODELS", "gpt-4o, claude-3-5-sonnet")
-                        .lists("litellm/", "gpt-4o", "claude-3-5-sonnet")
+                        .lists("ext-litellm-", "gpt-4o", "claude-3-5-sonnet")
                         .chat("litellm/claude-3-5-sonnet", "claude-3-5-sonnet").path("/v1/chat/completions")
                         .auth(Auth.bearer("sk-litellm-master-0123")).build(),
                 provider("github-models (ATLAS_*)", "github-models", Wire.OPENAI)
@@ -369,7 +369,7 @@ class ProviderConformanceTest {
                         .env("OPENAI_COMPATIBLE_LOCAL_BASE_URL", "{up}/v1")
                         .env("OPENAI_COMPATIBLE_LOCAL_API_KEY", "sk-local-test-0123456789")
                         .env("OPENAI_COMPATIBLE_LOCAL_MODELS", "qwen2.5-7b-instruct,phi-4")
-                        .lists("openai-compatible-local/", "qwen2.5-7b-instruct", "phi-4")
+                        .lists("ext-openai-compatible-local-", "qwen2.5-7b-instruct", "phi-4")
                         .chat("openai-compatible-local/qwen2.5-7b-instruct", "qwen2.5-7b-instruct")
                         .path("/v1/chat/completions")
                         .auth(Auth.bearer("sk-local-test-0123456789")).build(),
@@ -377,7 +377,7 @@ class ProviderConformanceTest {
                         .env("ANTHROPIC_COMPATIBLE_X_BASE_URL", "{up}/api/anthropic/v1")
                         .env("ANTHROPIC_COMPATIBLE_X_API_KEY", "sk-x-anthropic-test-0123")
                         .env("ANTHROPIC_COMPATIBLE_X_MODELS", "glm-4.6")
-                        .lists("anthropic-compatible-x/", "glm-4.6")
+                        .lists("ext-anthropic-compatible-x-", "glm-4.6")
                         .chat("ext-anthropic-compatible-x-glm-4.6", "glm-4.6").path("/api/anthropic/v1/messages")
                         .auth(Auth.xApiKey("sk-x-anthropic-test-0123")).build());
     }

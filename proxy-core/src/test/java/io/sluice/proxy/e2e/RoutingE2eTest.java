@@ -157,7 +157,7 @@ class RoutingE2eTest {
         data.forEach(m -> owners.put(m.path("id").asText(), m.path("owned_by").asText()));
         assertThat(owners).containsEntry("mock/echo", "mock")
                 .containsEntry("team-qwen2.5-coder", "local")
-                .containsEntry("gemini/gemini-2.5-flash", "gemini")
+                .containsEntry("ext-google-gemini-2.5-flash", "gemini") // the seed's ext-google- form
                 .containsEntry("coder", "local")
                 .containsEntry("chain", "local")
                 .doesNotContainKey("sonnet");

@@ -112,7 +112,7 @@ class ModelRouterTest {
         assertThat(ROUTER.resolve("ext-gemini-gemini-2.5-flash")).isNull();
         assertThat(ROUTER.resolve("ext-anthropic-")).isNull(); // a prefix with nothing after it
         assertThat(ROUTER.resolve("openai/")).isNull();
-        assertThat(ROUTER.closeMatches("gpt-4-o", 3)).contains("openai/gpt-4o");
+        assertThat(ROUTER.closeMatches("gpt-4-o", 3)).contains("ext-openai-gpt-4o");
         assertThat(ROUTER.closeMatches("atlas-openai/gpt4o", 3)).contains("atlas-openai/gpt-4o");
     }
 
@@ -143,10 +143,34 @@ class ModelRouterTest {
         assertThat(ROUTER.resolveIn("nope", "x")).isNull();
     }
 
+    /** Issue 16: the seeds' ids by default, every listed id routes; routing.modelIds: provider lists the other. */
+    @Test
+    void theSeedsIdsAreListedAndEveryListedIdRoutes() {
+        for (ModelRouter.ModelEntry e : ROUTER.entries()) {
+            ModelRouter.Route r = ROUTER.resolve(e.id());
+            assertThat(r).as(e.id()).isNotNull();
+            assertThat(r.provider().name()).as(e.id()).isEqualTo(e.ownedBy());
+        }
+        assertThat(ROUTER.modelIds()).contains("ext-openai-gpt-4o", "ext-anthropic-claude-sonnet-4-5",
+                "atlas-openai/gpt-4o", "ext-copilot-gpt-4o", "mock/echo");
+        ModelRouter provider = new ModelRouter(ConfigLoader.parse(YAML + "  modelIds: provider\n", ENV));
+        assertThat(provider.modelIds()).contains("openai/gpt-4o", "anthropic/claude-sonnet-4-5",
+                "atlas-openai/gpt-4o").doesNotContain("ext-openai-gpt-4o");
+        assertThat(provider.resolve("ext-openai-gpt-4o").upstreamModel()).isEqualTo("gpt-4o");
+
+        SluiceConfig google = ConfigLoader.parse("providersFromEnv: false\nproviders:\n  gemini:\n"
+                + "    apiKey: AIzaSy0123456789abcd\n    models: [gemini-pro]\n", Map.of());
+        ModelRouter g = new ModelRouter(google);
+        assertThat(g.modelIds()).containsExactly("ext-google-gemini-pro");
+        assertThat(g.resolve("ext-google-gemini-pro").upstreamModel()).isEqualTo("gemini-pro");
+        assertThat(g.resolve("ext-gemini-gemini-pro").upstreamModel()).isEqualTo("gemini-pro");
+        assertThat(g.resolve("gemini/gemini-pro").upstreamModel()).isEqualTo("gemini-pro");
+    }
+
     @Test
     void modelsListPublicIdsOwnedByTheirProvider() {
         List<ModelRouter.ModelEntry> e = ROUTER.entries();
-        assertThat(e).contains(new ModelRouter.ModelEntry("openai/gpt-4o", "openai"),
+        assertThat(e).contains(new ModelRouter.ModelEntry("ext-openai-gpt-4o", "openai"),
                 new ModelRouter.ModelEntry("mock/echo", "mock"),
                 new ModelRouter.ModelEntry("atlas-openai/gpt-4o", "github-models"),
                 new ModelRouter.ModelEntry("atlas-core42/jais-30b-chat", "github-models"),
