@@ -75,9 +75,10 @@ final class LogEndpoints {
         }
         j.array("logs");
         for (LogEntry e : entries) {
-            j.io(() -> e.writeJson(j.gen()));
+            j.io(() -> e.writeApiJson(j.gen()));
         }
-        return j.endArray().field("total", entries.size()).end().toString();
+        // The seed's "count", Sluice's "total": the same number.
+        return j.endArray().field("count", entries.size()).field("total", entries.size()).end().toString();
     }
 
     private static LogLevel level(QueryStringDecoder q) {

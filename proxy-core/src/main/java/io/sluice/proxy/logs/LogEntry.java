@@ -43,11 +43,34 @@ public record LogEntry(long timestamp, String provider, LogLevel level, String e
         g.writeEndObject();
     }
 
+    /** The seed's log time: ISO-8601 UTC with milliseconds, {@code 2025-01-17T10:30:00.000Z}. */
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Writes this entry as the monitoring API shows it, in the seed's shape: {@code timestamp} as ISO-8601 text and
+     * {@code level} upper-case ({@code INFO}), with the epoch milliseconds beside as {@code timestampMs} and the rest
+     * as in {@link #writeJson}.
+     */
+    public void writeApiJson(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("timestamp", ISO_MILLIS.format(java.time.Instant.ofEpochMilli(timestamp)));
+        g.writeNumberField("timestampMs", timestamp);
+        g.writeStringField("provider", provider);
+        g.writeStringField("level", level.name());
+        writeRest(g);
+        g.writeEndObject();
+    }
+
     /** The ENTRY fields without the braces, so the file sink can put its readable time in front. */
     void writeFields(JsonGenerator g) throws IOException {
         g.writeNumberField("timestamp", timestamp);
         g.writeStringField("provider", provider);
         g.writeStringField("level", level.wire());
+        writeRest(g);
+    }
+
+    private void writeRest(JsonGenerator g) throws IOException {
         g.writeStringField("event", event);
         g.writeStringField("message", message);
         if (model == null) {

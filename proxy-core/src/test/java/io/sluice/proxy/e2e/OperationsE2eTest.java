@@ -73,19 +73,25 @@ class OperationsE2eTest {
             logs.path("logs").forEach(e -> events.add(e.path("event").asText()));
             assertThat(events).contains("cooldown", "response");
             JsonNode cooldown = first(logs, "cooldown");
-            assertThat(cooldown.path("level").asText()).isEqualTo("warn");
+            assertThat(cooldown.path("level").asText()).isEqualTo("WARN"); // the seed's spelling
             assertThat(cooldown.path("key").asText()).isEqualTo("apiKeys[0]");
             assertThat(cooldown.path("status").asInt()).isEqualTo(429);
             JsonNode response = first(logs, "response");
-            assertThat(response.path("level").asText()).isEqualTo("info");
+            assertThat(response.path("level").asText()).isEqualTo("INFO");
             assertThat(response.path("status").asInt()).isEqualTo(200);
             assertThat(response.path("model").asText()).isIn("m1", "bare");
             assertThat(response.path("latencyMs").isNumber()).isTrue();
-            assertThat(response.path("timestamp").asLong()).isGreaterThan(System.currentTimeMillis() - 60_000);
+            assertThat(response.path("timestampMs").asLong()).isGreaterThan(System.currentTimeMillis() - 60_000);
+            // The seed's ISO-8601 time, to the millisecond.
+            assertThat(java.time.Instant.parse(response.path("timestamp").asText()).toEpochMilli())
+                    .isEqualTo(response.path("timestampMs").asLong());
+            assertThat(response.path("timestamp").asText())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
             String allLogs = Http.get(s, "/api/monitoring/providers/logs/all?count=100").body();
             assertThat(allLogs).doesNotContain(KEY_A).doesNotContain(KEY_B);
             JsonNode warnOnly = json(Http.get(s, "/api/monitoring/providers/p/logs?level=warn").body());
-            warnOnly.path("logs").forEach(e -> assertThat(e.path("level").asText()).isIn("warn", "error"));
+            warnOnly.path("logs").forEach(e -> assertThat(e.path("level").asText()).isIn("WARN", "ERROR"));
+            assertThat(warnOnly.path("count").asInt()).isEqualTo(warnOnly.path("logs").size());
             assertThat(warnOnly.path("logs").size()).isGreaterThan(0);
             assertThat(json(Http.get(s, "/api/monitoring/providers/logs/all?count=1").body()).path("logs").size())
                     .isEqualTo(1);

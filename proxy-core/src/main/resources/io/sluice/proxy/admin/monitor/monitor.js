@@ -384,13 +384,15 @@
   }
 
   function renderLogs(b, out) {
-    const logs = arr(b.logs).slice().sort((x, y) => (y.timestamp || 0) - (x.timestamp || 0)); // newest first
+    const ms = (e) => (isNum(e.timestampMs) ? e.timestampMs : Date.parse(e.timestamp) || 0);
+    const logs = arr(b.logs).slice().sort((x, y) => ms(y) - ms(x)); // newest first
     const cols = [{ label: 'time' }, { label: 'level' }, { label: 'provider' }, { label: 'event' }, { label: 'model' },
       { label: 'status', num: true }, { label: 'latency', num: true }, { label: 'key' }, { label: 'message' }];
     const rows = logs.map((e) => {
-      const level = LEVELS.includes(e.level) ? e.level : 'info';
+      const lv = String(e.level || '').toLowerCase(); // the API says INFO, as the seed
+      const level = LEVELS.includes(lv) ? lv : 'info';
       return el('tr', { 'data-level': level, 'data-provider': e.provider },
-        td(time(e.timestamp), 'mono nowrap'),
+        td(time(ms(e)), 'mono nowrap'),
         td(badge(level, 'lvl-' + level)),
         td(e.provider), td(e.event), td(e.model || '', 'mono'),
         el('td', { class: 'num' + (e.status >= 400 ? ' bad' : '') }, isNum(e.status) ? String(e.status) : ''),
