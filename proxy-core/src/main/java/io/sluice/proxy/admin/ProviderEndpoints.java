@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.providers.Operation;
+import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
@@ -57,7 +58,7 @@ final class ProviderEndpoints {
         JsonText j = new JsonText().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.providers()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
-            boolean configured = !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
+            boolean configured = configured(p);
             CircuitBreaker.State breaker = rt == null ? CircuitBreaker.State.CLOSED : rt.breaker().state();
             long models = r.entries().stream().filter(e -> e.ownedBy().equals(p.name())).count();
             j.begin().field("name", p.name()).field("type", p.type())
@@ -70,8 +71,30 @@ final class ProviderEndpoints {
                     .field("modelCount", p.enabled() ? models : p.models().size())
                     .field("keys", p.apiKeys().size()).end();
         }
-        return j.endArray().field("total", config.providers().size())
-                .field("enabled", config.enabledProviders().size()).end().toString();
+        j.endArray().field("total", config.providers().size())
+                .field("enabled", config.enabledProviders().size())
+                .field("configured", config.providers().stream().filter(ProviderEndpoints::configured).count());
+        // The seed's available_types: every type Sluice knows, and whether a provider of it is configured here.
+        j.array("available_types");
+        List<String> unconfigured = new java.util.ArrayList<>();
+        for (ProviderDescriptor d : ProviderCatalog.BUILT_IN) {
+            if (d.id().equals(ProviderCatalog.MOCK)) {
+                continue;
+            }
+            boolean present = config.providers().stream()
+                    .anyMatch(p -> p.descriptor().id().equals(d.id()) && configured(p));
+            if (!present) {
+                unconfigured.add(d.id());
+            }
+            j.begin().field("type", d.id()).field("displayName", d.displayName())
+                    .field("env", d.envPrefixes().isEmpty() ? null : d.envPrefixes().get(0))
+                    .field("configured", present).end();
+        }
+        return j.endArray().stringArray("unconfigured_types", unconfigured).end().toString();
+    }
+
+    private static boolean configured(ProviderConfig p) {
+        return !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
     }
 
     String tokens(ProviderConfig p) {
@@ -79,13 +102,17 @@ final class ProviderEndpoints {
     }
 
     String allTokens() {
+        List<ProviderConfig> withKeys = config.enabledProviders().stream()
+                .filter(p -> !p.isMock() && !p.apiKeys().isEmpty()).toList();
         JsonText j = new JsonText().begin().field("success", true).array("providers");
-        for (ProviderConfig p : config.enabledProviders()) {
-            if (!p.isMock() && !p.apiKeys().isEmpty()) {
-                j.raw(tokensJson(p).toString());
-            }
+        for (ProviderConfig p : withKeys) {
+            j.raw(tokensJson(p).toString());
         }
-        return j.endArray().end().toString();
+        j.endArray().begin("tokens"); // the seed's shape: keyed by provider
+        for (ProviderConfig p : withKeys) {
+            j.name(p.name()).raw(tokensJson(p).toString());
+        }
+        return j.end().field("total_providers", withKeys.size()).end().toString();
     }
 
     private JsonText tokensJson(ProviderConfig p) {
@@ -110,7 +137,10 @@ final class ProviderEndpoints {
                     .field("requests", s.requests()).field("tokensUsed", s.tokens())
                     .stringArray("lockedModels", s.lockedModels()).end();
         }
-        return j.endArray().field("total", stats.size()).field("active", active).field("blocked", blocked).end();
+        int current = rt == null ? -1 : rt.keys().lastPicked();
+        return j.endArray().field("total", stats.size()).field("active", active).field("blocked", blocked)
+                .field("current_token", current >= 0 && current < stats.size() ? stats.get(current).name() : null)
+                .end();
     }
 
     /** The next request to {@code p} skips the key in turn. */

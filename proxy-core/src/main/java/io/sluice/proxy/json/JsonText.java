@@ -49,6 +49,11 @@ public final class JsonText {
         return io(() -> g.writeEndArray());
     }
 
+    /** A field name whose value follows ({@link #raw}, {@link #begin()}). */
+    public JsonText name(String name) {
+        return io(() -> g.writeFieldName(name));
+    }
+
     public JsonText raw(String json) {
         return io(() -> g.writeRawValue(json));
     }

@@ -58,6 +58,9 @@ public final class KeyScheduler {
      * @param weightsOrNull WEIGHTED only: one weight > 0 per key; null means equal weights
      * @param nanoClock {@link System#nanoTime} in production, a fake in tests
      */
+    /** Racy on purpose: read by the monitoring API only. */
+    private int lastPicked = -1;
+
     public KeyScheduler(String provider, List<String> keyNames, Strategy strategy, int[] weightsOrNull,
             LongSupplier nanoClock) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -85,7 +88,16 @@ public final class KeyScheduler {
      * tried by this request. Keys from {@link #EXCLUDABLE_KEYS} on cannot be excluded.
      */
     public int acquire(String model, long exclude) {
-        return picker.acquire(model, exclude);
+        int k = picker.acquire(model, exclude);
+        if (k >= 0 && k != lastPicked) {
+            lastPicked = k; // the monitoring API's current_token; written only when it changes
+        }
+        return k;
+    }
+
+    /** The key most recently handed out, or -1 before the first request: the seed's {@code current_token}. */
+    public int lastPicked() {
+        return lastPicked;
     }
 
     /** Nanos (from nanoClock) until the first key becomes usable for model; 0 when one is usable now. */

@@ -11,6 +11,7 @@ import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,12 +52,23 @@ class MonitoringE2eTest {
             JsonNode off = providers.path("providers").get(2);
             assertThat(off.path("enabled").asBoolean()).isFalse();
             assertThat(off.path("configured").asBoolean()).isFalse(); // openai without a key
+            // The seed's counts and types: every type Sluice knows, and the ones nobody configured here.
+            assertThat(providers.path("enabled").asInt()).isEqualTo(2);
+            assertThat(providers.path("configured").asInt()).isEqualTo(2);
+            List<String> types = new java.util.ArrayList<>();
+            providers.path("available_types").forEach(t -> types.add(t.path("type").asText()));
+            assertThat(types).contains("openai", "anthropic", "gemini", "ollama", "github-models", "github-copilot")
+                    .doesNotContain("mock");
+            List<String> unconfigured = new java.util.ArrayList<>();
+            providers.path("unconfigured_types").forEach(t -> unconfigured.add(t.asText()));
+            assertThat(unconfigured).contains("openai", "anthropic").doesNotContain("openai-compatible");
 
             HttpResponse<String> tokensRes = Http.get(s, "/api/monitoring/providers/p/tokens");
             assertThat(tokensRes.body()).doesNotContain(KEY_A).doesNotContain(KEY_B);
             JsonNode tokens = json(tokensRes.body());
             assertThat(tokens.path("total").asInt()).isEqualTo(2);
             assertThat(tokens.path("blocked").asInt()).isEqualTo(1);
+            assertThat(tokens.path("current_token").asText()).isEqualTo("apiKeys[1]"); // the one that answered
             JsonNode a = tokens.path("tokens").get(0);
             assertThat(a.path("key").asText()).isEqualTo("apiKeys[0]");
             assertThat(a.path("masked").asText()).isEqualTo("sk-...0001");
@@ -68,8 +80,10 @@ class MonitoringE2eTest {
             assertThat(b.path("requests").asLong()).isEqualTo(1);
             assertThat(b.path("tokensUsed").asLong()).isPositive();
 
-            assertThat(json(Http.get(s, "/api/monitoring/providers/tokens/all").body()).path("providers").size())
-                    .isEqualTo(1);
+            JsonNode all = json(Http.get(s, "/api/monitoring/providers/tokens/all").body());
+            assertThat(all.path("providers").size()).isEqualTo(1);
+            assertThat(all.path("total_providers").asInt()).isEqualTo(1);
+            assertThat(all.path("tokens").path("p").path("total").asInt()).isEqualTo(2); // keyed by provider
             HttpResponse<String> rotate = Http.post(s, "/api/monitoring/providers/p/rotate-token", "");
             assertThat(rotate.statusCode()).isEqualTo(200);
             assertThat(Http.get(s, "/api/monitoring/providers/p/rotate-token").statusCode()).isEqualTo(405);
