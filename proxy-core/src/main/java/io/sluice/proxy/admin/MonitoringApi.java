@@ -142,6 +142,8 @@ public final class MonitoringApi {
                         return providers.rotate(provider);
                     case "logs":
                         return get(method, () -> logs.recent(provider, q));
+                    case "models":
+                        return get(method, () -> providers.models(provider));
                     case "logs/clear":
                         if (!method.equals(HttpMethod.POST)) {
                             return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST");

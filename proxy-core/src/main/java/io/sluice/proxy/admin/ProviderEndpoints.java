@@ -213,8 +213,12 @@ final class ProviderEndpoints {
         String m = model;
         return probe.test(provider, model, key, loop).thenApply(results -> {
             boolean all = !results.isEmpty() && results.stream().allMatch(MonitoringApi.ProbeResult::ok);
+            // The seed's models_count and sample_models: what the provider serves, beside the live call's result.
+            List<String> ids = router.get().entries().stream().filter(e -> e.ownedBy().equals(provider.name()))
+                    .map(ModelRouter.ModelEntry::id).toList();
             JsonText j = new JsonText().begin().field("success", all).field("provider", provider.name())
-                    .field("model", m)
+                    .field("model", m).field("models_count", ids.size())
+                    .stringArray("sample_models", ids.subList(0, Math.min(5, ids.size())))
                     .array("results");
             for (MonitoringApi.ProbeResult r : results) {
                 j.begin().field("key", r.key()).field("status", r.status()).field("latencyMs", r.latencyMs())
@@ -222,6 +226,32 @@ final class ProviderEndpoints {
             }
             return new MonitoringApi.Answer(HttpResponseStatus.OK, j.endArray().end().toString());
         });
+    }
+
+    /**
+     * {@code GET /api/monitoring/providers/{name}/models}: the ids clients use for this provider (as {@code /v1/models}
+     * lists them, discovered ones included; its configured models when it is disabled), with the upstream model each
+     * one sends.
+     */
+    String models(ProviderConfig p) {
+        List<String[]> out = new java.util.ArrayList<>();
+        if (p.enabled()) {
+            ModelRouter r = router.get();
+            for (ModelRouter.ModelEntry e : r.entries()) {
+                ModelRouter.Route route = e.ownedBy().equals(p.name()) ? r.resolve(e.id()) : null;
+                if (route != null && route.via() == null) { // aliases and combos are not the provider's models
+                    out.add(new String[] {e.id(), route.upstreamModel()});
+                }
+            }
+        } else {
+            p.models().forEach(m -> out.add(new String[] {ModelRouter.publicId(p, m, config.routing().seedIds()), m}));
+        }
+        JsonText j = new JsonText().begin().field("success", true).field("provider", p.name())
+                .field("enabled", p.enabled()).array("models");
+        for (String[] m : out) {
+            j.begin().field("id", m[0]).field("upstream", m[1]).end();
+        }
+        return j.endArray().field("count", out.size()).end().toString();
     }
 
     private static CompletableFuture<MonitoringApi.Answer> now(MonitoringApi.Answer a) {

@@ -80,6 +80,15 @@ class MonitoringE2eTest {
             assertThat(b.path("requests").asLong()).isEqualTo(1);
             assertThat(b.path("tokensUsed").asLong()).isPositive();
 
+            // GET .../{name}/models: the ids clients use and what each sends upstream.
+            JsonNode models = json(Http.get(s, "/api/monitoring/providers/p/models").body());
+            assertThat(models.path("count").asInt()).isEqualTo(2);
+            assertThat(models.path("models").get(0).path("id").asText()).isEqualTo("ext-p-m1");
+            assertThat(models.path("models").get(0).path("upstream").asText()).isEqualTo("m1");
+            JsonNode offModels = json(Http.get(s, "/api/monitoring/providers/off/models").body());
+            assertThat(offModels.path("enabled").asBoolean()).isFalse();
+            assertThat(offModels.path("count").asInt()).isPositive(); // its catalog, though off
+            assertThat(Http.post(s, "/api/monitoring/providers/p/models", "").statusCode()).isEqualTo(405);
             JsonNode all = json(Http.get(s, "/api/monitoring/providers/tokens/all").body());
             assertThat(all.path("providers").size()).isEqualTo(1);
             assertThat(all.path("total_providers").asInt()).isEqualTo(1);

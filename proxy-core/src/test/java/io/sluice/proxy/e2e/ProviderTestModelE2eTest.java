@@ -50,6 +50,11 @@ class ProviderTestModelE2eTest {
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(seen).hasSize(1);
             assertThat(seen.get(0).uri()).startsWith("/v1beta/models/gemini-2.0-flash:generateContent");
+            // The seed's models_count and sample_models beside the live result.
+            JsonNode answer = json(ok.body());
+            assertThat(answer.path("models_count").asInt()).isPositive();
+            assertThat(answer.path("sample_models").size()).isBetween(1, 5);
+            assertThat(answer.path("sample_models").get(0).asText()).startsWith("ext-g-");
         }
     }
 }
