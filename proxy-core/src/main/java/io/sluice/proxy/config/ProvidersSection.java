@@ -53,12 +53,8 @@ final class ProvidersSection {
                 continue;
             }
             String where = "environment (" + e.enabledBy() + ")";
-            if (e.keys().isEmpty() && e.type().keyRequired()) {
-                String p = e.type().envPrefixes().get(0);
-                String also = e.type().keyVars().isEmpty() ? "" : " or " + String.join(", ", e.type().keyVars());
-                throw new ConfigException(where + ": provider " + e.name() + " is enabled but has no key (expected: "
-                        + p + "_API_KEY, " + p + "_TOKEN_1.." + also + ")");
-            }
+            // Enabled without a key: it starts "not configured" (the monitoring API says so, its requests are refused
+            // naming the variable to set), as the seed shows such a provider, rather than stopping startup.
             URI baseUrl;
             try {
                 baseUrl = e.baseUrl() == null ? null : new URI(e.baseUrl());

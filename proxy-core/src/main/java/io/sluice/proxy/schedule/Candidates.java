@@ -76,6 +76,13 @@ final class Candidates {
             if (p.isMock()) {
                 return new Candidate(t, null, -1, null);
             }
+            if (p.descriptor().keyRequired() && p.apiKeys().isEmpty()) {
+                // Enabled without its key: "not configured" (issue 16), a clear refusal rather than a startup error.
+                refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, notConfigured(p), "provider_not_configured", -1);
+                event(p, LogLevel.ERROR, "error", refusalMessage, 503, null);
+                advance();
+                continue;
+            }
             ProviderRuntime rt = scheduler.runtime(p);
             RateLimiter limiter = rt.limiter();
             if (limiter != null && tried == 0 && !limiter.tryAcquire()) {
@@ -163,6 +170,18 @@ final class Candidates {
     void advance() {
         index++;
         tried = 0;
+    }
+
+    /** Why a provider enabled without a key serves nothing, naming the variables that would give it one. */
+    static String notConfigured(ProviderConfig p) {
+        List<String> vars = new java.util.ArrayList<>();
+        if (!p.descriptor().envPrefixes().isEmpty()) {
+            vars.add(p.descriptor().envPrefixes().get(0) + "_API_KEY");
+        }
+        vars.addAll(p.descriptor().keyVars());
+        return "provider " + p.name() + " is not configured: it has no API key (set "
+                + (vars.isEmpty() ? "" : String.join(" or ", vars) + ", or ") + "providers." + p.name()
+                + ".apiKeys in the config file)";
     }
 
     void refuse(HttpResponseStatus status, String message, String code, long retryNanos) {

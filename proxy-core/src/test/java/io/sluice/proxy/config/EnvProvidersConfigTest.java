@@ -56,13 +56,13 @@ class EnvProvidersConfigTest {
     }
 
     @Test
-    void aProviderThatNeedsAKeyAndHasNoneIsAnError() {
-        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("XAI_ENABLED", "yes")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("environment (XAI_ENABLED): provider xai is enabled but has no key "
-                        + "(expected: XAI_API_KEY, XAI_TOKEN_1..)");
-        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("ATLAS_ENABLED", "1")))
-                .hasMessageContaining("(expected: ATLAS_API_KEY, ATLAS_TOKEN_1.. or GITHUB_TOKEN)");
+    void aProviderEnabledWithoutItsKeyStartsNotConfigured() {
+        // Issue 16: as the seed shows it ("not configured"), not a startup error; its requests are refused (e2e).
+        SluiceConfig xai = ConfigLoader.parse("", Map.of("XAI_ENABLED", "yes"));
+        assertThat(xai.provider("xai").orElseThrow().enabled()).isTrue();
+        assertThat(xai.provider("xai").orElseThrow().apiKeys()).isEmpty();
+        assertThat(ConfigLoader.parse("", Map.of("ATLAS_ENABLED", "1")).provider("atlas").orElseThrow().apiKeys())
+                .isEmpty();
         // Ollama and LiteLLM run locally without keys.
         SluiceConfig c = ConfigLoader.parse("", Map.of("OLLAMA_ENABLED", "1", "LITELLM_ENABLED", "1"));
         assertThat(c.provider("ollama").orElseThrow().apiKeys()).isEmpty();

@@ -4,7 +4,9 @@ import static io.sluice.proxy.testing.HttpWire.json;
 import static io.sluice.proxy.testing.TestConfig.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.config.ConfigLoader;
 import io.sluice.proxy.testing.Bodies;
 import io.sluice.proxy.testing.Http;
 import io.sluice.proxy.testing.TestUpstream;
@@ -73,5 +75,32 @@ class SeedNamesE2eTest {
                 Bodies.chat("gpt-4o-mini", false, "hi"));
         assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
         assertThat(json(a.body()).at("/choices/0/message/content").asText()).isEqualTo("from atlas");
+    }
+
+    /** Issue 16: a provider enabled without its key starts "not configured"; its requests say which variable to set. */
+    @Test
+    void aProviderEnabledWithoutItsKeyIsNotConfiguredNotFatal() throws Exception {
+        SluiceServer s = SluiceServer.start(ConfigLoader.parse(
+                "server: {host: 127.0.0.1, port: 0, ioThreads: 1, shutdownGrace: 100ms}\n",
+                java.util.Map.of("XAI_ENABLED", "1")));
+        try {
+            HttpResponse<String> res = Http.chat(s, Bodies.chat("ext-xai-grok-3", false, "hi"));
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(503);
+            assertThat(json(res.body()).at("/error/code").asText()).isEqualTo("provider_not_configured");
+            assertThat(json(res.body()).at("/error/message").asText()).contains("XAI_API_KEY");
+            JsonNode providers = json(Http.get(s, "/api/monitoring/providers").body()).path("providers");
+            JsonNode xai = null;
+            for (JsonNode p : providers) {
+                if (p.path("name").asText().equals("xai")) {
+                    xai = p;
+                }
+            }
+            assertThat(xai).isNotNull();
+            assertThat(xai.path("enabled").asBoolean()).isTrue();
+            assertThat(xai.path("configured").asBoolean()).isFalse();
+            assertThat(xai.path("healthy").asBoolean()).isFalse();
+        } finally {
+            s.close();
+        }
     }
 }
