@@ -167,7 +167,7 @@ class MainTest {
 
         assertThat(run("models", "-c", file.toString())).isEqualTo(0);
 
-        assertThat(out().lines()).containsExactly("mock/echo", "mock/lorem", "local/llama-3");
+        assertThat(out().lines()).containsExactly("mock/echo", "mock/lorem", "ext-local-llama-3");
         assertThat(err()).isEmpty();
     }
 
@@ -176,7 +176,8 @@ class MainTest {
         Path file = write("sluice.yaml", CONFIG);
         assertThat(run("models", "--all", "-c", file.toString())).isEqualTo(0);
         assertThat(out().lines())
-                .containsExactly("mock/echo", "mock/lorem", "openai/gpt-4o", "openai/gpt-4o-mini", "local/llama-3");
+                .containsExactly("mock/echo", "mock/lorem", "ext-openai-gpt-4o", "ext-openai-gpt-4o-mini",
+                        "ext-local-llama-3");
     }
 
     @Test

@@ -280,7 +280,7 @@ class FaultsTest {
         JsonNode e = openAiError(bare.body());
         assertThat(e.get("type").asText()).isEqualTo("not_found_error");
         assertThat(e.get("code").asText()).isEqualTo("model_not_found");
-        assertThat(e.get("message").asText()).contains("gpt-4o-mni").contains("up/gpt-4o-mini");
+        assertThat(e.get("message").asText()).contains("gpt-4o-mni").contains("ext-up-gpt-4o-mini");
         assertThat(prefixed.statusCode()).isEqualTo(404);
         assertThat(openAiError(prefixed.body()).get("message").asText()).contains("mokc/echo").contains("mock/echo");
         assertThat(upstream.requestsWaiting()).isZero();
