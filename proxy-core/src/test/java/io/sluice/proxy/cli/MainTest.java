@@ -18,6 +18,7 @@ class MainTest {
     private static final String CONFIG = """
             server:
               port: 4100
+            providersFromEnv: false
             providers:
               mock:
                 type: mock
