@@ -53,10 +53,15 @@ public final class JsonIo {
                 || (buf.getByte(r) & 0xFE) == 0xFE && (buf.getByte(r + 1) & 0xFE) == 0xFE)) {
             throw new java.io.CharConversionException("not UTF-8 (JSON must be, RFC 8259)");
         }
+        return createParser(REQUEST_FACTORY, buf);
+    }
+
+    /** A parser of {@code factory} over {@code buf}'s readable bytes, without copying a heap buffer. */
+    private static JsonParser createParser(JsonFactory factory, ByteBuf buf) throws IOException {
         if (buf.hasArray()) {
-            return REQUEST_FACTORY.createParser(buf.array(), buf.arrayOffset() + r, n);
+            return factory.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }
-        return REQUEST_FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
+        return factory.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
     }
 
     /**
@@ -85,10 +90,7 @@ public final class JsonIo {
      */
     public static JsonParser parser(ByteBuf buf) {
         try {
-            if (buf.hasArray()) {
-                return FACTORY.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-            }
-            return FACTORY.createParser((java.io.InputStream) new ByteBufInputStream(buf.duplicate()));
+            return createParser(FACTORY, buf);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

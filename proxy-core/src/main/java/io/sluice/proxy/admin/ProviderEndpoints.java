@@ -58,7 +58,7 @@ final class ProviderEndpoints {
         JsonText j = new JsonText().begin().field("success", true).array("providers");
         for (ProviderConfig p : config.providers()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
-            boolean configured = configured(p);
+            boolean configured = p.configured();
             CircuitBreaker.State breaker = rt == null ? CircuitBreaker.State.CLOSED : rt.breaker().state();
             long models = r.entries().stream().filter(e -> e.ownedBy().equals(p.name())).count();
             j.begin().field("name", p.name()).field("type", p.type())
@@ -73,7 +73,7 @@ final class ProviderEndpoints {
         }
         j.endArray().field("total", config.providers().size())
                 .field("enabled", config.enabledProviders().size())
-                .field("configured", config.providers().stream().filter(ProviderEndpoints::configured).count());
+                .field("configured", config.providers().stream().filter(ProviderConfig::configured).count());
         // The seed's available_types: every type Sluice knows, and whether a provider of it is configured here.
         j.array("available_types");
         List<String> unconfigured = new java.util.ArrayList<>();
@@ -82,7 +82,7 @@ final class ProviderEndpoints {
                 continue;
             }
             boolean present = config.providers().stream()
-                    .anyMatch(p -> p.descriptor().id().equals(d.id()) && configured(p));
+                    .anyMatch(p -> p.descriptor().id().equals(d.id()) && p.configured());
             if (!present) {
                 unconfigured.add(d.id());
             }
@@ -93,9 +93,7 @@ final class ProviderEndpoints {
         return j.endArray().stringArray("unconfigured_types", unconfigured).end().toString();
     }
 
-    private static boolean configured(ProviderConfig p) {
-        return !p.descriptor().keyRequired() || !p.apiKeys().isEmpty();
-    }
+
 
     String tokens(ProviderConfig p) {
         return tokensJson(p).toString();

@@ -123,7 +123,7 @@ final class ConfigSummary {
             warnings.add("no provider is enabled: every model request will fail");
         }
         for (ProviderConfig p : cfg.enabledProviders()) {
-            if (p.descriptor().keyRequired() && p.apiKeys().isEmpty()) {
+            if (!p.configured()) {
                 warnings.add("provider " + p.name() + " is enabled but has no apiKeys (unset variable?)");
             }
         }

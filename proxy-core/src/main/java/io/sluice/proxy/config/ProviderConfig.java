@@ -140,6 +140,11 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         return TYPE_MOCK.equals(type);
     }
 
+    /** Whether it has what its type needs to be called: a key, unless the type takes none ("not configured"). */
+    public boolean configured() {
+        return !descriptor().keyRequired() || !apiKeys.isEmpty();
+    }
+
     /** What the catalog knows about this provider's type. */
     public ProviderDescriptor descriptor() {
         return ProviderCatalog.get().byType(type);

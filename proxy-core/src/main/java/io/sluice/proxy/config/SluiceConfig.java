@@ -78,10 +78,16 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
         if (exact.isPresent() || name == null) {
             return exact;
         }
-        // The seeds' names (google, atlas, githubcopilot, claude_code, cursor_agent, lead_worker) name the one
-        // provider of that type, whatever it is called here.
-        List<ProviderConfig> ofType = providers.stream().filter(p -> namesType(p, name)).toList();
-        return ofType.size() == 1 ? Optional.of(ofType.get(0)) : Optional.empty();
+        return Optional.ofNullable(onlyOfType(providers, name));
+    }
+
+    /**
+     * The one provider among {@code among} whose type (or a seed spelling of it: google, atlas, githubcopilot,
+     * claude_code, cursor_agent, lead_worker) {@code name} is, whatever it is called here; null for none or several.
+     */
+    public static ProviderConfig onlyOfType(java.util.Collection<ProviderConfig> among, String name) {
+        List<ProviderConfig> ofType = among.stream().filter(p -> namesType(p, name)).toList();
+        return ofType.size() == 1 ? ofType.get(0) : null;
     }
 
     /** Whether {@code name} is {@code p}'s type or one of the type's aliases (case-insensitive). */

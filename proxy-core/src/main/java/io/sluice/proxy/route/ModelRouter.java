@@ -287,11 +287,7 @@ public final class ModelRouter {
     /** The enabled provider called {@code name}, or the one whose type (or a seed spelling of it) it names. */
     private ProviderConfig named(String name) {
         ProviderConfig p = byName.get(name);
-        if (p != null) {
-            return p;
-        }
-        List<ProviderConfig> ofType = byName.values().stream().filter(c -> SluiceConfig.namesType(c, name)).toList();
-        return ofType.size() == 1 ? ofType.get(0) : null;
+        return p != null ? p : SluiceConfig.onlyOfType(byName.values(), name);
     }
 
     /** Why an alias or combo named {@code model} does not resolve (its providers are off), or null. */

@@ -76,7 +76,7 @@ final class Candidates {
             if (p.isMock()) {
                 return new Candidate(t, null, -1, null);
             }
-            if (p.descriptor().keyRequired() && p.apiKeys().isEmpty()) {
+            if (!p.configured()) {
                 // Enabled without its key: "not configured" (issue 16), a clear refusal rather than a startup error.
                 refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, notConfigured(p), "provider_not_configured", -1);
                 event(p, LogLevel.ERROR, "error", refusalMessage, 503, null);
