@@ -3,6 +3,8 @@ package io.sluice.proxy;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.admin.ProviderProbe;
+import io.sluice.proxy.config.ConfigSource;
+import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.exchange.AttemptFactory;
 import io.sluice.proxy.metrics.SluiceMetrics;
@@ -28,6 +30,7 @@ import io.sluice.proxy.upstream.Upstreams;
 public final class ProxyContext {
 
     private final SluiceConfig config;
+    private final LiveConfig live;
     private final SluiceMetrics metrics;
     private final Upstreams upstreams;
     private final Routing routing;
@@ -36,7 +39,13 @@ public final class ProxyContext {
     private final Dispatcher dispatcher;
 
     public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
+        this(config, ConfigSource.none(), metrics, pools);
+    }
+
+    /** @param source where {@code config} came from: the {@code .env} runtime provider edits are saved to */
+    public ProxyContext(SluiceConfig config, ConfigSource source, SluiceMetrics metrics, UpstreamPools pools) {
         this.config = config;
+        this.live = new LiveConfig(config);
         this.metrics = metrics;
         this.upstreams = new Upstreams(config, pools, metrics);
         this.routing = new Routing(config);
@@ -47,7 +56,11 @@ public final class ProxyContext {
         this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
                 System::currentTimeMillis);
         Admission admission = new Admission(config, metrics, System::nanoTime);
-        MonitoringApi monitoring = new MonitoringApi(config, scheduler::runtime, routing::router,
+        // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
+        live.subscribe(scheduler::reconfigure);
+        live.subscribe(ops::reconfigure);
+        live.subscribe(routing::reconfigure);
+        MonitoringApi monitoring = new MonitoringApi(live, source, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         this.dispatcher = new Dispatcher(admission, metrics,
                 new ChatService(admission, routing, scheduler, ops, metrics),
@@ -60,6 +73,11 @@ public final class ProxyContext {
 
     public SluiceConfig config() {
         return config;
+    }
+
+    /** The config in force, with its provider set as the admin API last changed it. */
+    public LiveConfig live() {
+        return live;
     }
 
     public SluiceMetrics metrics() {

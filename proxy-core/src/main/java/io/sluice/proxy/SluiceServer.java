@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.proxy.admin.StaticAssets;
+import io.sluice.proxy.config.ConfigSource;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.internal.SuppressForbidden;
@@ -45,7 +46,7 @@ public final class SluiceServer implements AutoCloseable {
     private volatile boolean hurry;
     private Channel serverChannel;
 
-    private SluiceServer(SluiceConfig config) {
+    private SluiceServer(SluiceConfig config, ConfigSource source) {
         this.config = config;
         this.transport = Transport.best();
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
@@ -54,7 +55,7 @@ public final class SluiceServer implements AutoCloseable {
         this.metrics = new SluiceMetrics();
         this.pools = new UpstreamPools(config.upstream(), transport);
         try {
-            this.proxy = new ProxyContext(config, metrics, pools); // opens the usage ledger and log files
+            this.proxy = new ProxyContext(config, source, metrics, pools); // opens the usage ledger and log files
         } catch (RuntimeException | Error e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             metrics.close();
@@ -66,13 +67,22 @@ public final class SluiceServer implements AutoCloseable {
         this.connections = new ConnectionLimit(config.server().maxConnections(), metrics);
         this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH,
                 proxy.routing()::discovered);
+        proxy.live().subscribe(discovery::reconfigure); // after the router: lists dropped reach the new one
     }
 
     /** Binds and starts serving; returns once the listening socket is bound. */
     public static SluiceServer start(SluiceConfig config) throws InterruptedException {
+        return start(config, ConfigSource.none());
+    }
+
+    /**
+     * Binds and starts serving {@code config}, loaded from {@code source} (the {@code .env} the admin API saves
+     * provider edits to); returns once the listening socket is bound.
+     */
+    public static SluiceServer start(SluiceConfig config, ConfigSource source) throws InterruptedException {
         config.access().checkExposure(config.server()); // never an open relay by accident
         StaticAssets.monitor(); // the dashboard's files, read here, never on an event loop
-        SluiceServer s = new SluiceServer(config);
+        SluiceServer s = new SluiceServer(config, source);
         try {
             s.bind();
             s.discovery.start();
@@ -141,6 +151,11 @@ public final class SluiceServer implements AutoCloseable {
 
     public SluiceMetrics metrics() {
         return metrics;
+    }
+
+    /** The config in force, with the provider set as the admin API last changed it. */
+    public SluiceConfig config() {
+        return proxy.live().current();
     }
 
     /** Usage, logs and sessions of this server. */

@@ -2,8 +2,8 @@ package io.sluice.proxy.admin;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
-import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogEntry;
@@ -25,10 +25,10 @@ final class LogEndpoints {
     static final int DEFAULT_LOG_COUNT = 100;
     static final int MAX_LOG_COUNT = 1000;
 
-    private final SluiceConfig config;
+    private final LiveConfig config;
     private final Operations ops;
 
-    LogEndpoints(SluiceConfig config, Operations ops) {
+    LogEndpoints(LiveConfig config, Operations ops) {
         this.config = config;
         this.ops = ops;
     }
@@ -54,7 +54,7 @@ final class LogEndpoints {
     String stats() {
         JsonText j = new JsonText().begin().field("success", true).array("providers");
         List<ProviderLogs.Stats> stats = new ArrayList<>(ops.logs().stats());
-        for (ProviderConfig p : config.enabledProviders()) { // the silent ones too, with zeros
+        for (ProviderConfig p : config.current().enabledProviders()) { // the silent ones too, with zeros
             if (stats.stream().noneMatch(s -> s.provider().equals(p.name()))) {
                 stats.add(new ProviderLogs.Stats(p.name(), 0, ops.logs().capacity(), 0, 0, 0, 0, 0));
             }

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.config.ConfigSource;
+import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonText;
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/monitoring/providers/{name}/tokens} and {@code /providers/tokens/all}: per key, its name
  *       (never the key), whether it is usable, cooling until when, failures, totals;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/rotate-token}: the next pick skips the current key;</li>
+ *   <li>{@code POST /api/monitoring/providers/{name}/config}: keys, base URL, models, enabled, at runtime
+ *       ({@link ProviderConfigEndpoint});</li>
  *   <li>{@code GET /api/monitoring/providers/{name}/logs?level=&count=}, {@code /providers/logs/all?count=},
  *       {@code /providers/logs/stats}, {@code POST /providers/{name}/logs/clear}: the per-provider log rings;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/test?model=&key=}: a live call with each key;</li>
@@ -55,30 +59,70 @@ public final class MonitoringApi {
     /** {@code /v1/stats}: served with the admin API's protection, beside the OpenAI routes. */
     public static final String STATS_PATH = "/v1/stats";
 
-    private final SluiceConfig config;
+    private final LiveConfig config;
     private final ProviderEndpoints providers;
+    private final ProviderConfigEndpoint edits;
     private final LogEndpoints logs;
     private final PolicyEndpoints policy;
     private final TrafficEndpoints traffic;
 
-    public MonitoringApi(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes,
+    /**
+     * @param config the config in force; provider edits swap it
+     * @param source where it came from: the {@code .env} provider edits are saved to
+     */
+    public MonitoringApi(LiveConfig config, ConfigSource source, Function<ProviderConfig, ProviderRuntime> runtimes,
                          Supplier<ModelRouter> router, LongSupplier epochMillis, Operations ops,
                          Probe probe) {
         this.config = config;
+        this.edits = new ProviderConfigEndpoint(config, source, ops);
         this.providers = new ProviderEndpoints(config, runtimes, router, epochMillis, ops, probe);
         this.logs = new LogEndpoints(config, ops);
         this.policy = new PolicyEndpoints(config, runtimes);
         this.traffic = new TrafficEndpoints(ops, epochMillis);
     }
 
-    /** The answer for {@code method uri} under {@link #PREFIX}, now for all but the live test. */
+    /** Whether {@code POST uri} takes a body this API reads (a provider edit); other bodies are discarded. */
+    public static boolean readsBody(HttpMethod method, String uri) {
+        String path = new QueryStringDecoder(uri).path();
+        return method.equals(HttpMethod.POST) && configName(path) != null;
+    }
+
+    /** The {@code :name} of {@code /api/monitoring/providers/:name/config}, or null. */
+    private static String configName(String path) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String base = "/api/monitoring/providers/";
+        String tail = "/config";
+        if (!p.startsWith(base) || !p.endsWith(tail) || p.length() <= base.length() + tail.length()) {
+            return null;
+        }
+        String name = p.substring(base.length(), p.length() - tail.length());
+        return name.indexOf('/') < 0 ? name : null;
+    }
+
+    /** The answer for {@code method uri} under {@link #PREFIX}, now for all but the live test and edits. */
     public CompletableFuture<Answer> handle(HttpMethod method, String uri, EventLoop loop) {
+        return handle(method, uri, null, loop);
+    }
+
+    /**
+     * The answer for {@code method uri} with its {@code body} (read only where {@link #readsBody} says so; null
+     * otherwise): now for all but the live test and provider edits, which complete later.
+     */
+    public CompletableFuture<Answer> handle(HttpMethod method, String uri, String body, EventLoop loop) {
         QueryStringDecoder q = new QueryStringDecoder(uri);
         String path = q.path();
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
             if (p.endsWith("/test") && p.startsWith("/api/monitoring/providers/")) {
                 return providers.test(method, p, q, loop);
+            }
+            String edited = configName(p);
+            if (edited != null) {
+                if (!method.equals(HttpMethod.POST)) {
+                    return CompletableFuture.completedFuture(error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "use POST"));
+                }
+                return edits.post(edited, body);
             }
             return CompletableFuture.completedFuture(answer(method, p, q));
         } catch (IllegalArgumentException e) {
@@ -127,7 +171,7 @@ public final class MonitoringApi {
             if (slash > base.length()) {
                 String name = p.substring(base.length(), slash);
                 String action = p.substring(slash + 1);
-                ProviderConfig provider = config.provider(name).orElse(null);
+                ProviderConfig provider = config.current().provider(name).orElse(null);
                 if (provider == null) {
                     return error(HttpResponseStatus.NOT_FOUND, "no provider named "
                             + Text.printable(name));

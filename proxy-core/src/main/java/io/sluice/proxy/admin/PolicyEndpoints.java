@@ -2,9 +2,9 @@ package io.sluice.proxy.admin;
 
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
+import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.RateLimitConfig;
-import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import io.sluice.proxy.schedule.ProviderRuntime;
@@ -16,26 +16,26 @@ import java.util.function.Function;
  */
 final class PolicyEndpoints {
 
-    private final SluiceConfig config;
+    private final LiveConfig config;
     private final Function<ProviderConfig, ProviderRuntime> runtimes;
 
-    PolicyEndpoints(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes) {
+    PolicyEndpoints(LiveConfig config, Function<ProviderConfig, ProviderRuntime> runtimes) {
         this.config = config;
         this.runtimes = runtimes;
     }
 
     /** The access rules: client keys (masked, never whole), IP rules; what an operator checks after a 401 or 403. */
     String access() {
-        AccessConfig a = config.access();
+        AccessConfig a = config.current().access();
         JsonText j = new JsonText().begin().field("success", true).field("requireClientKey", a.keysRequired())
-                .field("openRelay", !a.keysRequired() && !config.server().loopbackOnly())
-                .field("adminKeyAccepted", a.keysRequired() && config.server().adminKey() != null)
+                .field("openRelay", !a.keysRequired() && !config.current().server().loopbackOnly())
+                .field("adminKeyAccepted", a.keysRequired() && config.current().server().adminKey() != null)
                 .array("clientKeys");
         for (ClientKeyConfig k : a.clientKeys()) {
             j.begin().field("name", k.name())
                     .field("key", k.shown())
                     .field("enabled", k.enabled()).stringArray("models", k.models())
-                    .field("rateLimit", k.perMinute(config.rateLimits().perClientKey()))
+                    .field("rateLimit", k.perMinute(config.current().rateLimits().perClientKey()))
                     .end();
         }
         return j.endArray().stringArray("ipAllow", a.ipAllow().stream().map(Object::toString).toList())
@@ -45,12 +45,12 @@ final class PolicyEndpoints {
     }
 
     String rateLimits() {
-        RateLimitConfig l = config.rateLimits();
+        RateLimitConfig l = config.current().rateLimits();
         JsonText j = new JsonText().begin().field("success", true).field("enabled", l.any())
                 .begin("perMinute").field("global", l.global()).field("perProvider", l.perProvider())
                 .field("perKey", l.perKey()).field("perClientKey", l.perClientKey()).end()
                 .array("providers");
-        for (ProviderConfig p : config.enabledProviders()) {
+        for (ProviderConfig p : config.current().enabledProviders()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
             if (rt == null) {
                 continue;

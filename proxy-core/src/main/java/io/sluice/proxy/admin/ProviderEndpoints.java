@@ -7,9 +7,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
+import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.Secrets;
-import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.logs.LogLevel;
@@ -35,14 +35,14 @@ final class ProviderEndpoints {
 
     private static final String BASE = "/api/monitoring/providers/";
 
-    private final SluiceConfig config;
+    private final LiveConfig config;
     private final Function<ProviderConfig, ProviderRuntime> runtimes;
     private final Supplier<ModelRouter> router;
     private final LongSupplier epochMillis;
     private final Operations ops;
     private final MonitoringApi.Probe probe;
 
-    ProviderEndpoints(SluiceConfig config, Function<ProviderConfig, ProviderRuntime> runtimes,
+    ProviderEndpoints(LiveConfig config, Function<ProviderConfig, ProviderRuntime> runtimes,
                       Supplier<ModelRouter> router, LongSupplier epochMillis, Operations ops,
                       MonitoringApi.Probe probe) {
         this.config = config;
@@ -56,14 +56,16 @@ final class ProviderEndpoints {
     String providers() {
         ModelRouter r = router.get();
         JsonText j = new JsonText().begin().field("success", true).array("providers");
-        for (ProviderConfig p : config.providers()) {
+        for (ProviderConfig p : config.current().providers()) {
             ProviderRuntime rt = p.isMock() ? null : runtimes.apply(p);
             boolean configured = p.configured();
             CircuitBreaker.State breaker = rt == null ? CircuitBreaker.State.CLOSED : rt.breaker().state();
             long models = r.entries().stream().filter(e -> e.ownedBy().equals(p.name())).count();
             j.begin().field("name", p.name()).field("type", p.type())
                     .field("displayName", p.descriptor().displayName()).field("enabled", p.enabled())
-                    .field("configured", configured)
+                    .field("configured", configured).field("status", status(p))
+                    .stringArray("maskedKeys", p.maskedApiKeys())
+                    .field("env", envPrefix(p))
                     .field("healthy", p.enabled() && configured && breaker == CircuitBreaker.State.CLOSED)
                     .field("breaker", breaker.name().toLowerCase(Locale.ROOT))
                     .field("dialect", p.dialect())
@@ -71,9 +73,9 @@ final class ProviderEndpoints {
                     .field("modelCount", p.enabled() ? models : p.models().size())
                     .field("keys", p.apiKeys().size()).end();
         }
-        j.endArray().field("total", config.providers().size())
-                .field("enabled", config.enabledProviders().size())
-                .field("configured", config.providers().stream().filter(ProviderConfig::configured).count());
+        j.endArray().field("total", config.current().providers().size())
+                .field("enabled", config.current().enabledProviders().size())
+                .field("configured", config.current().providers().stream().filter(ProviderConfig::configured).count());
         // The seed's available_types: every type Sluice knows, and whether a provider of it is configured here.
         j.array("available_types");
         List<String> unconfigured = new java.util.ArrayList<>();
@@ -81,7 +83,7 @@ final class ProviderEndpoints {
             if (d.id().equals(ProviderCatalog.MOCK)) {
                 continue;
             }
-            boolean present = config.providers().stream()
+            boolean present = config.current().providers().stream()
                     .anyMatch(p -> p.descriptor().id().equals(d.id()) && p.configured());
             if (!present) {
                 unconfigured.add(d.id());
@@ -95,12 +97,25 @@ final class ProviderEndpoints {
 
 
 
+    /** The seed's three states: 🟢 active, 🟡 disabled, 🔴 not configured (enabled, but without its key). */
+    static String status(ProviderConfig p) {
+        return !p.enabled() ? "disabled" : p.configured() ? "active" : "not_configured";
+    }
+
+    /** The variable prefix that configures {@code p} ({@code ANTHROPIC}, {@code OPENAI_COMPATIBLE_LOCAL}), or null. */
+    static String envPrefix(ProviderConfig p) {
+        if (p.descriptor().compatibleFamily()) {
+            return p.name().toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+        return p.descriptor().envPrefixes().isEmpty() ? null : p.descriptor().envPrefixes().get(0);
+    }
+
     String tokens(ProviderConfig p) {
         return tokensJson(p).toString();
     }
 
     String allTokens() {
-        List<ProviderConfig> withKeys = config.enabledProviders().stream()
+        List<ProviderConfig> withKeys = config.current().enabledProviders().stream()
                 .filter(p -> !p.isMock() && !p.apiKeys().isEmpty()).toList();
         JsonText j = new JsonText().begin().field("success", true).array("providers");
         for (ProviderConfig p : withKeys) {
@@ -181,7 +196,7 @@ final class ProviderEndpoints {
             return now(MonitoringApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST"));
         }
         String name = p.substring(BASE.length(), p.length() - "/test".length());
-        ProviderConfig provider = config.provider(name).orElse(null);
+        ProviderConfig provider = config.current().provider(name).orElse(null);
         if (provider == null) {
             return now(MonitoringApi.error(HttpResponseStatus.NOT_FOUND, "no provider named "
                     + Text.printable(name)));
@@ -242,7 +257,8 @@ final class ProviderEndpoints {
                 }
             }
         } else {
-            p.models().forEach(m -> out.add(new String[] {ModelRouter.publicId(p, m, config.routing().seedIds()), m}));
+            boolean seedIds = config.current().routing().seedIds();
+            p.models().forEach(m -> out.add(new String[] {ModelRouter.publicId(p, m, seedIds), m}));
         }
         JsonText j = new JsonText().begin().field("success", true).field("provider", p.name())
                 .field("enabled", p.enabled()).array("models");

@@ -3,11 +3,13 @@ package io.sluice.proxy.cli;
 import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.config.ConfigException;
 import io.sluice.proxy.config.ConfigLoader;
+import io.sluice.proxy.config.ConfigSource;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.internal.SuppressForbidden;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
         SluiceConfig cfg = withOverrides(ConfigLoader.load(file), host, port);
         ConfigOption.checkExposure(cfg, file); // SluiceServer.start checks too, without the file's name
         ConfigOption.checkFiles(cfg, file);
-        SluiceServer server = SluiceServer.start(cfg);
+        SluiceServer server = SluiceServer.start(cfg, ConfigSource.of(file, System.getenv(), Path.of("")));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
         onStopSignal(server, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();

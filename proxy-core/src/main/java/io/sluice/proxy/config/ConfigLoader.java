@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -77,6 +79,21 @@ public final class ConfigLoader {
                 FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), env),
                 AccessSection.read(root.get("access"), env));
         return config;
+    }
+
+    /**
+     * The provider names {@code yamlFile} itself configures (not the environment's); empty when it cannot be read:
+     * loading it has reported that already.
+     */
+    public static Set<String> fileProviderNames(Path yamlFile) {
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            JsonNode providers = readTree(Files.readString(yamlFile, StandardCharsets.UTF_8)).path("providers");
+            providers.fieldNames().forEachRemaining(names::add);
+        } catch (IOException | ConfigException e) {
+            return Set.of();
+        }
+        return names;
     }
 
     private static JsonNode readTree(String yaml) {

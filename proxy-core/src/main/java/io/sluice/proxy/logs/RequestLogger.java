@@ -55,7 +55,7 @@ public final class RequestLogger implements AutoCloseable {
 
     private final Path file;
     private final int maxCaptureBytes;
-    private final List<String> secrets;
+    private volatile List<String> secrets;
     private final AsyncWriter<Capture> writer;
 
     public RequestLogger(Path file, long maxBytes, int keep, int maxCaptureBytes, Collection<String> secrets)
@@ -75,9 +75,7 @@ public final class RequestLogger implements AutoCloseable {
         }
         this.file = file;
         this.maxCaptureBytes = maxCaptureBytes;
-        this.secrets = secrets == null ? List.of() : secrets.stream()
-                .filter(s -> s != null && !s.isEmpty()).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.secrets = ordered(secrets == null ? List.of() : secrets);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -143,6 +141,17 @@ public final class RequestLogger implements AutoCloseable {
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secrets.mask(m.group(2))));
         s = SK_KEY.matcher(s).replaceAll(m -> Matcher.quoteReplacement(Secrets.mask(m.group())));
         return Secrets.maskAll(s, secrets);
+    }
+
+    /** Longest first, so that a key containing another is masked whole. */
+    private static List<String> ordered(Collection<String> secrets) {
+        return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /** Masks {@code more} too from now on (keys set at runtime through the admin API). */
+    public synchronized void addSecrets(Collection<String> more) {
+        secrets = ordered(java.util.stream.Stream.concat(secrets.stream(), more.stream()).toList());
     }
 
     /** A URL or request target with key-like query parameters and known secrets masked. */

@@ -101,6 +101,15 @@ public final class Operations implements AutoCloseable {
         this.roller = TIMER.scheduleAtFixedRate(live::roll, slice, slice, TimeUnit.SECONDS);
     }
 
+    /** The request log masks the keys of {@code next}'s providers too (keys set at runtime). */
+    public void reconfigure(SluiceConfig next) {
+        if (requestLog != null) {
+            List<String> keys = new ArrayList<>();
+            next.providers().forEach(p -> keys.addAll(p.apiKeys()));
+            requestLog.addSecrets(keys);
+        }
+    }
+
     /** Every secret the request log must never show: provider keys and client keys. */
     private static Collection<String> secrets(SluiceConfig config) {
         List<String> s = new ArrayList<>();

@@ -41,7 +41,7 @@ public final class ModelDiscovery implements AutoCloseable {
 
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ModelDiscovery.class);
 
-    private final List<ProviderConfig> providers = new ArrayList<>();
+    private volatile List<ProviderConfig> providers;
     private final Map<String, List<String>> found = new ConcurrentHashMap<>();
     private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
     private final Consumer<Map<String, List<String>>> onChange;
@@ -55,22 +55,51 @@ public final class ModelDiscovery implements AutoCloseable {
      */
     public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
                           Consumer<Map<String, List<String>>> onChange) {
-        for (ProviderConfig p : config.enabledProviders()) {
-            if (p.discoverModels() && p.baseUrl() != null) {
-                providers.add(p);
-            }
-        }
+        this.providers = discovering(config);
         this.timer = timer;
         this.every = every;
         this.onChange = onChange;
     }
 
-    /** Fetches now, then every period. Does nothing when no provider discovers models. */
-    public void start() {
-        if (providers.isEmpty()) {
-            return;
+    private static List<ProviderConfig> discovering(SluiceConfig config) {
+        List<ProviderConfig> out = new ArrayList<>();
+        for (ProviderConfig p : config.enabledProviders()) {
+            if (p.discoverModels() && p.baseUrl() != null) {
+                out.add(p);
+            }
         }
-        task = timer.scheduleAtFixedRate(this::fetchAll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return List.copyOf(out);
+    }
+
+    /** Fetches now, then every period (a reconfigured provider set may add providers that discover models). */
+    public synchronized void start() {
+        if (task == null && !closed) {
+            task = timer.scheduleAtFixedRate(this::fetchAll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Discovers for {@code next}'s providers from now on: the lists of providers gone or changed are dropped (a new
+     * base URL or key may list other models), and new or changed providers are fetched at once.
+     */
+    public void reconfigure(SluiceConfig next) {
+        List<ProviderConfig> before = providers;
+        List<ProviderConfig> after = discovering(next);
+        providers = after;
+        boolean dropped = false;
+        for (String name : List.copyOf(found.keySet())) {
+            ProviderConfig now = after.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+            if (now == null || !before.contains(now)) {
+                dropped |= found.remove(name) != null;
+                failing.remove(name);
+            }
+        }
+        if (dropped) {
+            onChange.accept(Map.copyOf(found));
+        }
+        if (task != null && !closed) {
+            after.stream().filter(p -> !before.contains(p)).forEach(p -> timer.execute(() -> fetch(p)));
+        }
     }
 
     private void fetchAll() {
@@ -80,6 +109,9 @@ public final class ModelDiscovery implements AutoCloseable {
     }
 
     private void fetch(ProviderConfig p) {
+        if (!providers.contains(p)) {
+            return; // reconfigured away since this fetch was planned
+        }
         String base = p.baseUrl().toString();
         URI uri = URI.create(base + p.descriptor().modelsPath());
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET()
@@ -89,7 +121,7 @@ public final class ModelDiscovery implements AutoCloseable {
         p.descriptor().headers().forEach(req::setHeader);
         p.headers().forEach(req::setHeader);
         JdkHttp.client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
-            if (closed) {
+            if (closed || !providers.contains(p)) {
                 return;
             }
             try {

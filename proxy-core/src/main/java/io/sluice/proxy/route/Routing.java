@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The router in force: built at start, swapped whole when discovered model lists change. Requests already routed
- * keep the route they have.
+ * The router in force: built at start, swapped whole when discovered model lists change or the provider set is
+ * reconfigured. Requests already routed keep the route they have.
  */
 public final class Routing {
 
-    private final SluiceConfig config;
+    private SluiceConfig config;
+    private Map<String, List<String>> discovered = Map.of();
     private volatile ModelRouter router;
 
     public Routing(SluiceConfig config) {
@@ -23,7 +24,14 @@ public final class Routing {
     }
 
     /** Serves newly discovered model lists (provider name to model ids). */
-    public void discovered(Map<String, List<String>> models) {
-        router = new ModelRouter(config, models);
+    public synchronized void discovered(Map<String, List<String>> models) {
+        discovered = Map.copyOf(models);
+        router = new ModelRouter(config, discovered);
+    }
+
+    /** Routes with {@code next}'s providers from now on, with the lists discovered so far for the unchanged ones. */
+    public synchronized void reconfigure(SluiceConfig next) {
+        config = next;
+        router = new ModelRouter(next, discovered);
     }
 }

@@ -20,11 +20,15 @@ import java.util.function.LongSupplier;
  */
 public final class AttemptScheduler {
 
-    private final SluiceConfig config;
-    private final Map<String, ProviderRuntime> runtimes = new HashMap<>();
+    private volatile SluiceConfig config;
+    /** Provider name to the runtime of its config in force; replaced whole when the provider set is swapped. */
+    private volatile Map<String, ProviderRuntime> runtimes = Map.of();
+    /** The runtimes the last swap replaced: a request routed just before it finishes its pick with them. */
+    private volatile Map<String, ProviderRuntime> replaced = Map.of();
     private final AttemptFactory attempts;
     private final SluiceMetrics metrics;
     private final Operations ops;
+    private final LongSupplier nanoClock;
     private final LongSupplier epochMillis;
 
     /**
@@ -34,30 +38,71 @@ public final class AttemptScheduler {
      */
     public AttemptScheduler(SluiceConfig config, AttemptFactory attempts, SluiceMetrics metrics, Operations ops,
                             LongSupplier nanoClock, LongSupplier epochMillis) {
-        this.config = config;
         this.attempts = attempts;
         this.metrics = metrics;
         this.ops = ops;
+        this.nanoClock = nanoClock;
         this.epochMillis = epochMillis;
-        for (ProviderConfig p : config.providers()) {
-            ProviderRuntime rt = null;
-            if (!p.isMock()) {
-                rt = new ProviderRuntime(p, config.resilience(), config.rateLimits(), config.concurrency(),
-                        nanoClock);
-                runtimes.put(p.name(), rt);
-            }
-            // Every provider has the gauges from the start: 0 without a gate (the seed's upstream_queue_length).
-            if (rt != null && rt.gate() != null) {
-                metrics.gate(p.name(), rt.gate()::active, rt.gate()::queued);
-            } else {
-                metrics.gate(p.name(), () -> 0, () -> 0);
-            }
-        }
+        reconfigure(config);
     }
 
-    /** The scheduling state of provider {@code p}; null for the mock, which has none. */
+    /**
+     * Puts {@code next}'s providers in force: a provider whose config is unchanged keeps its runtime (keys cooling,
+     * breaker, limits, gate); a new or changed one gets a fresh runtime. Exchanges in flight keep the runtime they
+     * hold, so their keys and gate slots go back where they came from.
+     */
+    public synchronized void reconfigure(SluiceConfig next) {
+        Map<String, ProviderRuntime> old = runtimes;
+        Map<String, ProviderRuntime> fresh = new HashMap<>();
+        Map<String, ProviderRuntime> gone = new HashMap<>();
+        for (ProviderConfig p : next.providers()) {
+            if (p.isMock()) {
+                metrics.gate(p.name(), () -> 0, () -> 0);
+                continue;
+            }
+            ProviderRuntime rt = old.get(p.name());
+            if (rt == null || !rt.provider().equals(p)) {
+                if (rt != null) {
+                    gone.put(p.name(), rt);
+                }
+                rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), nanoClock);
+            }
+            fresh.put(p.name(), rt);
+            // Every provider has the gauges from the start: 0 without a gate (the seed's upstream_queue_length).
+            // They read the runtime in force, whichever it is by then.
+            String name = p.name();
+            metrics.gate(name, () -> gateCount(name, true), () -> gateCount(name, false));
+        }
+        old.forEach((name, rt) -> {
+            if (!fresh.containsKey(name)) {
+                gone.put(name, rt);
+            }
+        });
+        this.config = next;
+        this.replaced = Map.copyOf(gone);
+        this.runtimes = Map.copyOf(fresh);
+    }
+
+    private int gateCount(String provider, boolean active) {
+        ProviderRuntime rt = runtimes.get(provider);
+        ConcurrencyGate gate = rt == null ? null : rt.gate();
+        return gate == null ? 0 : active ? gate.active() : gate.queued();
+    }
+
+    /**
+     * The scheduling state of provider {@code p} as this config of it has it; null for the mock, which has none,
+     * and for a config of it no longer in force nor just replaced (a request routed two swaps ago).
+     */
     public ProviderRuntime runtime(ProviderConfig p) {
-        return runtimes.get(p.name());
+        ProviderRuntime rt = runtimes.get(p.name());
+        if (rt != null && rt.provider() == p) {
+            return rt;
+        }
+        if (rt != null && rt.provider().equals(p)) {
+            return rt;
+        }
+        rt = replaced.get(p.name());
+        return rt != null && rt.provider().equals(p) ? rt : null;
     }
 
     /**

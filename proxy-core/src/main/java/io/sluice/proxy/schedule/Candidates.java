@@ -84,6 +84,12 @@ final class Candidates {
                 continue;
             }
             ProviderRuntime rt = scheduler.runtime(p);
+            if (rt == null) { // reconfigured twice since this request was routed: its config of p is gone
+                refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "provider " + p.name() + " was reconfigured while"
+                        + " this request was routed; retry it", "provider_reconfigured", 0);
+                advance();
+                continue;
+            }
             RateLimiter limiter = rt.limiter();
             if (limiter != null && tried == 0 && !limiter.tryAcquire()) {
                 scheduler.metrics().rateLimited("provider");

@@ -1,5 +1,6 @@
 package io.sluice.proxy.service;
 
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -12,6 +13,7 @@ import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +24,8 @@ public final class AdminService {
 
     static final String PREFIX = MonitoringApi.PREFIX;
     static final String STATS_PATH = MonitoringApi.STATS_PATH;
+    /** A provider edit is a few hundred bytes: a larger body is refused before it is decoded. */
+    static final int MAX_EDIT_BYTES = 64 * 1024;
 
     private final SluiceConfig config;
     private final MonitoringApi monitoring;
@@ -36,6 +40,33 @@ public final class AdminService {
     RequestHandler open(InboundRequest request, RouteFamily route) {
         boolean allowed = MonitoringApi.allowed(config, request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 request.headers().get("x-admin-key"));
+        if (allowed && route != RouteFamily.MONITOR && MonitoringApi.readsBody(request.method(), request.uri())) {
+            return new RouteHandler(request, route, metrics) { // a provider edit: its body is the change
+                @Override
+                public boolean readsBody() {
+                    return true;
+                }
+
+                @Override
+                public void respond(CompositeByteBuf body, ResponseSink sink) {
+                    String text = null;
+                    if (body != null) {
+                        try {
+                            if (body.readableBytes() > MAX_EDIT_BYTES) {
+                                SimpleHandler.json(sink, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                        MonitoringApi.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body: over "
+                                                + MAX_EDIT_BYTES + " bytes (expected: a provider edit)").json());
+                                return;
+                            }
+                            text = body.toString(StandardCharsets.UTF_8);
+                        } finally {
+                            body.release();
+                        }
+                    }
+                    api(request, text, sink);
+                }
+            };
+        }
         return new SimpleHandler(request, route, metrics) {
             @Override
             void answer(ResponseSink sink) {
@@ -44,7 +75,7 @@ public final class AdminService {
                 } else if (route == RouteFamily.MONITOR) {
                     monitor(request, route, sink);
                 } else {
-                    api(request, sink);
+                    api(request, null, sink);
                 }
             }
         };
@@ -59,15 +90,15 @@ public final class AdminService {
                 request.headers().get(HttpHeaderNames.IF_NONE_MATCH)));
     }
 
-    private void api(InboundRequest request, ResponseSink sink) {
-        CompletableFuture<MonitoringApi.Answer> answer = monitoring.handle(request.method(), request.uri(),
+    private void api(InboundRequest request, String body, ResponseSink sink) {
+        CompletableFuture<MonitoringApi.Answer> answer = monitoring.handle(request.method(), request.uri(), body,
                 sink.eventLoop());
         if (answer.isDone() && !answer.isCompletedExceptionally()) {
             MonitoringApi.Answer a = answer.getNow(null);
             SimpleHandler.json(sink, a.status(), a.json());
             return;
         }
-        // A live provider test: answer when it is done, unless the client has gone or timed out by then.
+        // A live provider test or an edit: answer when it is done, unless the client has gone or timed out by then.
         answer.whenComplete((a, err) -> sink.eventLoop().execute(() -> {
             if (sink.isDone()) {
                 return;

@@ -9,10 +9,10 @@ import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -27,7 +27,8 @@ public final class Upstreams {
     private final UpstreamPools pools;
     private final UpstreamConfig config;
     private final SluiceMetrics metrics;
-    private final Map<String, Origin> origins = new HashMap<>();
+    /** Base URL to its origin: a provider reconfigured at runtime to a new URL gets its own. */
+    private final Map<URI, Origin> origins = new ConcurrentHashMap<>();
     private final CopilotTokens copilotTokens = new CopilotTokens(
             ProviderCatalog.get().byType("github-copilot").headers(), System::currentTimeMillis);
 
@@ -37,7 +38,7 @@ public final class Upstreams {
         this.metrics = metrics;
         for (ProviderConfig p : config.providers()) {
             if (p.baseUrl() != null) {
-                origins.put(p.name(), Origin.of(p.baseUrl()));
+                origins.put(p.baseUrl(), Origin.of(p.baseUrl()));
             }
         }
     }
@@ -56,13 +57,18 @@ public final class Upstreams {
 
     /** The origin of provider {@code p}'s base URL. */
     public Origin origin(ProviderConfig p) {
-        return origins.get(p.name());
+        URI base = p.baseUrl();
+        if (base == null) {
+            return null;
+        }
+        Origin o = origins.get(base);
+        return o != null ? o : origins.computeIfAbsent(base, Origin::of);
     }
 
     /** The origin of {@code target}: the provider's own when it is its base URL, else one for that URI. */
     public Origin origin(ProviderConfig p, URI target) {
         if (target.equals(p.baseUrl())) {
-            return origins.get(p.name());
+            return origin(p);
         }
         return Origin.of(target);
     }
