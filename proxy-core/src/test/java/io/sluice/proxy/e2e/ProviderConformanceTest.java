@@ -163,8 +163,8 @@ class ProviderConformanceTest {
      * and {@code {token}} (the Copilot token endpoint's origin).
      */
     record Case(String label, String provider, Map<String, String> env, Wire wire, List<String> modelIds,
-                String model, String upstreamModel, String path, String streamPath, Auth auth,
-                Map<String, String> headers) {
+                List<String> listedUpstream, String model, String upstreamModel, String path, String streamPath,
+                Auth auth, Map<String, String> headers) {
         @Override
         public String toString() {
             return label;
@@ -182,6 +182,7 @@ class ProviderConformanceTest {
         private final Wire wire;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> modelIds = new ArrayList<>();
+        private final List<String> listedUpstream = new ArrayList<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
         private String model;
         private String upstreamModel;
@@ -203,6 +204,7 @@ class ProviderConformanceTest {
         /** The ids {@code /v1/models} must list, in order: {@code prefix + model} for each. */
         CaseBuilder lists(String prefix, List<String> models) {
             models.forEach(m -> modelIds.add(prefix + m));
+            listedUpstream.addAll(models);
             return this;
         }
 
@@ -237,8 +239,8 @@ class ProviderConformanceTest {
         }
 
         Case build() {
-            return new Case(label, provider, Map.copyOf(env), wire, List.copyOf(modelIds), model, upstreamModel,
-                    path, streamPath, auth, Map.copyOf(headers));
+            return new Case(label, provider, Map.copyOf(env), wire, List.copyOf(modelIds),
+                    List.copyOf(listedUpstream), model, upstreamModel, path, streamPath, auth, Map.copyOf(headers));
         }
     }
 
@@ -327,6 +329,9 @@ class ProviderConformanceTest {
                 provider("github-models (ATLAS_*)", "github-models", Wire.OPENAI)
                         .env("ATLAS_ENABLED", "1").env("GITHUB_TOKEN", "gho_AtlasSeedToken0123456789abcdefABCDEF")
                         .env("ATLAS_BASE_URL", "{up}/inference")
+                        // The free tier's 30 requests/min would refuse the walk over all 58 ids; the seed's own
+                        // variables lift it, as its users do with a paid plan.
+                        .env("RATE_LIMIT_ENABLED", "1").env("RATE_LIMIT_PER_MINUTE", "600")
                         .lists("atlas-", GitHubModels.MODELS)
                         .chat("atlas-openai/gpt-4o", "openai/gpt-4o").path("/inference/chat/completions")
                         .auth(Auth.bearer("gho_AtlasSeedToken0123456789abcdefABCDEF"))
@@ -432,6 +437,19 @@ class ProviderConformanceTest {
                 assertThat(streamed.choices().get(0).message().content()).contains(STREAMED_TEXT);
                 assertThat(streamed.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
                 assertReached(c, takeChat(up), true, up);
+                // c. Every listed id routes: each one answered, the upstream asked for the model it stands for.
+                for (int i = 0; i < c.modelIds().size(); i++) {
+                    String id = c.modelIds().get(i);
+                    String upstream = c.listedUpstream().get(i);
+                    HttpResponse<String> res = Http.chat(sluice, Bodies.chat(id, false, "hi"));
+                    assertThat(res.statusCode()).as(id + ": " + res.body()).isEqualTo(200);
+                    assertThat(json(res.body()).at("/choices/0/message/content").asText()).as(id)
+                            .contains(c.wire().text);
+                    Received got = takeChat(up);
+                    assertThat(got.uri().contains("/" + upstream + ":") || got.uri().contains("/" + upstream + "/")
+                            || got.body().contains("\"model\":\"" + upstream + "\"")).as(id + " -> " + got.uri()
+                            + " " + got.body()).isTrue();
+                }
                 while (up.requestsWaiting() > 0) { // a model-list fetch may land after the chats
                     assertThat(up.take().uri()).endsWith("/models");
                 }
