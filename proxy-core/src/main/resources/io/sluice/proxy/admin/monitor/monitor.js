@@ -448,14 +448,19 @@
     const b = r.body;
     const results = arr(b.results);
     const good = results.filter((x) => x.ok).length;
-    const cols = [{ label: 'key' }, { label: 'status', num: true }, { label: 'latency', num: true }, { label: 'result' },
-      { label: 'reply / error' }];
     message(good === results.length && results.length > 0 ? 'ok' : 'bad', 'test',
       name + ': ' + good + ' of ' + results.length + ' keys answered' + (b.model ? ' (' + b.model + ')' : ''),
-      table(cols, results.map((x) => el('tr', { 'data-test-key': x.key, 'data-ok': String(!!x.ok) },
-        td(x.key, 'mono'), td(isNum(x.status) ? String(x.status) : '–', 'num'), td(ms(x.latencyMs), 'num'),
-        td(x.ok ? badge('ok', 'ok') : badge('failed', 'bad'), null), td(x.ok ? (x.reply || '') : (x.error || ''), 'msg')))));
+      testTable(results));
     refresh();
+  }
+
+  /** The live test's answer per key: status, latency, and the reply or the error. */
+  function testTable(results) {
+    const cols = [{ label: 'key' }, { label: 'status', num: true }, { label: 'latency', num: true }, { label: 'result' },
+      { label: 'reply / error' }];
+    return table(cols, results.map((x) => el('tr', { 'data-test-key': x.key, 'data-ok': String(!!x.ok) },
+      td(x.key, 'mono'), td(isNum(x.status) ? String(x.status) : '–', 'num'), td(ms(x.latencyMs), 'num'),
+      td(x.ok ? badge('ok', 'ok') : badge('failed', 'bad'), null), td(x.ok ? (x.reply || '') : (x.error || ''), 'msg'))));
   }
 
   async function clearLogs(btn) {
@@ -469,12 +474,335 @@
     load('logs', logsPath(), renderLogs);
   }
 
+  // ---- providers tab: status, keys, base URL, enabled; save, test, models ----
+  //
+  // One card per provider, and one per provider type the server knows but nobody set up (so a key can be given to
+  // it). Cards are kept across refreshes and updated in place: what an operator is typing survives the 2 s poll.
+  // A key typed here goes to the server in the POST body only; the page shows the server's masked form of it.
+
+  const STATUS = {
+    active: { icon: '🟢', word: 'active', kind: 'ok' },
+    disabled: { icon: '🟡', word: 'disabled', kind: 'warn' },
+    not_configured: { icon: '🔴', word: 'not configured', kind: 'bad' },
+  };
+
+  /** The server's status, or what enabled and configured imply when it gave none. */
+  function statusOf(p) {
+    if (typeof p.status === 'string' && p.status) return p.status;
+    if (p.enabled === false) return 'disabled';
+    return p.configured === false ? 'not_configured' : 'active';
+  }
+
+  function statusBadge(st) {
+    const s = STATUS[st] || { icon: '⚪', word: String(st).replace('_', ' '), kind: '' };
+    return el('span', { class: 'badge pv-status ' + s.kind, 'data-pv-status': st }, s.icon + ' ' + s.word);
+  }
+
+  /** The error text of a failed call: the server's own words when it gave any. */
+  function errorText(r) {
+    const e = r.body && r.body.error;
+    if (typeof e === 'string' && e) return e;
+    if (e && typeof e.message === 'string') return e.message;
+    if (r.status === 0) return 'no connection';
+    return r.error ? (r.status > 0 ? 'HTTP ' + r.status + ': ' : '') + r.error : 'HTTP ' + r.status;
+  }
+
+  /** Provider rows, then a row per unconfigured type no provider covers (by name or type). */
+  function providerRows(b) {
+    const rows = arr(b.providers).map((p) => ({ key: String(p.name), p, fromType: false }));
+    const taken = new Set();
+    for (const p of arr(b.providers)) {
+      taken.add(String(p.name));
+      taken.add(String(p.type));
+    }
+    const types = new Map(arr(b.available_types).map((t) => [String(t.type), t]));
+    for (const type of arr(b.unconfigured_types)) {
+      const t = String(type);
+      if (taken.has(t)) continue;
+      taken.add(t);
+      const info = types.get(t) || {};
+      rows.push({ key: t, fromType: true, p: { name: t, type: t, displayName: info.displayName, env: info.env,
+        enabled: false, configured: false, status: 'not_configured', keys: 0 } });
+    }
+    return rows;
+  }
+
+  const pv = { cards: new Map(), moved: new Map() };
+
+  function pvCard(key) {
+    const form = el('form', { class: 'pv-form', autocomplete: 'off', 'data-pv-form': key },
+      el('label', null, el('span', null, 'API key'),
+        el('input', { type: 'password', name: 'api_key', autocomplete: 'new-password', spellcheck: 'false' })),
+      el('label', null, el('span', null, 'base URL'),
+        el('input', { type: 'text', name: 'base_url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false' })),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'enabled' }), 'enabled'),
+      el('span', { class: 'pv-actions' },
+        el('button', { type: 'submit', class: 'primary', 'data-pv-save': key }, 'Save'),
+        el('button', { type: 'button', 'data-pv-test': key, title: 'send a tiny request with every key' }, 'Test'),
+        el('button', { type: 'button', 'data-pv-models': key, 'aria-expanded': 'false' }, 'Models'),
+        el('button', { type: 'button', class: 'quiet', 'data-pv-clear': key, title: 'remove every key' }, 'Clear keys'),
+        el('button', { type: 'button', class: 'quiet', 'data-pv-default-url': key,
+          title: 'go back to the type\'s default base URL' }, 'Default URL')));
+    const card = el('article', { class: 'pv', 'data-pv': key },
+      el('div', { class: 'pv-head' }),
+      el('dl', { class: 'pv-info' }),
+      form,
+      el('div', { class: 'pv-result', role: 'status', hidden: true }),
+      el('div', { class: 'pv-models', hidden: true }));
+    form.addEventListener('input', () => { form.dataset.dirty = '1'; });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      pvSave(key, card);
+    });
+    return card;
+  }
+
+  function pvUpdate(card, row) {
+    const p = row.p;
+    const st = statusOf(p);
+    card.dataset.status = st;
+    card.dataset.kind = row.fromType ? 'type' : 'provider';
+    const masked = arr(p.maskedKeys).map(String);
+    card.querySelector('.pv-head').replaceChildren(
+      statusBadge(st),
+      el('span', { class: 'pv-name' }, p.name),
+      p.displayName && p.displayName !== p.name ? el('span', { class: 'muted' }, p.displayName) : null,
+      el('span', { class: 'badge' }, p.type || '–'));
+    const keys = masked.length ? masked.join(', ')
+      : isNum(p.keys) && p.keys > 0 ? p.keys + (p.keys === 1 ? ' key' : ' keys') : 'none';
+    const info = [
+      ['base URL', p.baseUrl || (row.fromType ? 'the type\'s default' : '–'), 'mono pv-url'],
+      ['keys', keys, 'mono pv-keys'],
+      ['models', isNum(p.modelCount) ? num(p.modelCount) : '–', 'pv-count'],
+      ['breaker', p.breaker || null, null],
+      ['dialect', p.dialect || null, null],
+      ['env', p.env ? p.env + '_API_KEY' : null, 'mono'],
+    ];
+    card.querySelector('.pv-info').replaceChildren(...info.filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v, cls]) => el('div', null, el('dt', null, k), el('dd', { class: cls }, v))));
+    const form = card.querySelector('form');
+    const f = form.elements;
+    f.api_key.placeholder = masked.length ? masked.join(', ') + ' (type to replace)'
+      : isNum(p.keys) && p.keys > 0 ? 'set (type to replace)' : 'paste the API key';
+    f.base_url.placeholder = p.baseUrl || 'the type\'s default';
+    if (!form.dataset.dirty) f.enabled.checked = row.fromType || !!p.enabled;
+    for (const b of card.querySelectorAll('[data-pv-test], [data-pv-models]')) {
+      b.disabled = row.fromType || b.dataset.busy === '1';
+      b.title = row.fromType ? 'save a key first'
+        : b.dataset.pvTest !== undefined ? 'send a tiny request with every key' : '';
+    }
+    card.querySelector('[data-pv-clear]').hidden = masked.length === 0 && !(isNum(p.keys) && p.keys > 0);
+    card.querySelector('[data-pv-default-url]').hidden = row.fromType;
+  }
+
+  /** The tab from one answer of GET /api/monitoring/providers (the same the overview's table shows). */
+  function showProviderTab(r) {
+    const sec = $('provider-admin');
+    const body = bodyOf('provider-admin');
+    if (!r.ok) {
+      if (r.status === 0 && sec.dataset.state === 'ok') {
+        sec.classList.add('stale');
+      } else {
+        pv.cards.clear();
+        sec.dataset.state = 'na';
+        sec.classList.remove('stale');
+        body.replaceChildren(el('p', { class: 'na', 'data-na': 'provider-admin' }, 'not available' + why(r)));
+      }
+      return;
+    }
+    try {
+      renderProviderTab(r.body, body);
+      sec.dataset.state = 'ok';
+      sec.classList.remove('stale');
+    } catch (e) {
+      console.error('sluice monitor: cannot show provider-admin', e);
+      pv.cards.clear();
+      sec.dataset.state = 'na';
+      body.replaceChildren(el('p', { class: 'na', 'data-na': 'provider-admin' }, 'not available (unexpected answer: '
+        + e.message + ')'));
+    }
+  }
+
+  function renderProviderTab(b, body) {
+    let list = document.getElementById('pv-list');
+    if (!list || !body.contains(list)) {
+      list = el('div', { id: 'pv-list', class: 'pv-list' });
+      body.replaceChildren(el('p', { id: 'pv-summary', class: 'summary' }), list);
+    }
+    const rows = providerRows(b);
+    const count = { active: 0, disabled: 0, not_configured: 0 };
+    const seen = new Set();
+    rows.forEach((row, i) => {
+      seen.add(row.key);
+      let card = pv.cards.get(row.key);
+      if (!card) {
+        card = pvCard(row.key);
+        pv.cards.set(row.key, card);
+      }
+      pvUpdate(card, row);
+      count[card.dataset.status] = (count[card.dataset.status] || 0) + 1;
+      if (list.children[i] !== card) list.insertBefore(card, list.children[i] || null); // moves only when out of place
+    });
+    for (const [key, card] of pv.cards) {
+      if (seen.has(key)) continue;
+      const to = pv.cards.get(pv.moved.get(key));
+      if (to && seen.has(pv.moved.get(key))) { // saved under the name the server gave it: keep the answer in view
+        const res = card.querySelector('.pv-result');
+        if (!res.hidden) to.querySelector('.pv-result').replaceWith(res);
+      }
+      pv.moved.delete(key);
+      pv.cards.delete(key);
+      card.remove();
+    }
+    $('pv-summary').replaceChildren(
+      el('span', null, num(arr(b.providers).length) + ' providers'), ' · ',
+      statusBadge('active'), ' ' + count.active + ' · ', statusBadge('disabled'), ' ' + count.disabled + ' · ',
+      statusBadge('not_configured'), ' ' + count.not_configured);
+  }
+
+  function pvResult(card, kind, action, ...parts) {
+    const r = card.querySelector('.pv-result');
+    r.dataset.kind = kind;
+    r.dataset.action = action;
+    r.replaceChildren(el('span', { class: 'when muted' }, hhmmss(new Date()) + ' '),
+      ...parts.flat().filter((x) => x !== null && x !== undefined && x !== false));
+    r.hidden = false;
+  }
+
+  function busy(btn, on, text) {
+    btn.disabled = on;
+    btn.dataset.busy = on ? '1' : '';
+    btn.textContent = text;
+  }
+
+  async function pvSave(key, card) {
+    const f = card.querySelector('form').elements;
+    const body = { enabled: f.enabled.checked };
+    const apiKey = f.api_key.value.trim();
+    const baseUrl = f.base_url.value.trim();
+    if (apiKey) body.api_key = apiKey;
+    if (baseUrl) body.base_url = baseUrl;
+    await pvConfig(key, card, body, 'save');
+  }
+
+  /** POST …/config; on success the form forgets what was typed (the key above all) and the page refreshes. */
+  async function pvConfig(key, card, body, action) {
+    const form = card.querySelector('form');
+    const btn = card.querySelector('[data-pv-save]');
+    if (btn.disabled) return;
+    busy(btn, true, 'Saving…');
+    const r = await api(API + '/' + enc(key) + '/config', {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    busy(btn, false, 'Save');
+    if (!r.ok || r.body.success === false) {
+      pvResult(card, 'bad', action, key + ': not saved: ', el('span', { class: 'pv-error' }, errorText(r)));
+      return;
+    }
+    const b = r.body;
+    const c = b.config || {};
+    form.elements.api_key.value = '';
+    form.elements.base_url.value = '';
+    delete form.dataset.dirty;
+    const name = typeof b.provider === 'string' && b.provider ? b.provider : key;
+    if (name !== key) pv.moved.set(key, name);
+    pvResult(card, 'ok', action, name + ': saved',
+      c.status || c.configured !== undefined ? [' · now ', statusBadge(statusOf(c))] : null,
+      b.persisted ? el('span', { 'data-pv-persisted': '' }, ' · written to ', el('span', { class: 'mono' },
+        b.file || 'the env file')) : null,
+      b.note ? el('span', { class: 'muted pv-note' }, ' · ' + b.note)
+        : b.persisted ? null : el('span', { class: 'muted pv-note' }, ' · until restart (not persisted)'));
+    refresh();
+  }
+
+  async function pvTest(key, card, btn) {
+    busy(btn, true, 'Testing…');
+    const r = await api(API + '/' + enc(key) + '/test', { method: 'POST' });
+    busy(btn, false, 'Test');
+    const b = r.body || {};
+    if (!Array.isArray(b.results)) {
+      pvResult(card, 'bad', 'test', key + ': test failed: ', el('span', { class: 'pv-error' }, errorText(r)));
+      return;
+    }
+    const results = arr(b.results);
+    const good = results.filter((x) => x.ok).length;
+    pvResult(card, good === results.length && results.length > 0 ? 'ok' : 'bad', 'test',
+      key + ': ' + good + ' of ' + results.length + ' keys answered' + (b.model ? ' (' + b.model + ')' : '')
+        + (isNum(b.models_count) ? ' · ' + num(b.models_count) + ' models' : ''),
+      testTable(results));
+  }
+
+  async function pvModels(key, card, btn) {
+    const box = card.querySelector('.pv-models');
+    if (btn.getAttribute('aria-expanded') === 'true') {
+      box.hidden = true;
+      btn.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    busy(btn, true, 'Loading…');
+    const r = await api(API + '/' + enc(key) + '/models');
+    busy(btn, false, 'Models');
+    btn.setAttribute('aria-expanded', 'true');
+    box.hidden = false;
+    if (!r.ok) {
+      box.replaceChildren(el('p', { class: 'na' }, 'models not available: ' + errorText(r)));
+      return;
+    }
+    const models = arr(r.body.models);
+    const cols = [{ label: 'model id' }, { label: 'upstream model' }];
+    box.replaceChildren(
+      el('p', { class: 'summary muted' }, num(isNum(r.body.count) ? r.body.count : models.length) + ' models'
+        + (r.body.enabled === false ? ' (as configured; the provider is disabled)' : '')),
+      table(cols, models.length
+        ? models.map((m) => el('tr', { 'data-model': m.id }, td(m.id, 'mono'), td(m.upstream, 'mono muted')))
+        : [empty(cols, 'no models')]));
+  }
+
+  function providerAction(b) {
+    const d = b.dataset;
+    const key = d.pvTest ?? d.pvModels ?? d.pvClear ?? d.pvDefaultUrl;
+    const card = pv.cards.get(key);
+    if (!card) return;
+    if (d.pvTest !== undefined) pvTest(key, card, b);
+    else if (d.pvModels !== undefined) pvModels(key, card, b);
+    else if (d.pvClear !== undefined) pvConfig(key, card, { api_key: '' }, 'clear');
+    else pvConfig(key, card, { base_url: '' }, 'default-url');
+  }
+
+  // ---- tabs ----
+
+  const TABS = ['overview', 'providers'];
+
+  function showTab(name, focus) {
+    const tab = TABS.includes(name) ? name : 'overview';
+    for (const b of document.querySelectorAll('[data-tab]')) {
+      const on = b.dataset.tab === tab;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+      if (on && focus) b.focus();
+    }
+    for (const v of document.querySelectorAll('[data-view]')) v.hidden = v.dataset.view !== tab;
+    document.body.dataset.tab = tab;
+    const hash = tab === 'overview' ? '' : '#tab-' + tab;
+    if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search + hash);
+  }
+
+  function tabFromHash() {
+    const m = /^#tab-([a-z]+)$/.exec(location.hash);
+    return m ? m[1] : 'overview';
+  }
+
   document.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || b.disabled) return;
     if (b.dataset.rotate !== undefined) rotate(b.dataset.rotate, b);
     else if (b.dataset.test !== undefined) test(b.dataset.test, b);
     else if (b.dataset.dismiss !== undefined) $('message').hidden = true;
+    else if (b.dataset.tab !== undefined) showTab(b.dataset.tab);
+    else if (b.dataset.pvTest !== undefined || b.dataset.pvModels !== undefined || b.dataset.pvClear !== undefined
+      || b.dataset.pvDefaultUrl !== undefined) providerAction(b);
   });
 
   // ---- refresh loop ----
@@ -508,7 +836,7 @@
     try {
       const results = await Promise.all([
         loadLive(),
-        load('providers', API, renderProviders),
+        load('providers', API, renderProviders).then((r) => { showProviderTab(r); return r; }),
         load('keys', API + '/tokens/all', renderKeys),
         load('usage', '/v1/stats', renderUsage),
         load('sessions', '/api/sessions', renderSessions),
@@ -559,6 +887,13 @@
       load('logs', logsPath(), renderLogs);
     });
     $('log-clear').addEventListener('click', (e) => clearLogs(e.currentTarget));
+    $('tab-overview').parentElement.addEventListener('keydown', (e) => { // arrow keys move between tabs
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      const i = TABS.indexOf(document.body.dataset.tab);
+      showTab(TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length], true);
+    });
+    window.addEventListener('hashchange', () => showTab(tabFromHash()));
+    showTab(tabFromHash());
     setInterval(tick, 1000);
     refresh();
   }
