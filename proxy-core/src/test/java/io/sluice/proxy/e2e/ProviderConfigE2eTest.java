@@ -219,6 +219,50 @@ class ProviderConfigE2eTest {
         }
     }
 
+    /** Edits while requests run: the swap is atomic, so every request finds a whole provider (its key, its URL). */
+    @Test
+    void editsUnderLoadNeverFailARequest() throws Exception {
+        assertThat(edit("xai", "{\"api_key\":\"sk-load-key-a\",\"base_url\":\"" + openai.baseUrl() + "/v1\"}")
+                .statusCode()).isEqualTo(200);
+        HttpClient client = Http.client(sluice);
+        java.util.List<CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(16);
+        Thread editor = new Thread(() -> {
+            try {
+                for (int i = 0; i < 20; i++) {
+                    String keys = i % 2 == 0 ? "[\"sk-load-key-b\",\"sk-load-key-c\"]" : "[\"sk-load-key-a\"]";
+                    edit("xai", "{\"api_keys\":" + keys + "}");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        editor.start();
+        for (int i = 0; i < 300; i++) {
+            window.acquire();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(Http.base(sluice) + "/v1/chat/completions"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Bodies.chat("ext-xai-grok-3", i % 3 == 0, "hi")))
+                    .build();
+            sent.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+                    window.release()));
+        }
+        editor.join(30_000);
+        for (CompletableFuture<HttpResponse<String>> f : sent) {
+            HttpResponse<String> r = f.get(20, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        int seen = 0;
+        while (openai.requestsWaiting() > 0 || seen < sent.size()) {
+            String auth = openai.take().header("authorization");
+            assertThat(auth).isIn("Bearer sk-load-key-a", "Bearer sk-load-key-b", "Bearer sk-load-key-c");
+            seen++;
+        }
+        assertThat(seen).isEqualTo(sent.size());
+        Http.chat(sluice, Bodies.chat("ext-xai-grok-3", false, "hi"));
+        assertThat(openai.take().header("authorization")).isEqualTo("Bearer sk-load-key-a"); // the 20th edit's
+    }
+
     private static String chunk(String text) {
         return "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
                 + Bodies.quote(text) + "}}]}";
