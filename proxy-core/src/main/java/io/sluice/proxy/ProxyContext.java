@@ -4,7 +4,10 @@ import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.admin.ProviderProbe;
 import io.sluice.proxy.config.ConfigSource;
+import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.LiveConfig;
+import io.sluice.proxy.config.Setting;
+import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.exchange.AttemptFactory;
 import io.sluice.proxy.metrics.SluiceMetrics;
@@ -31,6 +34,7 @@ public final class ProxyContext {
 
     private final SluiceConfig config;
     private final LiveConfig live;
+    private final SettingsStore settings;
     private final SluiceMetrics metrics;
     private final Upstreams upstreams;
     private final Routing routing;
@@ -46,6 +50,7 @@ public final class ProxyContext {
     public ProxyContext(SluiceConfig config, ConfigSource source, SluiceMetrics metrics, UpstreamPools pools) {
         this.config = config;
         this.live = new LiveConfig(config);
+        this.settings = new SettingsStore(config.ops().dataDir()); // services register theirs as they are built
         this.metrics = metrics;
         this.upstreams = new Upstreams(config, pools, metrics);
         this.routing = new Routing(config);
@@ -56,11 +61,14 @@ public final class ProxyContext {
         this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
                 System::currentTimeMillis);
         Admission admission = new Admission(config, metrics, System::nanoTime);
+        Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
+        admission.access().ipRules(ipRules.get());
+        ipRules.onChange(admission.access()::ipRules);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
         live.subscribe(routing::reconfigure);
-        MonitoringApi monitoring = new MonitoringApi(live, source, scheduler::runtime, routing::router,
+        MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         this.dispatcher = new Dispatcher(admission, metrics,
                 new ChatService(admission, routing, scheduler, ops, metrics),
@@ -73,6 +81,11 @@ public final class ProxyContext {
 
     public SluiceConfig config() {
         return config;
+    }
+
+    /** The runtime settings ({@code /api/settings/*}), kept in the data directory. */
+    public SettingsStore settings() {
+        return settings;
     }
 
     /** The config in force, with its provider set as the admin API last changed it. */

@@ -1,10 +1,12 @@
 package io.sluice.proxy.access;
 
 import io.sluice.proxy.config.AccessConfig;
+import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.SluiceConfig;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /** The access rules of one server: the IP filter and the client keys. */
@@ -21,7 +23,7 @@ public final class Access {
         }
     }
 
-    private final IpFilter ipFilter;
+    private volatile IpFilter ipFilter;
     private final ClientKeys keys;
 
     public Access(SluiceConfig config, LongSupplier nanos) {
@@ -34,12 +36,19 @@ public final class Access {
         return ipFilter;
     }
 
+    /** Applies {@code rules} from the next request on (the runtime setting {@code ip-filter}). */
+    public void ipRules(IpRules rules) {
+        ipFilter = rules.enabled() ? new IpFilter(rules.allow(), rules.deny(), rules.trusted())
+                : new IpFilter(List.of(), List.of(), rules.trusted());
+    }
+
     public ClientKeys keys() {
         return keys;
     }
 
     /** Null when the IP rules admit the peer (or the client behind a trusted proxy), else the 403 to send. */
     public Denial checkAddress(SocketAddress peer, String forwardedFor) {
+        IpFilter ipFilter = this.ipFilter;
         if (!ipFilter.active()) {
             return null;
         }

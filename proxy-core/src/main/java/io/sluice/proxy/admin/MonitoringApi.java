@@ -5,8 +5,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.sluice.proxy.config.ConfigSource;
+import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
@@ -28,6 +30,7 @@ import java.util.function.Supplier;
  *   <li>{@code POST /api/monitoring/providers/{name}/rotate-token}: the next pick skips the current key;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/config}: keys, base URL, models, enabled, at runtime
  *       ({@link ProviderConfigEndpoint});</li>
+ *   <li>{@code GET/PUT/DELETE /api/settings/<name>}: the runtime settings ({@link SettingsEndpoints});</li>
  *   <li>{@code GET /api/monitoring/providers/{name}/logs?level=&count=}, {@code /providers/logs/all?count=},
  *       {@code /providers/logs/stats}, {@code POST /providers/{name}/logs/clear}: the per-provider log rings;</li>
  *   <li>{@code POST /api/monitoring/providers/{name}/test?model=&key=}: a live call with each key;</li>
@@ -55,6 +58,12 @@ public final class MonitoringApi {
         CompletableFuture<List<ProbeResult>> test(ProviderConfig p, String model, int keyIndex, EventLoop loop);
     }
 
+    /** An action on a runtime setting ({@code POST /api/settings/<setting>/<action>}), answered later. */
+    public interface SettingAction {
+        /** @param body the request body (UTF-8), or null */
+        CompletableFuture<Answer> run(String body, EventLoop loop);
+    }
+
     public static final String PREFIX = "/api/";
     /** {@code /v1/stats}: served with the admin API's protection, beside the OpenAI routes. */
     public static final String STATS_PATH = "/v1/stats";
@@ -62,6 +71,7 @@ public final class MonitoringApi {
     private final LiveConfig config;
     private final ProviderEndpoints providers;
     private final ProviderConfigEndpoint edits;
+    private final SettingsEndpoints settings;
     private final LogEndpoints logs;
     private final PolicyEndpoints policy;
     private final TrafficEndpoints traffic;
@@ -70,21 +80,32 @@ public final class MonitoringApi {
      * @param config the config in force; provider edits swap it
      * @param source where it came from: the {@code .env} provider edits are saved to
      */
-    public MonitoringApi(LiveConfig config, ConfigSource source, Function<ProviderConfig, ProviderRuntime> runtimes,
-                         Supplier<ModelRouter> router, LongSupplier epochMillis, Operations ops,
-                         Probe probe) {
+    public MonitoringApi(LiveConfig config, ConfigSource source, SettingsStore settings,
+                         Function<ProviderConfig, ProviderRuntime> runtimes, Supplier<ModelRouter> router,
+                         LongSupplier epochMillis, Operations ops, Probe probe) {
         this.config = config;
+        this.settings = new SettingsEndpoints(settings);
         this.edits = new ProviderConfigEndpoint(config, source, ops);
         this.providers = new ProviderEndpoints(config, runtimes, router, epochMillis, ops, probe);
         this.logs = new LogEndpoints(config, ops);
-        this.policy = new PolicyEndpoints(config, runtimes);
+        this.policy = new PolicyEndpoints(config, runtimes, () -> settings.get("ip-filter") != null
+                && settings.get("ip-filter").get() instanceof IpRules r ? r : IpRules.of(config.current().access()));
         this.traffic = new TrafficEndpoints(ops, epochMillis);
     }
 
-    /** Whether {@code POST uri} takes a body this API reads (a provider edit); other bodies are discarded. */
+    /** Registers {@code POST /api/settings/<setting>/<name>} (e.g. {@code proxy/test}). */
+    public void settingAction(String setting, String name, SettingAction action) {
+        settings.action(setting, name, action);
+    }
+
+    /**
+     * Whether {@code method uri} takes a body this API reads (a provider edit, a setting); other bodies are
+     * discarded.
+     */
     public static boolean readsBody(HttpMethod method, String uri) {
         String path = new QueryStringDecoder(uri).path();
-        return method.equals(HttpMethod.POST) && configName(path) != null;
+        return method.equals(HttpMethod.POST) && configName(path) != null
+                || SettingsEndpoints.readsBody(method, path);
     }
 
     /** The {@code :name} of {@code /api/monitoring/providers/:name/config}, or null. */
@@ -115,6 +136,9 @@ public final class MonitoringApi {
         try {
             if (p.endsWith("/test") && p.startsWith("/api/monitoring/providers/")) {
                 return providers.test(method, p, q, loop);
+            }
+            if (p.equals(SettingsEndpoints.BASE) || p.startsWith(SettingsEndpoints.BASE + "/")) {
+                return settings.handle(method, p, body, loop);
             }
             String edited = configName(p);
             if (edited != null) {

@@ -2,6 +2,7 @@ package io.sluice.proxy.admin;
 
 import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.ClientKeyConfig;
+import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.RateLimitConfig;
@@ -9,6 +10,7 @@ import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.schedule.ConcurrencyGate;
 import io.sluice.proxy.schedule.ProviderRuntime;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The rules in force: who may call ({@code /api/access}: client keys, masked, and IP rules) and how much
@@ -17,10 +19,13 @@ import java.util.function.Function;
 final class PolicyEndpoints {
 
     private final LiveConfig config;
+    private final Supplier<IpRules> ipRules;
     private final Function<ProviderConfig, ProviderRuntime> runtimes;
 
-    PolicyEndpoints(LiveConfig config, Function<ProviderConfig, ProviderRuntime> runtimes) {
+    /** @param ipRules the IP rules in force (the {@code ip-filter} setting, else the config file's) */
+    PolicyEndpoints(LiveConfig config, Function<ProviderConfig, ProviderRuntime> runtimes, Supplier<IpRules> ipRules) {
         this.config = config;
+        this.ipRules = ipRules;
         this.runtimes = runtimes;
     }
 
@@ -38,9 +43,11 @@ final class PolicyEndpoints {
                     .field("rateLimit", k.perMinute(config.current().rateLimits().perClientKey()))
                     .end();
         }
-        return j.endArray().stringArray("ipAllow", a.ipAllow().stream().map(Object::toString).toList())
-                .stringArray("ipDeny", a.ipDeny().stream().map(Object::toString).toList())
-                .stringArray("trustedProxies", a.trustedProxies().stream().map(Object::toString).toList())
+        IpRules ip = ipRules.get();
+        return j.endArray().field("ipFilterEnabled", ip.enabled())
+                .stringArray("ipAllow", ip.allow().stream().map(Object::toString).toList())
+                .stringArray("ipDeny", ip.deny().stream().map(Object::toString).toList())
+                .stringArray("trustedProxies", ip.trusted().stream().map(Object::toString).toList())
                 .end().toString();
     }
 

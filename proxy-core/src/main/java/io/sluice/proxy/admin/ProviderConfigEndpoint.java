@@ -18,9 +18,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /api/monitoring/providers/:name/config}: sets a provider's {@code enabled}, {@code api_key} /
@@ -35,17 +32,6 @@ import java.util.concurrent.TimeUnit;
 final class ProviderConfigEndpoint {
 
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ProviderConfigEndpoint.class);
-    /** One thread, started on the first edit and gone when idle: edits are rare and must not overlap. */
-    private static final ThreadPoolExecutor EDITS = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "sluice-config-edit");
-                t.setDaemon(true);
-                return t;
-            });
-
-    static {
-        EDITS.allowCoreThreadTimeOut(true);
-    }
     /** A provider edit is a few hundred bytes; anything much larger is not one. */
     static final int MAX_BODY_CHARS = 64 * 1024;
 
@@ -70,7 +56,7 @@ final class ProviderConfigEndpoint {
                 return MonitoringApi.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the edit failed: "
                         + e.getClass().getSimpleName());
             }
-        }, EDITS);
+        }, AdminEdits.executor());
     }
 
     private MonitoringApi.Answer edit(String name, String body) {

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
-            "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics");
+            "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -76,7 +76,7 @@ public final class ConfigLoader {
                 FileSections.routing(root.get("routing")), FileSections.resilience(root.get("resilience")),
                 LimitsSection.rateLimits(root.get("rateLimits"), env),
                 LimitsSection.concurrency(root.get("concurrency"), env),
-                FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), env),
+                FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), root.get("dataDir"), env),
                 AccessSection.read(root.get("access"), env));
         return config;
     }

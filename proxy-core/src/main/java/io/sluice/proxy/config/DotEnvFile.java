@@ -1,17 +1,9 @@
 package io.sluice.proxy.config;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,9 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Rewrites variables of a {@code .env} file in place, as the seed's dashboard does when a key is set: each variable
  * set replaces its first assignment (keeping an {@code export} prefix), later assignments of it and the removed
- * variables go, new ones are appended; every other line, comment and blank stays as it was. The new text is written
- * to a temporary file in the same directory with mode 0600, forced to disk, then renamed over the old one: a reader
- * sees the old file or the new one, never half of either.
+ * variables go, new ones are appended; every other line, comment and blank stays as it was. The new text replaces
+ * the file whole ({@link AtomicFiles}: mode 0600, forced to disk, renamed into place).
  */
 public final class DotEnvFile {
 
@@ -98,29 +89,6 @@ public final class DotEnvFile {
     }
 
     private static void write(Path file, String text) throws IOException {
-        Path abs = file.toAbsolutePath().normalize();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
-        FileAttribute<?>[] attrs = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(owner)}
-                : new FileAttribute<?>[0];
-        Path tmp = Files.createTempFile(dir, ".env.", ".tmp", attrs);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(true);
-            }
-            if (posix) {
-                Files.setPosixFilePermissions(tmp, owner);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, text);
     }
 }

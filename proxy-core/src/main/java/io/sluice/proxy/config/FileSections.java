@@ -86,13 +86,15 @@ final class FileSections {
     static final List<String> METRICS_KEYS = List.of("enabled", "path");
 
     /** The file's {@code metrics}, else the seed's {@code METRICS_ENABLED} / {@code METRICS_PATH}. */
-    static OpsConfig ops(ConfigNode usage, ConfigNode logs, ConfigNode metrics, Map<String, String> env) {
+    static OpsConfig ops(ConfigNode usage, ConfigNode logs, ConfigNode metrics, ConfigNode dataDir,
+                         Map<String, String> env) {
         OpsConfig o = ops(usage, logs);
+        Path data = path(dataDir);
         metrics.object(METRICS_KEYS);
         boolean enabled = metrics.get("enabled").bool(envEnabled(env.get("METRICS_ENABLED")));
         String path = metrics.get("path").text(env.getOrDefault("METRICS_PATH", OpsConfig.DEFAULT_METRICS_PATH));
         return Records.build(metrics, () -> new OpsConfig(o.usageFile(), o.logCapacity(), o.logDir(),
-                o.logMaxBytes(), o.logKeep(), o.requestLogFile(), o.maxCaptureBytes(), enabled, path));
+                o.logMaxBytes(), o.logKeep(), o.requestLogFile(), o.maxCaptureBytes(), enabled, path, data));
     }
 
     /** {@code METRICS_ENABLED}: on unless 0, false, no or off (the seed's default is 1). */

@@ -15,9 +15,12 @@ import java.nio.file.Path;
  * @param maxCaptureBytes  bytes kept of each of the four bodies of one exchange in the request log
  * @param metricsEnabled   whether the Prometheus endpoint answers (the seed's {@code METRICS_ENABLED})
  * @param metricsPath      where it answers (the seed's {@code METRICS_PATH}), an absolute path
+ * @param dataDir          where runtime settings changed through {@code /api/settings/*} are kept
+ *                         ({@code <dataDir>/settings/<name>.json}), or null to keep them in memory only
  */
 public record OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMaxBytes, int logKeep,
-                        Path requestLogFile, int maxCaptureBytes, boolean metricsEnabled, String metricsPath) {
+                        Path requestLogFile, int maxCaptureBytes, boolean metricsEnabled, String metricsPath,
+                        Path dataDir) {
 
     public static final String DEFAULT_METRICS_PATH = "/metrics";
 
@@ -45,7 +48,13 @@ public record OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMa
     public OpsConfig(Path usageFile, int logCapacity, Path logDir, long logMaxBytes, int logKeep,
                      Path requestLogFile, int maxCaptureBytes) {
         this(usageFile, logCapacity, logDir, logMaxBytes, logKeep, requestLogFile, maxCaptureBytes, true,
-                DEFAULT_METRICS_PATH);
+                DEFAULT_METRICS_PATH, null);
+    }
+
+    /** The same settings, with runtime settings kept in {@code dir}. */
+    public OpsConfig withDataDir(Path dir) {
+        return new OpsConfig(usageFile, logCapacity, logDir, logMaxBytes, logKeep, requestLogFile, maxCaptureBytes,
+                metricsEnabled, metricsPath, dir);
     }
 
     /** Memory-only usage, 1,000 log entries per provider, no files. */

@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
 
+    /** The root keys as error messages list them (the list grows with the config). */
+    private static final String ROOTS = String.join(", ", ConfigLoader.ROOT_KEYS);
+
     private static final String EXAMPLE = """
             server:
               host: 127.0.0.1
@@ -329,13 +332,9 @@ class ConfigLoaderTest {
 
     @Test
     void rejectsWrongShapes() {
-        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys server, upstream, "
-                + "providers, routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
-                + "metrics)");
+        assertError("- a\n- b\n").hasMessage("(root): a list (expected: a mapping with keys " + ROOTS + ")");
         assertError("just text\n")
-                .hasMessage("(root): \"just text\" (expected: a mapping with keys server, upstream, providers, "
-                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
-                        + "metrics)");
+                .hasMessage("(root): \"just text\" (expected: a mapping with keys " + ROOTS + ")");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey, "
                 + "maxConnections)");
@@ -368,12 +367,9 @@ class ConfigLoaderTest {
         assertError("providers:\n  mock:\n    mock: { delay: 1s }\n")
                 .hasMessage("providers.mock.mock.delay: unknown key (expected one of: chunkDelay, chunkWords)");
         assertError("sever:\n  port: 1\n")
-                .hasMessage("sever: unknown key (did you mean server? expected one of: server, upstream, providers, "
-                        + "routing, providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, "
-                        + "metrics)");
+                .hasMessage("sever: unknown key (did you mean server? expected one of: " + ROOTS + ")");
         assertError("listen: 1\n")
-                .hasMessage("listen: unknown key (expected one of: server, upstream, providers, routing, "
-                        + "providersFromEnv, resilience, rateLimits, concurrency, usage, logs, access, metrics)");
+                .hasMessage("listen: unknown key (expected one of: " + ROOTS + ")");
     }
 
     @Test
