@@ -71,7 +71,7 @@ public final class ProxyContext {
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         this.dispatcher = new Dispatcher(admission, metrics,
-                new ChatService(admission, routing, scheduler, ops, metrics),
+                new ChatService(admission, routing, scheduler, ops, metrics, config.services().claudeCliBypass()),
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
                 new HealthService(metrics),

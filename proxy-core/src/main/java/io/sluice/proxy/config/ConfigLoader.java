@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
-            "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir");
+            "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir",
+            "claudeCliBypass");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -77,7 +78,8 @@ public final class ConfigLoader {
                 LimitsSection.rateLimits(root.get("rateLimits"), env),
                 LimitsSection.concurrency(root.get("concurrency"), env),
                 FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), root.get("dataDir"), env),
-                AccessSection.read(root.get("access"), env));
+                AccessSection.read(root.get("access"), env),
+                new ServicesConfig(FileSections.bypass(root.get("claudeCliBypass"), env)));
         return config;
     }
 

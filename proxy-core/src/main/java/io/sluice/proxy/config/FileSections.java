@@ -109,6 +109,25 @@ final class FileSections {
         }
     }
 
+    static final List<String> BYPASS_KEYS = List.of("enabled", "warmup", "quota", "title");
+
+    /** {@code claudeCliBypass}; {@code SLUICE_CLAUDE_BYPASS=0} switches it off without a file. */
+    static BypassConfig bypass(ConfigNode n, Map<String, String> env) {
+        n.object(BYPASS_KEYS);
+        BypassConfig d = BypassConfig.defaults();
+        String flag = env.get("SLUICE_CLAUDE_BYPASS");
+        boolean on = d.enabled();
+        if (flag != null && !flag.isBlank()) {
+            try {
+                on = EnvProviders.truthy("SLUICE_CLAUDE_BYPASS", flag);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("environment: " + e.getMessage(), e);
+            }
+        }
+        return new BypassConfig(n.get("enabled").bool(on), n.get("warmup").bool(d.warmup()),
+                n.get("quota").bool(d.quota()), n.get("title").bool(d.title()));
+    }
+
     /** {@code usage} and {@code logs}: the ledger's file, the log rings, their files and the request logger. */
     static OpsConfig ops(ConfigNode usage, ConfigNode logs) {
         usage.object(USAGE_KEYS);

@@ -17,12 +17,15 @@ import java.util.Set;
  * @param concurrency the upstream concurrency gate, off unless configured
  * @param ops         usage accounting and logs
  * @param access      client keys and IP rules
+ * @param services    the request services around routing (the Claude CLI bypass, ...)
  */
 public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                            RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
-                           ConcurrencyConfig concurrency, OpsConfig ops, AccessConfig access) {
+                           ConcurrencyConfig concurrency, OpsConfig ops, AccessConfig access,
+                           ServicesConfig services) {
 
     public SluiceConfig {
+        services = services == null ? ServicesConfig.defaults() : services;
         ops = ops == null ? OpsConfig.defaults() : ops;
         access = access == null ? AccessConfig.open() : access;
         Check.notNull("server", server, "server settings");
@@ -60,12 +63,12 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
-        this(server, upstream, providers, null, null, null, null, null, null);
+        this(server, upstream, providers, null, null, null, null, null, null, null);
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                         RoutingConfig routing) {
-        this(server, upstream, providers, routing, null, null, null, null, null);
+        this(server, upstream, providers, routing, null, null, null, null, null, null);
     }
 
     /** Default server and upstream settings, no providers. */
@@ -103,29 +106,24 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
 
     public SluiceConfig withServer(ServerConfig newServer) {
         return new SluiceConfig(newServer, upstream, providers, routing,
-                resilience, rateLimits, concurrency, ops, access);
+                resilience, rateLimits, concurrency, ops, access, services);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
         return new SluiceConfig(server, newUpstream, providers, routing,
-                resilience, rateLimits, concurrency, ops, access);
+                resilience, rateLimits, concurrency, ops, access, services);
     }
-
-
-
 
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
         return new SluiceConfig(server, upstream, newProviders, routing,
-                resilience, rateLimits, concurrency, ops, access);
+                resilience, rateLimits, concurrency, ops, access, services);
     }
-
-
 
     /** Before the ops settings existed: defaults for them. */
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                         RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
                         ConcurrencyConfig concurrency) {
-        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, null, null);
+        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, null, null, null);
     }
 }

@@ -172,6 +172,15 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
+    /** A Claude Code housekeeping request answered locally; {@code kind} is warmup, quota, title or topic. */
+    public void bypassed(String kind) {
+        counters.computeIfAbsent("bypass " + kind, k -> Counter.builder("sluice.bypass")
+                .description("Claude Code's warm-up, quota and title requests answered by Sluice without a provider"
+                        + " call, by kind")
+                .tags("kind", kind)
+                .register(registry)).increment();
+    }
+
     /** A client connection refused for being over {@code server.maxConnections}. */
     public void connectionRefused() {
         counters.computeIfAbsent("connections refused", k -> Counter.builder("http.connections.refused")

@@ -14,6 +14,7 @@ import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
+import io.sluice.proxy.config.BypassConfig;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.exchange.ClientRequest;
 import io.sluice.proxy.exchange.Exchange;
@@ -24,6 +25,7 @@ import io.sluice.proxy.exchange.RequestPlanner;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.exchange.UpstreamRequest;
 import io.sluice.proxy.json.Text;
+import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
@@ -40,15 +42,25 @@ import java.util.List;
 public final class ChatService {
 
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(ChatService.class);
+    /** The log ring Claude CLI bypass answers are listed in ({@code /api/monitoring/providers/logs/all}). */
+    static final String BYPASS_LOG = "claude-cli-bypass";
 
     private final Admission admission;
     private final Routing routing;
     private final AttemptScheduler scheduler;
     private final Operations ops;
     private final SluiceMetrics metrics;
+    private final BypassConfig bypass;
 
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
                        SluiceMetrics metrics) {
+        this(admission, routing, scheduler, ops, metrics, BypassConfig.defaults());
+    }
+
+    /** @param bypass which of Claude Code's housekeeping requests are answered locally */
+    public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
+                       SluiceMetrics metrics, BypassConfig bypass) {
+        this.bypass = bypass;
         this.admission = admission;
         this.routing = routing;
         this.scheduler = scheduler;
@@ -79,6 +91,9 @@ public final class ChatService {
 
         @Override
         void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
+            if (route == RouteFamily.MESSAGES && bypassed(body, scan, sink)) {
+                return;
+            }
             Access.Denial limited = admission.limits(key, credential);
             if (limited != null) {
                 body.release();
@@ -143,6 +158,22 @@ public final class ChatService {
             }
             exchange = scheduler.exchange(planner, first, target, sink);
             exchange.start();
+        }
+
+        /** Claude Code's warm-up, quota check or title request answered here ({@link ClaudeCliBypass}). */
+        private boolean bypassed(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
+            ClaudeCliBypass.Match m = ClaudeCliBypass.match(bypass, request.headers(), body);
+            if (m == null) {
+                return false;
+            }
+            body.release();
+            String model = scan.model() == null ? "" : scan.model();
+            String kind = m.kind().name().toLowerCase(java.util.Locale.ROOT);
+            metrics.bypassed(kind);
+            ops.log(BYPASS_LOG, LogLevel.INFO, "bypass", "Claude Code's " + kind + " request answered by Sluice,"
+                    + " no provider called", Text.printable(model), 200, 0L, null);
+            ClaudeCliBypass.answer(m, model, scan.stream(), sink);
+            return true;
         }
 
         private String header(String name) {
