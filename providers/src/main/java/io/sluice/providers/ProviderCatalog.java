@@ -34,6 +34,7 @@ public final class ProviderCatalog {
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("anthropic").displayName("Anthropic")
                     .dialect("anthropic").auth(AuthScheme.X_API_KEY).baseUrl("https://api.anthropic.com/v1")
+                    .bareHostPath("/v1") // ANTHROPIC_BASE_URL=https://api.anthropic.com, as the seed's .env writes it
                     .models("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1", "claude-3-5-sonnet-latest",
                             "claude-3-5-haiku-latest")
                     .capabilities(VISION).build(),
@@ -89,7 +90,7 @@ public final class ProviderCatalog {
                     .capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("claude-code").displayName("Claude Code (Anthropic for code)")
                     .aliases("claude_code").dialect("anthropic").auth(AuthScheme.X_API_KEY)
-                    .baseUrl("https://api.anthropic.com/v1").modelPrefix("ext-claude-code-")
+                    .baseUrl("https://api.anthropic.com/v1").bareHostPath("/v1").modelPrefix("ext-claude-code-")
                     .models("claude-sonnet-4-5", "claude-3-5-sonnet-20241022", "claude-3-opus-20240229",
                             "claude-3-sonnet-20240229", "claude-3-haiku-20240307")
                     .capabilities(VISION).build(),
