@@ -130,10 +130,17 @@ public final class EnvProviders {
         }
         String baseUrl = null;
         List<String> urlVars = new ArrayList<>();
-        prefixes.forEach(p -> urlVars.add(p + "_BASE_URL"));
+        // Turned on by <P>_ENABLED, a provider takes its URL from <P>_BASE_URL, not from another of its prefixes:
+        // with EXT_OPENAI_ENABLED, the seed's OPENAI_BASE_URL is GitHub Models' address, not OpenAI's.
+        String enabling = prefixes.stream().filter(p -> enabledBy.equals(p + "_ENABLED")).findFirst().orElse(null);
+        if (enabling != null) {
+            urlVars.add(enabling + "_BASE_URL");
+        } else {
+            prefixes.forEach(p -> urlVars.add(p + "_BASE_URL"));
+        }
         urlVars.addAll(d.baseUrlVars());
         for (String var : urlVars) {
-            if (nonEmpty(env.get(var))) {
+            if (nonEmpty(env.get(var)) && !claimed(var, d, env)) {
                 baseUrl = env.get(var).strip();
                 break;
             }
@@ -166,6 +173,27 @@ public final class EnvProviders {
         }
         return new EnvProvider(name, d, enabledBy, List.copyOf(keyNames), List.copyOf(keys), baseUrl, models,
                 Map.copyOf(options), discover);
+    }
+
+    /**
+     * Whether {@code var}, one of {@code d}'s borrowed URL variables, belongs to the provider whose prefix it carries
+     * because that provider is turned on by it: the seed's {@code OPENAI_BASE_URL} is GitHub Models' address unless
+     * {@code OPENAI_ENABLED} turns OpenAI on.
+     */
+    private static boolean claimed(String var, ProviderDescriptor d, Map<String, String> env) {
+        if (!d.baseUrlVars().contains(var) || !var.endsWith("_BASE_URL")) {
+            return false;
+        }
+        String owner = var.substring(0, var.length() - "_BASE_URL".length());
+        if (d.envPrefixes().contains(owner)) {
+            return false;
+        }
+        String flag = env.get(owner + "_ENABLED");
+        try {
+            return flag != null && !flag.isBlank() && truthy(owner + "_ENABLED", flag);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** {@code stem} itself, then {@code stem_<n>} in numeric order. */

@@ -69,6 +69,9 @@ public final class ProviderCatalog {
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("github-models").displayName("GitHub Models (ATLAS)")
                     .aliases("atlas", "github").env("ATLAS", "GITHUB_MODELS").keyVars("GITHUB_TOKEN").enabledByKey()
+                    // The GitHub-Models seed's .env: OPENAI_BASE_URL=https://models.github.ai/inference (its own
+                    // address, unless OPENAI_ENABLED turns the openai provider on with it).
+                    .baseUrlVars("OPENAI_BASE_URL")
                     .defaultLimits(30, 5) // the seed's free tier: 30 requests a minute, 5 at once
                     .baseUrl("https://models.github.ai/inference").modelPrefix("atlas-").modelsPath(null)
                     .header("X-GitHub-Api-Version", "2022-11-28")
@@ -86,7 +89,8 @@ public final class ProviderCatalog {
                     .header("Openai-Intent", "conversation-panel")
                     .header("User-Agent", "GitHubCopilotChat/0.22.4")
                     .models("gpt-4o", "gpt-4.1", "gpt-5", "gpt-5-mini", "o3-mini", "o4-mini", "claude-3.7-sonnet",
-                            "claude-sonnet-4", "gemini-2.5-pro", "gpt-4", "gpt-4-turbo", "gpt-3.5-turbo")
+                            "claude-sonnet-4", "gemini-2.5-pro", "gpt-4", "gpt-4-turbo", "gpt-3.5-turbo",
+                            "claude-3-opus", "claude-3-sonnet") // the last two: the seed's ext-copilot- ids
                     .capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("claude-code").displayName("Claude Code (Anthropic for code)")
                     .aliases("claude_code").dialect("anthropic").auth(AuthScheme.X_API_KEY)

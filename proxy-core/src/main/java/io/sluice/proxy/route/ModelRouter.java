@@ -74,6 +74,7 @@ public final class ModelRouter {
     private final boolean seedIds;
     /** Catalog ids by their name without the publisher ({@code gpt-4o-mini} for {@code openai/gpt-4o-mini}). */
     private final Map<String, Target> shortIds = new HashMap<>();
+    private static final String GITHUB_MODELS = "github-models";
     private final Map<String, Target> exact = new HashMap<>();
     private final List<Prefix> prefixes = new ArrayList<>();
     private final List<Wildcard> wildcards = new ArrayList<>();
@@ -132,7 +133,23 @@ public final class ModelRouter {
                 modelPart.put(id, m);
             }
         }
-        for (ProviderConfig p : enabled) {
+        // Bare names: in the seeds' id form, GitHub Models' catalog first (the GitHub-Models seed's bare ids,
+        // gpt-4o-mini, are its models; the other providers are reached there by ext- ids), then config order.
+        List<ProviderConfig> bare = new ArrayList<>(enabled);
+        if (seedIds) {
+            bare.sort(Comparator.comparingInt((ProviderConfig p) -> p.type().equals(GITHUB_MODELS) ? 0 : 1));
+            for (ProviderConfig p : bare) {
+                if (p.type().equals(GITHUB_MODELS)) {
+                    for (String m : models.get(p)) {
+                        int slash = m.lastIndexOf('/');
+                        if (slash > 0 && slash < m.length() - 1) {
+                            exact.putIfAbsent(m.substring(slash + 1), new Target(p, m));
+                        }
+                    }
+                }
+            }
+        }
+        for (ProviderConfig p : bare) {
             for (String m : models.get(p)) {
                 exact.putIfAbsent(m, new Target(p, m));
                 int slash = m.lastIndexOf('/');

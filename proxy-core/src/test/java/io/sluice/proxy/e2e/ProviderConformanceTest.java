@@ -341,7 +341,7 @@ class ProviderConformanceTest {
                         .env("GITHUB_COPILOT_TOKEN_URL", "{token}" + TOKEN_PATH)
                         .lists("ext-copilot-", "gpt-4o", "gpt-4.1", "gpt-5", "gpt-5-mini", "o3-mini", "o4-mini",
                                 "claude-3.7-sonnet", "claude-sonnet-4", "gemini-2.5-pro", "gpt-4", "gpt-4-turbo",
-                                "gpt-3.5-turbo")
+                                "gpt-3.5-turbo", "claude-3-opus", "claude-3-sonnet")
                         .chat("ext-copilot-gpt-4o", "gpt-4o").path("/chat/completions")
                         .auth(Auth.bearer(COPILOT_TOKEN))
                         .header("Editor-Version", "vscode/1.95.0")

@@ -63,7 +63,8 @@ class ModelRouterTest {
         return Stream.of(
                 // exact public ids and bare ids
                 Arguments.of("openai/gpt-4o", "openai", "gpt-4o"),
-                Arguments.of("gpt-4o", "openai", "gpt-4o"),
+                // Bare names: GitHub Models' catalog first in the seeds' id form (the GitHub-Models seed's ids).
+                Arguments.of("gpt-4o", "github-models", "openai/gpt-4o"),
                 Arguments.of("mock/echo", "mock", "echo"),
                 Arguments.of("echo", "mock", "echo"),
                 Arguments.of("claude-haiku-4-5", "anthropic", "claude-haiku-4-5"),
@@ -91,7 +92,7 @@ class ModelRouterTest {
                 Arguments.of("coder", "anthropic", "claude-sonnet-4-5"),
                 // wildcards: most specific wins, templates expand
                 Arguments.of("claude-opus-4-1", "anthropic", "claude-opus-4-1"),
-                Arguments.of("claude-3-opus", "openrouter", "anthropic/claude-3-opus"),
+                Arguments.of("claude-3-opus", "github-copilot", "claude-3-opus"), // the seed's ext-copilot- id
                 Arguments.of("meta/llama-3.1-8b", "openai-compatible-local", "llama-3.1-8b"),
                 Arguments.of("gpt-5-codex", "openai", "gpt-5-codex"));
     }
