@@ -30,6 +30,8 @@ public final class StaticAssets {
 
     /** The operator dashboard's files, as {@link #monitor()} serves them. */
     public static final String MONITOR_DIR = "/io/sluice/proxy/admin/monitor/";
+    /** The playground's files, as {@link #ui()} serves them. */
+    public static final String UI_DIR = "/io/sluice/proxy/admin/ui/";
 
     /**
      * What the dashboard may load: its own files and connections to its own origin, nothing else (no CDN, no inline
@@ -38,10 +40,18 @@ public final class StaticAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private final Map<String, Asset> assets;
+    /**
+     * The playground's policy: the dashboard's, plus audio from its own origin or a {@code blob:} URL (the speak
+     * button fetches {@code /tts} with the client key and plays the bytes it got).
+     */
+    static final String UI_CSP = CSP + "; media-src 'self' blob:";
 
-    private StaticAssets(Map<String, Asset> assets) {
+    private final Map<String, Asset> assets;
+    private final String csp;
+
+    private StaticAssets(Map<String, Asset> assets, String csp) {
         this.assets = Map.copyOf(assets);
+        this.csp = csp;
     }
 
     /**
@@ -49,6 +59,11 @@ public final class StaticAssets {
      * error at startup, not a 404 later.
      */
     public static StaticAssets load(Map<String, String> files) {
+        return load(files, CSP);
+    }
+
+    /** As {@link #load(Map)}, served with the Content-Security-Policy {@code csp}. */
+    static StaticAssets load(Map<String, String> files, String csp) {
         Map<String, Asset> loaded = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : files.entrySet()) {
             String resource = f.getValue();
@@ -63,7 +78,7 @@ public final class StaticAssets {
             }
             loaded.put(f.getKey(), new Asset(contentType(resource), bytes, etag(bytes)));
         }
-        return new StaticAssets(loaded);
+        return new StaticAssets(loaded, csp);
     }
 
     /** The dashboard at {@code /monitor}: its page, script and style sheet, loaded on first use. */
@@ -76,6 +91,18 @@ public final class StaticAssets {
                 "/monitor", MONITOR_DIR + "index.html",
                 "/monitor/monitor.js", MONITOR_DIR + "monitor.js",
                 "/monitor/monitor.css", MONITOR_DIR + "monitor.css"));
+    }
+
+    /** The playground at {@code /ui}: its page, script and style sheet, loaded on first use. */
+    public static StaticAssets ui() {
+        return Ui.ASSETS;
+    }
+
+    private static final class Ui {
+        static final StaticAssets ASSETS = load(Map.of(
+                "/ui", UI_DIR + "index.html",
+                "/ui/ui.js", UI_DIR + "ui.js",
+                "/ui/ui.css", UI_DIR + "ui.css"), UI_CSP);
     }
 
     /** The asset at {@code path} (query string and one trailing slash ignored), or null. */
@@ -117,7 +144,7 @@ public final class StaticAssets {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, a.bytes().length)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("Referrer-Policy", "no-referrer")
-                .set("Content-Security-Policy", CSP);
+                .set("Content-Security-Policy", csp);
         return res;
     }
 

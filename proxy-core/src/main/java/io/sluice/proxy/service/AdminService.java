@@ -3,7 +3,6 @@ package io.sluice.proxy.service;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.admin.StaticAssets;
@@ -73,21 +72,12 @@ public final class AdminService {
                 if (!allowed) {
                     refuse(sink);
                 } else if (route == RouteFamily.MONITOR) {
-                    monitor(request, route, sink);
+                    StaticPages.answer(StaticAssets.monitor(), request, route, sink);
                 } else {
                     api(request, null, sink);
                 }
             }
         };
-    }
-
-    private static void monitor(InboundRequest request, RouteFamily route, ResponseSink sink) {
-        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            SimpleHandler.methodNotAllowed(sink, route, request, "GET, HEAD");
-            return;
-        }
-        SimpleHandler.full(sink, StaticAssets.monitor().respond(request.method(), request.path(),
-                request.headers().get(HttpHeaderNames.IF_NONE_MATCH)));
     }
 
     private void api(InboundRequest request, String body, ResponseSink sink) {

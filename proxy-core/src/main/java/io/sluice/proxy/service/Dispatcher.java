@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.admin.StaticAssets;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.RequestRouter;
@@ -76,6 +77,8 @@ public final class Dispatcher implements RequestRouter {
                 return metricsService.open(request);
             case ADMIN: case STATS: case MONITOR:
                 return admin.open(request, route);
+            case UI:
+                return StaticPages.open(request, route, StaticAssets.ui(), metrics);
             default:
                 return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
         }

@@ -20,6 +20,8 @@ public enum RouteFamily {
     STATS(AdminService.STATS_PATH, Dialects.OPENAI),
     /** The operator dashboard's page and files; protected like {@link #ADMIN}. */
     MONITOR("/monitor", Dialects.OPENAI),
+    /** The playground's page and files: open to anyone who reaches the port; its API calls are client calls. */
+    UI("/ui", Dialects.OPENAI),
     OTHER("other", Dialects.OPENAI);
 
     /**
@@ -95,6 +97,7 @@ public enum RouteFamily {
             case "/metrics": return METRICS;
             case AdminService.STATS_PATH: return STATS;
             case "/monitor": case "/monitor/monitor.js": case "/monitor/monitor.css": return MONITOR;
+            case "/ui": case "/ui/ui.js": case "/ui/ui.css": return UI;
             default:
                 if (path.startsWith(AdminService.PREFIX)) {
                     return ADMIN;
