@@ -58,6 +58,30 @@ class StaticAssetsTest {
     }
 
     @Test
+    void thePlaygroundIsServedOfflineWithItsOwnPolicy() {
+        StaticAssets ui = StaticAssets.ui();
+        FullHttpResponse page = ui.respond(HttpMethod.GET, "/ui", null);
+        assertThat(page.status()).isEqualTo(HttpResponseStatus.OK);
+        // The dashboard's policy, plus audio fetched by the speak button and played from a blob: URL.
+        assertThat(page.headers().get("content-security-policy")).startsWith(StaticAssets.CSP)
+                .endsWith("; media-src 'self' blob:").doesNotContain("unsafe");
+        assertThat(body(page)).startsWith("<!DOCTYPE html>").contains("src=\"/ui/ui.js\"")
+                .contains("href=\"/ui/ui.css\"").doesNotContain("style=").doesNotContainPattern("<script(?![^>]*src=)");
+        assertThat(ui.find("/ui/")).isSameAs(ui.find("/ui"));
+        assertThat(ui.find("/monitor")).isNull();
+        for (String path : new String[] {"/ui", "/ui/ui.js", "/ui/ui.css"}) {
+            String text = new String(ui.find(path).bytes(), StandardCharsets.UTF_8);
+            assertThat(text).as(path).doesNotContain("http://").doesNotContain("https://")
+                    .doesNotContainPattern("(src|href)=\"//").doesNotContain("@import");
+        }
+        // Model and server text only ever becomes text nodes.
+        String js = new String(ui.find("/ui/ui.js").bytes(), StandardCharsets.UTF_8);
+        assertThat(js).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
+                .doesNotContain("document.write").doesNotContain("eval(").doesNotContain("new Function")
+                .doesNotContain("localStorage.setItem(KEY");
+    }
+
+    @Test
     void aTrailingSlashAndAQueryNameTheSameFile() {
         assertThat(ASSETS.find("/monitor/")).isSameAs(ASSETS.find("/monitor"));
         assertThat(ASSETS.find("/monitor/monitor.js?v=2")).isSameAs(ASSETS.find("/monitor/monitor.js"));

@@ -553,7 +553,7 @@
   function answerButtons(turn) {
     const out = [copyButton(() => turn.text, 'Copy')];
     if (!state.ttsOff) {
-      const b = el('button', {type: 'button', class: 'speak', title: 'read aloud (GET /tts)'}, '🔊');
+      const b = el('button', {type: 'button', class: 'speak', title: 'read aloud (GET /tts)'}, 'Speak');
       b.addEventListener('click', () => speak(turn, b));
       out.push(b);
     }
