@@ -622,6 +622,10 @@
         return;
       }
       const audio = new Audio(URL.createObjectURL(await res.blob()));
+      audio.addEventListener('ended', () => {
+        URL.revokeObjectURL(audio.src);
+        if (state.audio === audio) state.audio = null;
+      });
       state.audio = audio;
       await audio.play();
     } catch (e) {
