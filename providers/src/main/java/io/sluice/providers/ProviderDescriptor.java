@@ -69,6 +69,7 @@ public final class ProviderDescriptor {
     private final long defaultRateLimit;
     private final int defaultMaxConcurrent;
     private final boolean discoverByDefault;
+    private final Map<String, ModelLimits> limits;
 
     private ProviderDescriptor(Builder b) {
         if (b.id == null || !ID_PATTERN.matcher(b.id).matches()) {
@@ -103,6 +104,9 @@ public final class ProviderDescriptor {
         this.defaultRateLimit = b.defaultRateLimit;
         this.defaultMaxConcurrent = b.defaultMaxConcurrent;
         this.discoverByDefault = b.discoverByDefault;
+        Map<String, ModelLimits> l = new java.util.HashMap<>();
+        b.limits.forEach((m, v) -> l.put(m.toLowerCase(java.util.Locale.ROOT), v));
+        this.limits = Map.copyOf(l);
     }
 
     public static Builder builder(String id) {
@@ -253,6 +257,14 @@ public final class ProviderDescriptor {
         return discoverByDefault;
     }
 
+    /**
+     * The context window and output cap of {@code model} (an upstream model id, case-insensitive) from the catalog's
+     * sourced figures, or null when they are not known for this provider type.
+     */
+    public ModelLimits limits(String model) {
+        return model == null ? null : limits.get(model.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Whether the provider is useless without a key (a local server or the mock needs none). */
     public boolean keyRequired() {
         return !keyOptional;
@@ -329,6 +341,7 @@ public final class ProviderDescriptor {
         private long defaultRateLimit;
         private int defaultMaxConcurrent;
         private boolean discoverByDefault;
+        private final Map<String, ModelLimits> limits = new LinkedHashMap<>();
 
         private Builder(String id) {
             this.id = id;
@@ -442,6 +455,12 @@ public final class ProviderDescriptor {
 
         public Builder modelsPath(String v) {
             modelsPath = v;
+            return this;
+        }
+
+        /** Sourced context windows and output caps of models of this type, by upstream model id. */
+        public Builder limits(Map<String, ModelLimits> v) {
+            limits.putAll(v);
             return this;
         }
 
