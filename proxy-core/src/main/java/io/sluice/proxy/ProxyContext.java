@@ -16,12 +16,17 @@ import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
 import io.sluice.proxy.service.AdminService;
+import io.sluice.proxy.service.AdviceService;
 import io.sluice.proxy.service.ChatService;
 import io.sluice.proxy.service.CountTokensService;
 import io.sluice.proxy.service.Dispatcher;
 import io.sluice.proxy.service.HealthService;
+import io.sluice.proxy.service.HelperService;
 import io.sluice.proxy.service.MetricsService;
 import io.sluice.proxy.service.ModelsService;
+import io.sluice.proxy.service.SeedServices;
+import io.sluice.proxy.service.TtsService;
+import io.sluice.proxy.speech.SpeechCache;
 import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
 import io.sluice.proxy.upstream.Upstreams;
@@ -70,13 +75,18 @@ public final class ProxyContext {
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
-        this.dispatcher = new Dispatcher(admission, metrics,
-                new ChatService(admission, routing, scheduler, ops, metrics, config.services().claudeCliBypass()),
+        ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
+                config.services().claudeCliBypass());
+        SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
+                new AdviceService(admission, routing, ops, metrics),
+                new TtsService(new SpeechCache(config.services().tts(), pools, config.upstream()), admission, ops,
+                        metrics));
+        this.dispatcher = new Dispatcher(admission, metrics, chat,
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
                 new HealthService(metrics),
                 new MetricsService(metrics, config.ops().metricsEnabled(), config.ops().metricsPath()),
-                new AdminService(config, monitoring, metrics));
+                new AdminService(config, monitoring, metrics), seed);
     }
 
     public SluiceConfig config() {

@@ -67,6 +67,8 @@ public final class MonitoringApi {
     public static final String PREFIX = "/api/";
     /** {@code /v1/stats}: served with the admin API's protection, beside the OpenAI routes. */
     public static final String STATS_PATH = "/v1/stats";
+    /** {@code /v1/history}: the seed's request history, every client's, so with the admin API's protection. */
+    public static final String HISTORY_PATH = "/v1/history";
 
     private final LiveConfig config;
     private final ProviderEndpoints providers;
@@ -186,6 +188,13 @@ public final class MonitoringApi {
                 return get(method, traffic::live);
             case STATS_PATH:
                 return get(method, traffic::stats);
+            case HISTORY_PATH:
+                // The seed's page POSTs an entry and shows the list it gets back: Sluice records every request
+                // itself and stores nothing a client posts (it would write into what operators read).
+                if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.POST)) {
+                    return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET");
+                }
+                return new Answer(HttpResponseStatus.OK, traffic.history(q, secrets()));
             default:
                 break;
         }
@@ -223,6 +232,13 @@ public final class MonitoringApi {
             }
         }
         return error(HttpResponseStatus.NOT_FOUND, "no admin endpoint " + Text.printable(p));
+    }
+
+    /** Every provider key in force: masked wherever they might show. */
+    private List<String> secrets() {
+        List<String> keys = new java.util.ArrayList<>();
+        config.current().providers().forEach(p -> keys.addAll(p.apiKeys()));
+        return keys;
     }
 
     private static Answer get(HttpMethod method, Supplier<String> body) {

@@ -1,11 +1,16 @@
 package io.sluice.proxy.admin;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.json.JsonText;
+import io.sluice.proxy.json.Text;
 import io.sluice.proxy.ops.LiveStats;
 import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.ops.RequestHistory;
 import io.sluice.proxy.ops.RequestTrace;
 import io.sluice.proxy.usage.UsageLedger;
 import io.sluice.proxy.usage.UsageTotals;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -73,6 +78,42 @@ final class TrafficEndpoints {
         rows(j, "keys", s.byKey());
         rows(j, "clientKeys", s.byClient());
         return j.end().toString();
+    }
+
+    /**
+     * {@code /v1/history}: the last answered requests, newest first, as the seed's JSON array ({@code ?limit=}
+     * 1..200, default all). Keys appear by name; error texts with provider keys masked.
+     */
+    String history(QueryStringDecoder q, List<String> secrets) {
+        int limit = RequestHistory.CAPACITY;
+        List<String> l = q.parameters().get("limit");
+        if (l != null && !l.isEmpty()) {
+            try {
+                limit = Integer.parseInt(l.get(0).strip());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > RequestHistory.CAPACITY) {
+                throw new IllegalArgumentException("limit: " + Text.printable(l.get(0)) + " (expected: 1.."
+                        + RequestHistory.CAPACITY + ")");
+            }
+        }
+        JsonText j = new JsonText().beginArray();
+        for (RequestHistory.Entry e : ops.history().newest(limit)) {
+            j.beginObject().field("ts", Instant.ofEpochMilli(e.startMillis()).toString()).field("id", e.id())
+                    .field("route", e.route()).field("model", e.model()).field("provider", e.provider())
+                    .field("upstreamModel", e.upstreamModel()).field("key", e.key())
+                    .field("client", e.client() == null ? Operations.ANONYMOUS : e.client())
+                    .field("status", e.status()).field("latencyMs", e.latencyMs())
+                    .field("firstByteMs", e.firstByteMs() < 0 ? null : e.firstByteMs())
+                    .field("stream", e.stream()).field("attempts", e.attempts())
+                    .begin("usage").field("prompt_tokens", e.promptTokens())
+                    .field("completion_tokens", e.completionTokens())
+                    .field("total_tokens", e.promptTokens() + e.completionTokens())
+                    .field("estimated", e.estimated()).end()
+                    .field("error", Secrets.maskAll(e.error(), secrets)).end();
+        }
+        return j.endArray().toString();
     }
 
     private static void rows(JsonText j, String name, List<UsageLedger.Row> rows) {

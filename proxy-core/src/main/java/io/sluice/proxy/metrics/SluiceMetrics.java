@@ -44,6 +44,8 @@ public final class SluiceMetrics implements AutoCloseable {
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> ttft = new ConcurrentHashMap<>();
     private final AtomicInteger upstreamActive = new AtomicInteger();
+    /** Sources of function counters, held strongly. */
+    private final java.util.List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     /** Scopes of {@link #rateLimited}, each at 0 from the start. */
@@ -213,6 +215,30 @@ public final class SluiceMetrics implements AutoCloseable {
         Gauge.builder("upstream.queue.length", queued, s -> s.getAsInt())
                 .description("Requests waiting for an upstream concurrency permit, per provider")
                 .tags("provider", provider).strongReference(true).register(registry);
+    }
+
+    /** A {@code /tts} answer, by how its audio was found: hit, coalesced, miss or uncached. */
+    public void ttsServed(String cache) {
+        counters.computeIfAbsent("tts " + cache, k -> Counter.builder("tts.requests")
+                .description("Speech answered by /tts, by how the audio was found: hit (cached), coalesced (joined"
+                        + " a call in flight), miss (called the upstream), uncached (too large or no room)")
+                .tags("cache", cache)
+                .register(registry)).increment();
+    }
+
+    /** The speech cache's gauges and its upstream calls; registered once per server. */
+    public void ttsCache(java.util.function.LongSupplier bytes, java.util.function.IntSupplier entries,
+                         java.util.function.LongSupplier calls, java.util.function.LongSupplier evictions) {
+        Gauge.builder("tts.cache.bytes", bytes, s -> s.getAsLong()).description("Bytes of audio the /tts cache"
+                + " holds").baseUnit("bytes").strongReference(true).register(registry);
+        Gauge.builder("tts.cache.entries", entries, s -> s.getAsInt()).description("Audio files cached or being"
+                + " made").strongReference(true).register(registry);
+        held.add(calls); // function counters hold their source weakly: a collected one would read NaN
+        held.add(evictions);
+        io.micrometer.core.instrument.FunctionCounter.builder("tts.upstream.calls", calls, s -> s.getAsLong())
+                .description("Calls to the speech upstream").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("tts.cache.evictions", evictions, s -> s.getAsLong())
+                .description("Audio files evicted from the /tts cache to make room").register(registry);
     }
 
     public AtomicInteger upstreamActive() {

@@ -58,6 +58,7 @@ public final class Operations implements AutoCloseable {
     private final ConcurrentHashMap<Long, RequestTrace> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ClientSession> clients = new ConcurrentHashMap<>();
     private final LiveStats live = new LiveStats();
+    private final RequestHistory history = new RequestHistory();
     private final ProviderLogs logs;
     private final UsageLedger usage;
     private final RequestLogger requestLog;
@@ -188,6 +189,7 @@ public final class Operations implements AutoCloseable {
                     t.key()));
         }
         session(t.client()).add(epochMillis.getAsLong(), failed, prompt, completion);
+        history.add(t, status, latency, prompt, completion, estimated);
         if (capture != null) {
             capture.finish(status, provider, model, latency / 1_000_000);
         }
@@ -247,6 +249,11 @@ public final class Operations implements AutoCloseable {
 
     public ProviderLogs logs() {
         return logs;
+    }
+
+    /** The last answered requests, for {@code /v1/history}. */
+    public RequestHistory history() {
+        return history;
     }
 
     public UsageLedger usage() {

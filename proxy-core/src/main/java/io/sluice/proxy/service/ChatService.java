@@ -73,20 +73,39 @@ public final class ChatService {
      * @param credential what the client presented, for per-client limits
      */
     RequestHandler open(InboundRequest request, RouteFamily route, ClientKeys.Key key, String credential) {
-        return new ModelCall(request, route, key, admission.limitsPerCredential() ? credential : null);
+        return open(request, route, route.dialect, key, credential);
+    }
+
+    /**
+     * A model request on {@code route} whose body speaks {@code dialect}: the seed's helper routes
+     * ({@code /v1/simple-chat}, {@code /v1/proxy}, {@code /v1/test-model}) write a chat completions or Responses body
+     * and run it here, so that it takes the path every model request takes, counted under their own route.
+     */
+    RequestHandler open(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
+                        String credential) {
+        return new ModelCall(request, route, dialect, key, admission.limitsPerCredential() ? credential : null);
     }
 
     /** One model request. */
     private final class ModelCall extends ScannedRequest {
         private final ClientKeys.Key key;
         private final String credential;
+        /** The dialect the body and the answer speak: the route's, or the one a helper route wrote. */
+        private final Dialect dialect;
         private RequestTrace trace;
         private Exchange exchange;
 
-        ModelCall(InboundRequest request, RouteFamily route, ClientKeys.Key key, String credential) {
+        ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
+                  String credential) {
             super(request, route, metrics, ops.capture(request.method().name(), request.uri(), request.headers()));
             this.key = key;
             this.credential = credential;
+            this.dialect = dialect;
+        }
+
+        @Override
+        public Dialect dialect() {
+            return dialect;
         }
 
         @Override
@@ -97,7 +116,7 @@ public final class ChatService {
             Access.Denial limited = admission.limits(key, credential);
             if (limited != null) {
                 body.release();
-                SimpleHandler.deny(sink, route.dialect, limited);
+                SimpleHandler.deny(sink, dialect, limited);
                 return;
             }
             GeminiPath gemini = route == RouteFamily.GEMINI ? GeminiPath.parse(request.path()) : null;
@@ -118,7 +137,7 @@ public final class ChatService {
                     target.upstreamModel());
             if (notAllowed != null) {
                 body.release();
-                SimpleHandler.deny(sink, route.dialect, notAllowed);
+                SimpleHandler.deny(sink, dialect, notAllowed);
                 return;
             }
             trace = ops.begin(request.startNanos(), route.label, model, stream, key == null ? null : key.name(),
@@ -131,7 +150,7 @@ public final class ChatService {
             }
             boolean inBody = gemini == null;
             boolean messages = route == RouteFamily.MESSAGES;
-            RequestPlanner planner = new RequestPlanner(new ClientRequest(model, route.dialect, stream,
+            RequestPlanner planner = new RequestPlanner(new ClientRequest(model, dialect, stream,
                     op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
@@ -146,14 +165,14 @@ public final class ChatService {
             } catch (WorkBudgetException e) {
                 // More work than a request may cause (DESIGN.md 7): the request's fault, named with its limit.
                 planner.release();
-                SimpleHandler.tooComplex(sink, route.dialect, e);
+                SimpleHandler.tooComplex(sink, dialect, e);
                 return;
             } catch (RuntimeException e) {
                 planner.release();
                 Dialect pd = io.sluice.codec.dialect.Dialects.byName(p.dialect());
-                LOG.warn("cannot translate a {} request for {}: {}", route.dialect.name(), pd.name(), e.toString());
+                LOG.warn("cannot translate a {} request for {}: {}", dialect.name(), pd.name(), e.toString());
                 sink.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request could not be translated from "
-                        + route.dialect.name() + " to " + pd.name(), "translation_error");
+                        + dialect.name() + " to " + pd.name(), "translation_error");
                 return;
             }
             exchange = scheduler.exchange(planner, first, target, sink);
@@ -260,7 +279,7 @@ public final class ChatService {
             if (refusal == null) {
                 return false;
             }
-            SimpleHandler.full(sink, HttpResponses.error(route.dialect, sink.alloc(), HttpResponses.error(
+            SimpleHandler.full(sink, HttpResponses.error(dialect, sink.alloc(), HttpResponses.error(
                     HttpResponseStatus.BAD_REQUEST, refusal, "unsupported_operation").withCode("unsupported_operation",
                     "model")));
             return true;

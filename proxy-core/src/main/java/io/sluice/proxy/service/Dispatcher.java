@@ -26,10 +26,11 @@ public final class Dispatcher implements RequestRouter {
     private final HealthService health;
     private final MetricsService metricsService;
     private final AdminService admin;
+    private final SeedServices seed;
 
     public Dispatcher(Admission admission, SluiceMetrics metrics, ChatService chat, CountTokensService countTokens,
                       ModelsService models, HealthService health, MetricsService metricsService,
-                      AdminService admin) {
+                      AdminService admin, SeedServices seed) {
         this.admission = admission;
         this.metrics = metrics;
         this.chat = chat;
@@ -38,6 +39,7 @@ public final class Dispatcher implements RequestRouter {
         this.health = health;
         this.metricsService = metricsService;
         this.admin = admin;
+        this.seed = seed;
     }
 
     @Override
@@ -54,11 +56,11 @@ public final class Dispatcher implements RequestRouter {
             route = RouteFamily.OTHER; // metrics off, or moved elsewhere
         }
         String credential = request.credential();
-        if (credential == null && route == RouteFamily.GEMINI) {
-            credential = request.query("key"); // Gemini clients' ?key=
+        if (credential == null && (route == RouteFamily.GEMINI || route == RouteFamily.TTS)) {
+            credential = request.query("key"); // Gemini clients' ?key=; an <audio src> cannot send headers
         }
         Access.Verdict v = admission.atHead(request.remote(), request.headers(), credential,
-                route.readsBody() || route == RouteFamily.MODELS);
+                route.needsClientKey());
         if (v.denial() != null) {
             return new Refusal(request, route, metrics, v.denial());
         }
@@ -75,10 +77,16 @@ public final class Dispatcher implements RequestRouter {
                 return health.open(request);
             case METRICS:
                 return metricsService.open(request);
-            case ADMIN: case STATS: case MONITOR:
+            case ADMIN: case STATS: case MONITOR: case HISTORY:
                 return admin.open(request, route);
             case UI:
                 return StaticPages.open(request, route, StaticAssets.ui(), metrics);
+            case SIMPLE_CHAT: case PROXY: case TEST_MODEL:
+                return seed.helpers().open(request, route, v.key(), credential);
+            case RECOMMEND_MODEL: case CHECK_CONTEXT:
+                return seed.advice().open(request, route, v.key());
+            case TTS:
+                return seed.tts().open(request, v.key(), credential);
             default:
                 return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
         }

@@ -22,6 +22,15 @@ public enum RouteFamily {
     MONITOR("/monitor", Dialects.OPENAI),
     /** The playground's page and files: open to anyone who reaches the port; its API calls are client calls. */
     UI("/ui", Dialects.OPENAI),
+    // The GitHub-Models seed's helper endpoints (issue 17 items 7 and 9).
+    SIMPLE_CHAT("/v1/simple-chat", Dialects.OPENAI),
+    PROXY("/v1/proxy", Dialects.OPENAI),
+    TEST_MODEL("/v1/test-model", Dialects.OPENAI),
+    RECOMMEND_MODEL("/v1/recommend-model", Dialects.OPENAI),
+    CHECK_CONTEXT("/v1/check-context", Dialects.OPENAI),
+    /** Recent requests of every client: protected like {@link #ADMIN}. */
+    HISTORY("/v1/history", Dialects.OPENAI),
+    TTS("/tts", Dialects.OPENAI),
     OTHER("other", Dialects.OPENAI);
 
     /**
@@ -72,6 +81,17 @@ public enum RouteFamily {
         return model() || this == COUNT_TOKENS;
     }
 
+    /** The seed's helper routes that take a JSON body and answer for a model. */
+    boolean helper() {
+        return this == SIMPLE_CHAT || this == PROXY || this == TEST_MODEL || this == RECOMMEND_MODEL
+                || this == CHECK_CONTEXT;
+    }
+
+    /** Routes a client key opens (when keys are configured): model routes, the model list, the helpers, speech. */
+    boolean needsClientKey() {
+        return readsBody() || this == MODELS || helper() || this == TTS;
+    }
+
     /** The route of a path (query already removed). */
     static RouteFamily of(String path) {
         if (path.length() > 1 && path.endsWith("/")) {
@@ -98,6 +118,13 @@ public enum RouteFamily {
             case AdminService.STATS_PATH: return STATS;
             case "/monitor": case "/monitor/monitor.js": case "/monitor/monitor.css": return MONITOR;
             case "/ui": case "/ui/ui.js": case "/ui/ui.css": return UI;
+            case "/v1/simple-chat": return SIMPLE_CHAT;
+            case "/v1/proxy": return PROXY;
+            case "/v1/test-model": return TEST_MODEL;
+            case "/v1/recommend-model": return RECOMMEND_MODEL;
+            case "/v1/check-context": return CHECK_CONTEXT;
+            case "/v1/history": return HISTORY;
+            case "/tts": return TTS;
             default:
                 if (path.startsWith(AdminService.PREFIX)) {
                     return ADMIN;

@@ -55,6 +55,13 @@ abstract class SimpleHandler extends RouteHandler {
                 e.getMessage(), "request_too_complex").withCode("request_too_complex", e.param())));
     }
 
+    /** An error naming the request field at fault ({@code param}), in {@code dialect}. */
+    static void error(ResponseSink sink, Dialect dialect, HttpResponseStatus status, String message, String code,
+                      String param) {
+        full(sink, HttpResponses.error(dialect, sink.alloc(), HttpResponses.error(status, message, code)
+                .withCode(code, param)));
+    }
+
     /** 405 naming the methods the route takes, in the route's dialect. */
     static void methodNotAllowed(ResponseSink sink, RouteFamily route, InboundRequest request, String allowed) {
         FullHttpResponse res = HttpResponses.error(route.dialect, sink.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
