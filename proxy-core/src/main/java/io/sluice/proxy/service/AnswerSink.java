@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubError;
@@ -22,6 +24,7 @@ import io.sluice.proxy.exchange.ResponseSink;
  */
 final class AnswerSink implements ResponseSink {
 
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(AnswerSink.class);
     /** A chat completion is kilobytes; past this the answer is refused rather than held. */
     static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
@@ -145,7 +148,15 @@ final class AnswerSink implements ResponseSink {
             body.release();
             body = null;
         }
-        done.done(a);
+        try {
+            done.done(a);
+        } catch (RuntimeException e) {
+            // A bug in a helper's answer must not leave its client hanging.
+            LOG.warn("a helper route's answer failed", e);
+            if (!client.isDone()) {
+                client.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", "internal_error");
+            }
+        }
     }
 
     @Override

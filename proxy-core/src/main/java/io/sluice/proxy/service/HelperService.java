@@ -283,7 +283,8 @@ public final class HelperService {
 
         /** The helper's own answer from the chat call's. */
         private void answer(ResponseSink sink, String model, boolean known, AnswerSink.Answer a, long ms) {
-            if (route == RouteFamily.TEST_MODEL && (a.ok() || known && !CLIENT_CODES.contains(a.error().code()))) {
+            String code = a.ok() || a.error().code() == null ? "" : a.error().code();
+            if (route == RouteFamily.TEST_MODEL && (a.ok() || known && !CLIENT_CODES.contains(code))) {
                 JsonText j = new JsonText().begin().field("working", a.ok()).field("model", model);
                 if (a.ok()) {
                     j.field("response", a.text());
