@@ -46,6 +46,7 @@ public final class ProxyContext {
     private final Operations ops;
     private final AttemptScheduler scheduler;
     private final Dispatcher dispatcher;
+    private final SpeechCache speech;
 
     public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
         this(config, ConfigSource.none(), metrics, pools);
@@ -77,10 +78,10 @@ public final class ProxyContext {
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
                 config.services().claudeCliBypass());
+        this.speech = new SpeechCache(config.services().tts(), pools, config.upstream());
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),
-                new TtsService(new SpeechCache(config.services().tts(), pools, config.upstream()), admission, ops,
-                        metrics));
+                new TtsService(speech, admission, ops, metrics));
         this.dispatcher = new Dispatcher(admission, metrics, chat,
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
@@ -125,6 +126,16 @@ public final class ProxyContext {
     /** Keys, limits, breakers and gates of the providers. */
     public AttemptScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The audio of {@code /tts}: cached files and those being made. */
+    public SpeechCache speech() {
+        return speech;
+    }
+
+    /** Frees what outlives requests (the cached audio); once the event loops have stopped. */
+    public void close() {
+        speech.close();
     }
 
     /** What answers each client request; the server edge calls it once per request head. */

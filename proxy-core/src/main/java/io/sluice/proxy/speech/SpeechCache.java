@@ -139,6 +139,18 @@ public final class SpeechCache {
         entries.remove(e.key(), e);
     }
 
+    /**
+     * Frees every cached file. Only once the event loops have stopped (server shutdown): nothing else touches the
+     * files then.
+     */
+    public void close() {
+        for (SpeechEntry e : entries.values()) {
+            e.free();
+        }
+        entries.clear();
+        bytes.set(0);
+    }
+
     /** Files cached or being made. */
     public int entries() {
         return entries.size();

@@ -228,12 +228,13 @@ final class SpeechEntry {
             while (cacheable && buf.isReadable()) {
                 ByteBuf seg = segments.isEmpty() ? null : segments.get(segments.size() - 1);
                 if (seg == null || !seg.isWritable()) {
-                    if (!cache.reserve(this, SEGMENT)) {
+                    int cap = (int) Math.min(SEGMENT, cache.config().cacheEntryBytes() - accounted);
+                    if (cap <= 0 || !cache.reserve(this, cap)) {
                         goUncached();
                         break;
                     }
-                    accounted += SEGMENT;
-                    seg = ByteBufAllocator.DEFAULT.directBuffer(SEGMENT, SEGMENT);
+                    accounted += cap;
+                    seg = ByteBufAllocator.DEFAULT.directBuffer(cap, cap);
                     segments.add(seg);
                 }
                 int at = seg.writerIndex();
@@ -331,6 +332,17 @@ final class SpeechEntry {
                 accounted = 0;
             }
         });
+    }
+
+    /** At shutdown, the loops stopped: frees the segments from the closing thread. */
+    void free() {
+        state = State.GONE;
+        finished = false;
+        for (ByteBuf b : segments) {
+            b.release();
+        }
+        segments.clear();
+        accounted = 0;
     }
 
     private void releaseSegments() {

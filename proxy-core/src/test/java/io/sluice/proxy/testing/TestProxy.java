@@ -127,6 +127,7 @@ public final class TestProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        proxy.close();
         pools.close();
         metrics.close();
     }
