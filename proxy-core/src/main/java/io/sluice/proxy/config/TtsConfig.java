@@ -78,7 +78,7 @@ public record TtsConfig(boolean enabled, URI baseUrl, String urlTemplate, String
                     + " https://api.openai.com/v1, or urlTemplate, or enabled: false");
         }
         if (baseUrl != null) {
-            baseUrl = checkUrl("baseUrl", baseUrl, true);
+            baseUrl = checkUrl("baseUrl", baseUrl, true, null);
         }
         if (urlTemplate != null) {
             urlTemplate = urlTemplate.strip();
@@ -90,20 +90,24 @@ public record TtsConfig(boolean enabled, URI baseUrl, String urlTemplate, String
             for (String p : PLACEHOLDERS) {
                 probe = probe.replace(p, "x");
             }
+            URI parsed;
             try {
-                checkUrl("urlTemplate", new URI(probe), false);
+                parsed = new URI(probe);
             } catch (URISyntaxException e) {
                 throw ConfigException.invalid("urlTemplate", urlTemplate, "an http or https URL with"
                         + " placeholders " + String.join(", ", PLACEHOLDERS) + " only");
             }
+            checkUrl("urlTemplate", parsed, false, urlTemplate);
         }
     }
 
-    private static URI checkUrl(String key, URI url, boolean base) {
+    /** @param shown what to show of the value in errors (the template as written), or null for the URL */
+    private static URI checkUrl(String key, URI url, boolean base, String shown) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            throw ConfigException.invalid(key, url.getRawUserInfo() == null ? url.toString()
-                    : scheme + "://" + Secrets.HIDDEN + "@" + url.getHost(), ProviderChecks.EXPECTED_URL);
+            throw ConfigException.invalid(key, url.getRawUserInfo() != null
+                    ? scheme + "://" + Secrets.HIDDEN + "@" + url.getHost() : shown != null ? shown : url.toString(),
+                    ProviderChecks.EXPECTED_URL);
         }
         if (url.getRawUserInfo() != null) {
             throw ConfigException.invalid(key, scheme + "://" + Secrets.HIDDEN + "@" + url.getHost(),
