@@ -13,6 +13,8 @@ import io.sluice.proxy.testing.Prometheus;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17 item 7: the GitHub-Models seed's helper endpoints, started as its seed starts (GITHUB_TOKEN alone) against
@@ -384,6 +387,26 @@ class SeedHelpersE2eTest {
         assertThat(history.statusCode()).isEqualTo(200);
         assertThat(json(history.body()).get(0).get("client").asText()).isEqualTo("team");
         assertThat(history.body()).doesNotContain("sk-team-0123456789abcdef");
+    }
+
+    /** The opt-in request log has each helper call as the route it came in on, with what went upstream. */
+    @Test
+    void theRequestLogShowsTheHelpers(@TempDir Path dir) throws Exception {
+        sluice.close();
+        Path file = dir.resolve("requests.jsonl");
+        sluice = start("logs: {requests: {enabled: true, file: " + file + "}}\n");
+        Http.post(sluice, "/v1/simple-chat", "{\"message\": \"log me\", \"model\": \"gpt-4o-mini\"}");
+        Http.post(sluice, "/v1/check-context", "{\"model\": \"gpt-4o-mini\", \"text\": \"x\"}");
+        sluice.close();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        JsonNode chat = json(lines.get(0));
+        assertThat(chat.get("uri").asText()).isEqualTo("/v1/simple-chat");
+        assertThat(chat.get("provider").asText()).isEqualTo("github-models");
+        assertThat(chat.path("upstreamRequest").toString()).contains("log me").contains("openai/gpt-4o-mini");
+        assertThat(chat.path("clientResponse").toString()).contains("from github");
+        assertThat(json(lines.get(1)).get("uri").asText()).isEqualTo("/v1/check-context");
+        assertThat(String.join("\n", lines)).doesNotContain(TOKEN);
     }
 
     /** Metrics and the request log see the helpers under their own routes. */

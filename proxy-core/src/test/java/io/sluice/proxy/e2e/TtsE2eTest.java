@@ -17,7 +17,10 @@ import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17 item 9: {@code GET /tts?text=...&voice=...} against a loopback speech upstream. Audio streams through as
@@ -279,6 +283,24 @@ class TtsE2eTest {
         HttpResponse<String> down = Http.get(sluice, tts("down"));
         assertThat(down.statusCode()).isEqualTo(502);
         assertThat(json(down.body()).at("/error/message").asText()).contains("unreachable: connection refused");
+    }
+
+    /** The opt-in request log shows each /tts answer; a client key given as ?key= is masked in its URI. */
+    @Test
+    void theRequestLogShowsTts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("requests.jsonl");
+        serve("logs: {requests: {enabled: true, file: " + file + "}}\n"
+                + "access:\n  clientKeys:\n    web: sk-web-0123456789abcdef\n");
+        assertThat(Http.get(sluice, tts("logged", "&key=sk-web-0123456789abcdef")).statusCode()).isEqualTo(200);
+        sluice.close();
+        sluice = null;
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(1);
+        JsonNode line = json(lines.get(0));
+        assertThat(line.get("uri").asText()).startsWith("/tts?text=logged");
+        assertThat(line.get("provider").asText()).isEqualTo("tts");
+        assertThat(line.get("status").asInt()).isEqualTo(200);
+        assertThat(lines.get(0)).doesNotContain("sk-web-0123456789abcdef").doesNotContain(KEY);
     }
 
     /** A client that leaves an uncached file stops its upstream call; the cached one is finished for the next. */
