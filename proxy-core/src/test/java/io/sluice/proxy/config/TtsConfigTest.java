@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TtsConfigTest {
 
     private static TtsConfig tts(String yaml, Map<String, String> env) {
-        return ConfigLoader.parse(yaml, env).tts();
+        return ConfigLoader.parse(yaml, env).services().tts();
     }
 
     @Test

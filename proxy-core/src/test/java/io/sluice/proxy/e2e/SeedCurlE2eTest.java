@@ -599,16 +599,23 @@ class SeedCurlE2eTest {
     }
 
     /**
-     * Seed 002, "Простий HTTP запит" and "Рекомендації моделей". Issue 17 turns these into answers; today they are
-     * an OpenAI-shaped 404 naming the route, and Sluice serves on.
+     * Seed 002, "Простий HTTP запит" and "Рекомендації моделей" (issue 17 item 7): the simple chat answers with the
+     * text GitHub Models gave (the seed's {@code {message}}, and {@code response}, which its page reads), through the
+     * normal path; the recommendation ranks the catalog's models, each with why.
      */
     @Test
-    void seed002SimpleChatAndRecommendModelAreNotBuiltYet() throws Exception {
+    void seed002SimpleChatAndRecommendModel() throws Exception {
         HttpWire.Message simple = curl("POST", "/v1/simple-chat",
                 "{\"message\": \"Привіт!\", \"model\": \"gpt-4o-mini\"}", "Content-Type", "application/json");
-        assertThat(simple.status()).as(simple.text()).isEqualTo(404);
-        assertThat(simple.error().path("message").asText()).isEqualTo("Unknown route: POST /v1/simple-chat");
-        assertThat(simple.error().path("code").asText()).isEqualTo("unknown_route");
+        assertThat(simple.status()).as(simple.text()).isEqualTo(200);
+        assertThat(simple.json().path("message").asText()).isEqualTo(text("atlas"));
+        assertThat(simple.json().path("response").asText()).isEqualTo(text("atlas"));
+        assertGateHeaders(simple);
+        Received got = next("atlas");
+        assertThat(got.method() + " " + got.uri()).isEqualTo("POST /inference/chat/completions");
+        assertThat(got.header("authorization")).isEqualTo("Bearer your_github_token_here");
+        assertThat(json(got.body()).path("model").asText()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(json(got.body()).at("/messages/1/content").asText()).isEqualTo("Привіт!");
 
         HttpWire.Message recommend = curl("POST", "/v1/recommend-model", """
                 {
@@ -617,12 +624,18 @@ class SeedCurlE2eTest {
                     "contextSize": "large",
                     "task": "general"
                   }""", "Content-Type", "application/json");
-        assertThat(recommend.status()).as(recommend.text()).isEqualTo(404);
-        assertThat(recommend.error().path("message").asText()).isEqualTo("Unknown route: POST /v1/recommend-model");
-        assertThat(recommend.error().path("code").asText()).isEqualTo("unknown_route");
+        assertThat(recommend.status()).as(recommend.text()).isEqualTo(200);
+        JsonNode recs = recommend.json().path("recommendations");
+        assertThat(recs.size()).isEqualTo(3); // the seed's top 3
+        for (JsonNode r : recs) {
+            assertThat(r.path("name").asText()).isNotEmpty();
+            assertThat(r.path("score").asInt()).isPositive();
+            assertThat(r.path("why").size()).isPositive();
+        }
+        assertThat(recommend.json().at("/requirements/contextSize").asText()).isEqualTo("large");
 
         assertThat(mocks.get("atlas").requestsWaiting() + mocks.get("openai").requestsWaiting())
-                .as("nothing went upstream").isZero();
+                .as("the recommendation called no provider").isZero();
         assertCompletion(curl("POST", "/v1/chat/completions", Bodies.chat("ext-cursor-gpt-4-cursor", false, "Hi"),
                 "Content-Type", "application/json"), "cursor_agent");
     }
