@@ -40,6 +40,8 @@ public record TtsConfig(boolean enabled, URI baseUrl, String urlTemplate, String
     public static final int DEFAULT_CACHE_ENTRY_BYTES = 16 * 1024 * 1024;
     /** The seed's {@code TTS_PROXY_TARGET} default: its local TTS container. */
     public static final String SEED_TARGET = "http://127.0.0.1:8080";
+    /** Eviction scans the files for the least recently used: a bounded number of them. */
+    static final int MAX_CACHE_ENTRIES = 10_000;
     public static final List<String> FORMATS = List.of("mp3", "opus", "aac", "flac", "wav", "pcm");
     public static final List<String> PLACEHOLDERS = List.of("{text}", "{voice}", "{model}", "{query}");
     /** A voice name goes into a JSON body or a URL: plain names only. */
@@ -53,7 +55,7 @@ public record TtsConfig(boolean enabled, URI baseUrl, String urlTemplate, String
             throw ConfigException.invalid("format", format, "one of " + String.join(", ", FORMATS));
         }
         Check.range("maxTextChars", maxTextChars, 1, 1_000_000);
-        Check.range("cache.maxEntries", cacheEntries, 0, 100_000);
+        Check.range("cache.maxEntries", cacheEntries, 0, MAX_CACHE_ENTRIES);
         Check.atLeast("cache.maxBytes", cacheBytes, 0);
         Check.range("cache.maxEntryBytes", cacheEntryBytes, 0, cacheBytes);
         for (int i = 0; i < voices.size(); i++) {

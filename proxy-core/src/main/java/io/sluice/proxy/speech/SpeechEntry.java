@@ -279,6 +279,13 @@ final class SpeechEntry {
             }
         });
         releaseSegments();
+        if (readers.isEmpty()) {
+            // Made for the cache alone (its clients left), and now too large for it: nobody wants the rest.
+            state = State.GONE;
+            if (fetch != null) {
+                fetch.abort();
+            }
+        }
     }
 
     void completed() {

@@ -110,7 +110,7 @@ final class SpeechFetch implements UpstreamHandler.Listener {
     public void onContent(ByteBuf buf, boolean last) {
         if (state == State.AUDIO) {
             entry.append(buf);
-            if (last) {
+            if (last && state == State.AUDIO) { // the file may have stopped this fetch meanwhile
                 finish(keepAlive);
                 entry.completed();
             }
