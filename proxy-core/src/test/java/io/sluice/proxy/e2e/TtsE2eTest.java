@@ -285,6 +285,63 @@ class TtsE2eTest {
         assertThat(json(down.body()).at("/error/message").asText()).contains("unreachable: connection refused");
     }
 
+    /**
+     * Uncached audio is a pipe with backpressure: a client that reads nothing stops Sluice reading the upstream, and
+     * then gets every byte in order. (As BackpressureTest does it for chat streams.)
+     */
+    @Test
+    void aSlowClientOfUncachedAudioHoldsTheUpstreamBack() throws Exception {
+        int parts = 3_000; // 24 MiB
+        answer.set(r -> Reply.status(200).header("content-type", "audio/wav").repeat(parts, TtsE2eTest::audioPart));
+        speech.sendBufferSize(64 * 1024);
+        serve("  cache: {maxEntries: 0}\n");
+        try (RawHttp client = RawHttp.connect(sluice, 16 * 1024)) {
+            client.send("GET", tts("a very long text"));
+            Await.until("the upstream to start writing", Duration.ofSeconds(10), () -> speech.partsWritten() > 0);
+            long stalled = Await.steady("the upstream's writes to stall", Duration.ofMillis(500),
+                    Duration.ofSeconds(10), speech::partsWritten);
+            assertThat(stalled).as("parts written while the client read nothing (of %d)", parts)
+                    .isLessThan(parts / 2);
+            RawHttp.Head head = client.readHead();
+            assertThat(head.header("x-sluice-cache")).isEqualTo("uncached");
+            byte[] body = client.readBody(head);
+            assertThat(body.length).isEqualTo(parts * AUDIO_PART);
+            for (int i = 0; i < parts; i += 500) {
+                assertThat(new String(body, i * AUDIO_PART, 12, StandardCharsets.US_ASCII))
+                        .isEqualTo(audioPart(i).substring(0, 12));
+            }
+        }
+        assertThat(speech.partsWritten()).isEqualTo(parts);
+    }
+
+    /** A cached file is read to its end whatever the client's pace: the file is bounded, the client drains it. */
+    @Test
+    void aCachedFileIsMadeWholeWhileItsClientIsSlow() throws Exception {
+        int parts = 200; // 1.6 MiB
+        answer.set(r -> Reply.status(200).header("content-type", "audio/wav").repeat(parts, TtsE2eTest::audioPart));
+        speech.sendBufferSize(64 * 1024);
+        serve("");
+        try (RawHttp client = RawHttp.connect(sluice, 16 * 1024)) {
+            client.send("GET", tts("cache me"));
+            Await.until("the upstream to finish", Duration.ofSeconds(10), () -> speech.partsWritten() == parts);
+            RawHttp.Head head = client.readHead();
+            assertThat(client.readBody(head).length).isEqualTo(parts * AUDIO_PART);
+        }
+        HttpResponse<String> tail = Http.get(sluice, tts("cache me"), "Range", "bytes=-" + AUDIO_PART);
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(audioPart(parts - 1));
+        speech.take();
+        assertThat(speech.requestsWaiting()).isZero();
+    }
+
+    private static final int AUDIO_PART = 8 * 1024;
+
+    /** Part {@code i} of a long "audio" body: numbered, so that a reorder shows. */
+    static String audioPart(int i) {
+        String head = String.format(java.util.Locale.ROOT, "PART%08d", i);
+        return head + "x".repeat(AUDIO_PART - head.length());
+    }
+
     /** The opt-in request log shows each /tts answer; a client key given as ?key= is masked in its URI. */
     @Test
     void theRequestLogShowsTts(@TempDir Path dir) throws Exception {
