@@ -14,6 +14,7 @@ import io.sluice.proxy.upstream.Auth;
 import io.sluice.proxy.upstream.JdkHttp;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,9 +31,16 @@ import java.util.function.Consumer;
  * Fetches the model lists of providers with {@code discoverModels} (local servers by default: what Ollama has pulled,
  * what LiteLLM is configured for), at start and then every {@link #DEFAULT_REFRESH}. A fetched list is served
  * besides the configured models; a failed fetch keeps the last good list and is logged once per failure streak.
- * Requests go out on the JDK client (one per process), never on an event loop.
+ * Requests go out on the JDK client of the provider's route (direct, or through its outbound proxy), never on an
+ * event loop.
  */
 public final class ModelDiscovery implements AutoCloseable {
+
+    /** The JDK client a provider's call to {@code uri} goes out on. */
+    public interface Clients {
+        /** @throws IOException when no client can take that route (a SOCKS5 proxy) */
+        HttpClient client(ProviderConfig p, URI uri) throws IOException;
+    }
 
     public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
@@ -47,6 +56,7 @@ public final class ModelDiscovery implements AutoCloseable {
     private final Consumer<Map<String, List<String>>> onChange;
     private final EventExecutor timer;
     private final Duration every;
+    private final Clients clients;
     private ScheduledFuture<?> task;
     private volatile boolean closed;
 
@@ -55,10 +65,17 @@ public final class ModelDiscovery implements AutoCloseable {
      */
     public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
                           Consumer<Map<String, List<String>>> onChange) {
+        this(config, timer, every, onChange, (p, uri) -> JdkHttp.client());
+    }
+
+    /** @param clients the client of each provider's route (its outbound proxy) */
+    public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
+                          Consumer<Map<String, List<String>>> onChange, Clients clients) {
         this.providers = discovering(config);
         this.timer = timer;
         this.every = every;
         this.onChange = onChange;
+        this.clients = clients;
     }
 
     private static List<ProviderConfig> discovering(SluiceConfig config) {
@@ -120,7 +137,13 @@ public final class ModelDiscovery implements AutoCloseable {
         Auth.apply(Dialects.byName(p.dialect()), p.descriptor().auth(), key, req::setHeader);
         p.descriptor().headers().forEach(req::setHeader);
         p.headers().forEach(req::setHeader);
-        JdkHttp.client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+        CompletableFuture<HttpResponse<String>> call;
+        try {
+            call = clients.client(p, uri).sendAsync(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((res, err) -> {
             if (closed || !providers.contains(p)) {
                 return;
             }

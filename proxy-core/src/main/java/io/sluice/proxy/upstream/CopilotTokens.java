@@ -78,13 +78,18 @@ public final class CopilotTokens {
      * background refresh replaces it.
      */
     public CompletableFuture<Token> token(String tokenUrl, String githubToken) {
+        return token(tokenUrl, githubToken, JdkHttp.client());
+    }
+
+    /** {@link #token(String, String)}, exchanging through {@code client} (the provider's proxy route). */
+    public CompletableFuture<Token> token(String tokenUrl, String githubToken, HttpClient client) {
         Entry e = entries.computeIfAbsent(tokenUrl + '\n' + githubToken, k -> new Entry());
         Token t = e.current;
         long now = clock.getAsLong();
         if (t != null && now < t.refreshAtMillis()) {
             return CompletableFuture.completedFuture(t);
         }
-        CompletableFuture<Token> refresh = refresh(e, tokenUrl, githubToken);
+        CompletableFuture<Token> refresh = refresh(e, tokenUrl, githubToken, client);
         if (t != null && now < t.expiresAtMillis() - EXPIRY_SAFETY_MILLIS) {
             return CompletableFuture.completedFuture(t);
         }
@@ -96,7 +101,7 @@ public final class CopilotTokens {
         return exchanges.get();
     }
 
-    private CompletableFuture<Token> refresh(Entry e, String tokenUrl, String githubToken) {
+    private CompletableFuture<Token> refresh(Entry e, String tokenUrl, String githubToken, HttpClient client) {
         CompletableFuture<Token> mine = new CompletableFuture<>();
         while (!e.inFlight.compareAndSet(null, mine)) {
             CompletableFuture<Token> other = e.inFlight.get();
@@ -121,7 +126,7 @@ public final class CopilotTokens {
             finish(e, mine, null, new ExchangeException(0, "bad token URL " + tokenUrl + ": " + x.getMessage()));
             return mine;
         }
-        client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+        client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
             if (err != null) {
                 finish(e, mine, null, new ExchangeException(0, "token endpoint " + tokenUrl + " unreachable: "
                         + (err.getCause() != null ? err.getCause() : err)));
@@ -203,9 +208,5 @@ public final class CopilotTokens {
             }
         }
         return new Token(token, apiUri, expiresMillis, Math.min(refreshAt, expiresMillis - EXPIRY_SAFETY_MILLIS));
-    }
-
-    private static HttpClient client() {
-        return JdkHttp.client();
     }
 }

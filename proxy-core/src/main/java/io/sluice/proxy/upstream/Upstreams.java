@@ -1,14 +1,19 @@
 package io.sluice.proxy.upstream;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.providers.AuthScheme;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ProxySettings;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,9 +22,11 @@ import java.util.function.BiConsumer;
 
 /**
  * What every upstream relay of one server shares, built once: the per-event-loop pools, the providers' origins,
- * the Copilot token cache, the timeouts and the upstream metrics.
+ * the outbound proxy routes, the Copilot token cache, the timeouts and the upstream metrics.
  */
 public final class Upstreams {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Upstreams.class);
 
     /** The {@code User-Agent} Sluice sends upstream. */
     public static final String USER_AGENT = "sluice/0.1";
@@ -31,11 +38,15 @@ public final class Upstreams {
     private final Map<URI, Origin> origins = new ConcurrentHashMap<>();
     private final CopilotTokens copilotTokens = new CopilotTokens(
             ProviderCatalog.get().byType("github-copilot").headers(), System::currentTimeMillis);
+    private volatile ProxyRoutes proxies;
 
     public Upstreams(SluiceConfig config, UpstreamPools pools, SluiceMetrics metrics) {
         this.pools = pools;
         this.config = config.upstream();
         this.metrics = metrics;
+        this.proxies = new ProxyRoutes(ProxySettings.none());
+        proxies(config.upstream().proxy());
+        pools.proxyEvents((proxy, result) -> metrics.proxyConnection(proxy.address(), result));
         for (ProviderConfig p : config.providers()) {
             if (p.baseUrl() != null) {
                 origins.put(p.baseUrl(), Origin.of(p.baseUrl()));
@@ -73,6 +84,37 @@ public final class Upstreams {
         return Origin.of(target);
     }
 
+    /**
+     * Puts {@code settings} in force for connections made from now on: a route that changes gets pools of its own,
+     * so a connection made for the old route is never used for the new one.
+     */
+    public void proxies(ProxySettings settings) {
+        if (!settings.equals(proxies.settings()) && settings.any()) {
+            LOG.info("outbound proxy for new upstream connections: {}", settings); // masked
+        }
+        this.proxies = new ProxyRoutes(settings);
+    }
+
+    /** The proxy settings in force. */
+    public ProxySettings proxies() {
+        return proxies.settings();
+    }
+
+    /** Where provider {@code p}'s connections to {@code origin} go: directly, or through which proxy. */
+    public UpstreamRoute route(ProviderConfig p, Origin origin) {
+        return proxies.route(p.name(), origin);
+    }
+
+    /**
+     * The JDK client for provider {@code p}'s own calls to {@code uri} (model list, token exchange), through the
+     * proxy its relayed requests use.
+     *
+     * @throws IOException when that proxy is one the JDK client cannot use (SOCKS5)
+     */
+    public HttpClient httpClient(ProviderConfig p, URI uri) throws IOException {
+        return JdkHttp.client(route(p, Origin.of(uri)).proxy());
+    }
+
     /** The API root and key a request goes with. */
     public record Credential(URI base, String apiKey) {
     }
@@ -88,8 +130,15 @@ public final class Upstreams {
             then.accept(new Credential(p.baseUrl(), key), null);
             return;
         }
-        CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(
-                p.option(ProviderDescriptor.OPTION_TOKEN_URL), key);
+        String tokenUrl = p.option(ProviderDescriptor.OPTION_TOKEN_URL);
+        HttpClient client;
+        try {
+            client = httpClient(p, URI.create(tokenUrl));
+        } catch (IOException | RuntimeException e) { // a SOCKS5 route, or a token URL that is no URL
+            then.accept(null, e);
+            return;
+        }
+        CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(tokenUrl, key, client);
         if (token.isDone() && !token.isCompletedExceptionally()) {
             then.accept(copilot(p, token.join()), null);
             return;
