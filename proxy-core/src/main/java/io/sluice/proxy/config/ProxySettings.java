@@ -48,8 +48,8 @@ public record ProxySettings(boolean enabled, ProxyUri global, ProxyUri httpsProx
 
     /** Whether any proxy is set at all. */
     public boolean any() {
-        return enabled && (isProxy(global) || isProxy(httpsProxy) || isProxy(httpProxy)
-                || providers.values().stream().anyMatch(ProxySettings::isProxy));
+        boolean shared = global != null ? isProxy(global) : isProxy(httpsProxy) || isProxy(httpProxy);
+        return enabled && (shared || providers.values().stream().anyMatch(ProxySettings::isProxy));
     }
 
     private static boolean isProxy(ProxyUri p) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,8 +74,8 @@ public final class ProxySettingsCodec implements Setting.Codec<ProxySettings> {
             return null;
         }
         if (!v.isTextual()) {
-            throw ConfigException.invalid(field, v.isContainerNode() ? "a " + v.getNodeType().name()
-                    .toLowerCase(Locale.ROOT) : v.toString(), ProxyUri.EXPECTED);
+            throw ConfigException.invalid(field, v.isObject() ? new Shown("a mapping") : v.isArray()
+                    ? new Shown("a list") : new Shown(v.toString()), ProxyUri.EXPECTED);
         }
         if (v.textValue().isBlank()) {
             return null;
@@ -126,6 +125,14 @@ public final class ProxySettingsCodec implements Setting.Codec<ProxySettings> {
             }
         }
         return out;
+    }
+
+    /** A value shown as it is, not quoted. */
+    private record Shown(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     @Override

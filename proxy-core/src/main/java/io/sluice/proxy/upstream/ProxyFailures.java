@@ -52,15 +52,16 @@ final class ProxyFailures {
             if (s.find()) {
                 int code = Integer.parseInt(s.group(1));
                 String status = (code + " " + s.group(2)).strip();
-                if (code == 407) {
+                if (code == 407 || code == 401) { // tinyproxy answers wrong credentials with 401
                     return new UpstreamProxyException(proxy, proxy.hasCredentials()
                             ? "the proxy refused the credentials (" + status + ")"
                             : "the proxy requires credentials (" + status + "): put user:password@ in its URL",
                             UpstreamProxyException.AUTH_FAILED, cause);
                 }
-                return new UpstreamProxyException(proxy, (code == 502 || code == 503 || code == 504
-                        ? "the proxy could not reach " : "the proxy refused to open a tunnel to ") + target + " ("
-                        + status + ")", UpstreamProxyException.REJECTED, cause);
+                boolean unreachable = code >= 500 && code <= 504; // tinyproxy: "500 Unable to connect"
+                return new UpstreamProxyException(proxy, (unreachable ? "the proxy could not reach "
+                        : "the proxy refused to open a tunnel to ") + target + " (" + status + ")",
+                        UpstreamProxyException.REJECTED, unreachable, cause);
             }
             return new UpstreamProxyException(proxy, "the proxy answered CONNECT with no usable response",
                     UpstreamProxyException.ERROR, cause);
@@ -77,8 +78,10 @@ final class ProxyFailures {
         }
         Matcher s = SOCKS_STATUS.matcher(m);
         if (s.find()) {
-            return new UpstreamProxyException(proxy, "the proxy could not connect to " + target + " (SOCKS5 "
-                    + s.group(1) + ")", UpstreamProxyException.REJECTED, cause);
+            boolean forbidden = s.group(1).startsWith("FORBIDDEN");
+            return new UpstreamProxyException(proxy, (forbidden ? "the proxy's rules forbid a connection to "
+                    : "the proxy could not reach ") + target + " (SOCKS5 " + s.group(1) + ")",
+                    UpstreamProxyException.REJECTED, !forbidden, cause);
         }
         return new UpstreamProxyException(proxy, "the proxy connection failed: "
                 + describe(inner != null ? inner : cause), UpstreamProxyException.ERROR, cause);

@@ -44,7 +44,8 @@ public final class ProxyProbe {
                     f.getNow().close();
                     out.complete(new Result(true, target.toString(), shown, ms, null, null));
                 } else if (f.cause() instanceof UpstreamProxyException x) {
-                    out.complete(new Result(false, target.toString(), shown, ms, x.getMessage(), "proxy"));
+                    out.complete(new Result(false, target.toString(), shown, ms, x.getMessage(),
+                            x.targetFault() ? "target" : "proxy"));
                 } else {
                     out.complete(new Result(false, target.toString(), shown, ms, "cannot connect to " + target + ": "
                             + EarlyAnswers.describe(f.cause()).replace("the provider", "the target"), "target"));

@@ -23,12 +23,23 @@ public final class UpstreamProxyException extends IOException {
     private final transient ProxyUri proxy;
     private final String reason;
     private final String result;
+    private final boolean targetFault;
 
     UpstreamProxyException(ProxyUri proxy, String reason, String result, Throwable cause) {
+        this(proxy, reason, result, false, cause);
+    }
+
+    UpstreamProxyException(ProxyUri proxy, String reason, String result, boolean targetFault, Throwable cause) {
         super("proxy " + proxy.masked() + ": " + reason, cause);
         this.proxy = proxy;
         this.reason = reason;
         this.result = result;
+        this.targetFault = targetFault;
+    }
+
+    /** Whether the proxy worked but said it could not reach the target (HTTP 500-504, a SOCKS5 failure). */
+    public boolean targetFault() {
+        return targetFault;
     }
 
     public ProxyUri proxy() {
