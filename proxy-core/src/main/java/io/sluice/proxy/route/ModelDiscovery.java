@@ -14,7 +14,6 @@ import io.sluice.proxy.upstream.Auth;
 import io.sluice.proxy.upstream.JdkHttp;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -36,10 +35,9 @@ import java.util.function.Consumer;
  */
 public final class ModelDiscovery implements AutoCloseable {
 
-    /** The JDK client a provider's call to {@code uri} goes out on. */
-    public interface Clients {
-        /** @throws IOException when no client can take that route (a SOCKS5 proxy) */
-        HttpClient client(ProviderConfig p, URI uri) throws IOException;
+    /** Sends a provider's model-list request on the provider's route (its outbound proxy). */
+    public interface Sender {
+        CompletableFuture<HttpResponse<String>> send(ProviderConfig p, HttpRequest req);
     }
 
     public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
@@ -56,7 +54,7 @@ public final class ModelDiscovery implements AutoCloseable {
     private final Consumer<Map<String, List<String>>> onChange;
     private final EventExecutor timer;
     private final Duration every;
-    private final Clients clients;
+    private final Sender sender;
     private ScheduledFuture<?> task;
     private volatile boolean closed;
 
@@ -65,17 +63,18 @@ public final class ModelDiscovery implements AutoCloseable {
      */
     public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
                           Consumer<Map<String, List<String>>> onChange) {
-        this(config, timer, every, onChange, (p, uri) -> JdkHttp.client());
+        this(config, timer, every, onChange,
+                (p, req) -> JdkHttp.client().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
     }
 
-    /** @param clients the client of each provider's route (its outbound proxy) */
+    /** @param sender sends each provider's request on its route (its outbound proxy) */
     public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
-                          Consumer<Map<String, List<String>>> onChange, Clients clients) {
+                          Consumer<Map<String, List<String>>> onChange, Sender sender) {
         this.providers = discovering(config);
         this.timer = timer;
         this.every = every;
         this.onChange = onChange;
-        this.clients = clients;
+        this.sender = sender;
     }
 
     private static List<ProviderConfig> discovering(SluiceConfig config) {
@@ -137,13 +136,7 @@ public final class ModelDiscovery implements AutoCloseable {
         Auth.apply(Dialects.byName(p.dialect()), p.descriptor().auth(), key, req::setHeader);
         p.descriptor().headers().forEach(req::setHeader);
         p.headers().forEach(req::setHeader);
-        CompletableFuture<HttpResponse<String>> call;
-        try {
-            call = clients.client(p, uri).sendAsync(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete((res, err) -> {
+        sender.send(p, req.build()).whenComplete((res, err) -> {
             if (closed || !providers.contains(p)) {
                 return;
             }

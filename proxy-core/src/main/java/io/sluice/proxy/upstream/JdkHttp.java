@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p>The JDK refuses Basic credentials for a CONNECT tunnel unless {@value #TUNNELING_DISABLED_SCHEMES} says
  * otherwise, and reads that once: {@link #allowBasicProxyAuth()} clears it, at start, before any client exists.
- * The JDK client speaks to HTTP proxies only; a SOCKS5 route is refused ({@link #client(ProxyUri)}), never taken
- * directly.
+ * The JDK client speaks to HTTP proxies only: a SOCKS5 route is refused here ({@link #client(ProxyUri)}), never
+ * taken directly; {@link Upstreams#send} sends those calls over Netty's SOCKS5 handler instead ({@link SocksGet}).
  */
 public final class JdkHttp {
 

@@ -8,12 +8,14 @@ import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.ProxySettings;
+import io.sluice.proxy.config.ProxyUri;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,13 +108,20 @@ public final class Upstreams {
     }
 
     /**
-     * The JDK client for provider {@code p}'s own calls to {@code uri} (model list, token exchange), through the
-     * proxy its relayed requests use.
-     *
-     * @throws IOException when that proxy is one the JDK client cannot use (SOCKS5)
+     * One of Sluice's own calls for provider {@code p} (a model list, a token exchange: a GET), through the proxy its
+     * relayed requests use: on the JDK client, directly or through an HTTP proxy; on {@code loop} through a SOCKS5
+     * one, which the JDK client cannot use. Never direct when the route says otherwise.
      */
-    public HttpClient httpClient(ProviderConfig p, URI uri) throws IOException {
-        return JdkHttp.client(route(p, Origin.of(uri)).proxy());
+    public CompletableFuture<HttpResponse<String>> send(ProviderConfig p, HttpRequest req, EventLoop loop) {
+        try {
+            UpstreamRoute r = route(p, Origin.of(req.uri()));
+            if (r.proxied() && r.proxy().kind() != ProxyUri.Kind.HTTP) {
+                return SocksGet.send(pools, r, req, loop);
+            }
+            return JdkHttp.client(r.proxy()).sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The API root and key a request goes with. */
@@ -130,15 +139,8 @@ public final class Upstreams {
             then.accept(new Credential(p.baseUrl(), key), null);
             return;
         }
-        String tokenUrl = p.option(ProviderDescriptor.OPTION_TOKEN_URL);
-        HttpClient client;
-        try {
-            client = httpClient(p, URI.create(tokenUrl));
-        } catch (IOException | RuntimeException e) { // a SOCKS5 route, or a token URL that is no URL
-            then.accept(null, e);
-            return;
-        }
-        CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(tokenUrl, key, client);
+        CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(
+                p.option(ProviderDescriptor.OPTION_TOKEN_URL), key, req -> send(p, req, loop));
         if (token.isDone() && !token.isCompletedExceptionally()) {
             then.accept(copilot(p, token.join()), null);
             return;

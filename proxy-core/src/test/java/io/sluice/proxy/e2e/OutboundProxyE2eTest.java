@@ -387,4 +387,40 @@ class OutboundProxyE2eTest {
         Await.until("the discovered model is listed", Duration.ofSeconds(10),
                 () -> Http.get(s, "/v1/models").body().contains("found-by-proxy"));
     }
+
+    @Test
+    void theCopilotTokenExchangeAndModelListsGoThroughASocks5Proxy() throws Exception {
+        Socks5Peer socks = closed(new Socks5Peer(USER, PASS));
+        TestUpstream[] self = new TestUpstream[1];
+        TestUpstream up = closed(new TestUpstream(r -> r.uri().startsWith("/copilot_internal")
+                ? Reply.json(200, "{\"token\":\"tid=1;exp=1999999999\",\"expires_at\":"
+                        + (System.currentTimeMillis() / 1000 + 1800) + ",\"endpoints\":{\"api\":\"http://127.0.0.1:"
+                        + self[0].port() + "\"}}")
+                : r.method().equals("GET") ? Reply.json(200, "{\"data\":[{\"id\":\"listed-via-socks\"}]}")
+                : Reply.json(200, Bodies.completion("copilot via socks"))));
+        self[0] = up;
+        String via = socks.url("socks5h", USER, PASS);
+        SluiceServer s = start("  copilot:\n    type: github-copilot\n    apiKey: gho_0000000000000000000001\n"
+                + "    models: [m1]\n"
+                + "    options: {tokenUrl: \"http://127.0.0.1:" + up.port() + "/copilot_internal/v2/token\"}\n"
+                + "    proxy: \"" + via + "\"\n"
+                + "  ollama:\n    baseUrl: " + up.baseUrl() + "\n    models: [m1]\n    proxy: \"" + via + "\"\n",
+                Map.of());
+
+        TestUpstream.Received list = up.take(); // discovery at start, on Netty's SOCKS5 handler
+        assertThat(list.uri()).isEqualTo("/v1/models");
+        assertThat(up.peer(list.connection())).isEqualTo(Socks5Peer.OUTGOING);
+        Await.until("the listed model is served", Duration.ofSeconds(10),
+                () -> Http.get(s, "/v1/models").body().contains("listed-via-socks"));
+
+        HttpResponse<String> res = chat(s, "copilot", false);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.body()).contains("copilot via socks");
+        TestUpstream.Received exchange = up.take();
+        assertThat(exchange.uri()).isEqualTo("/copilot_internal/v2/token");
+        assertThat(up.peer(exchange.connection())).isEqualTo(Socks5Peer.OUTGOING);
+        TestUpstream.Received completion = up.take();
+        assertThat(completion.header("authorization")).isEqualTo("Bearer tid=1;exp=1999999999");
+        assertThat(up.peer(completion.connection())).isEqualTo(Socks5Peer.OUTGOING);
+    }
 }
