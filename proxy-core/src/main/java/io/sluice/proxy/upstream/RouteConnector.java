@@ -53,8 +53,7 @@ final class RouteConnector {
                 if (f.isSuccess()) {
                     p.trySuccess(cf.channel());
                 } else {
-                    cf.channel().close();
-                    p.tryFailure(f.cause());
+                    p.tryFailure(f.cause()); // Bootstrap closes a channel whose connect failed
                 }
             });
             return p;
@@ -84,8 +83,7 @@ final class RouteConnector {
         cf.addListener(f -> {
             Channel ch = cf.channel();
             if (!f.isSuccess()) {
-                ch.close();
-                fail(p, ProxyFailures.unreachable(proxy, f.cause()));
+                fail(p, ProxyFailures.unreachable(proxy, f.cause())); // Bootstrap closed the channel
                 return;
             }
             ProxyHandler h = ch.pipeline().get(ProxyHandler.class);
