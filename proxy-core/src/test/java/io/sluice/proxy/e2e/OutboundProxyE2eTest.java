@@ -15,6 +15,8 @@ import io.sluice.proxy.testing.TestTls;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import io.sluice.proxy.testing.Tinyproxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -266,6 +268,22 @@ class OutboundProxyE2eTest {
         }
         assertThat(up.connections()).isZero();
         assertThat(proxyConnections(s, "http://127.0.0.1:" + down, "connect_failed")).isEqualTo(2.0);
+    }
+
+    @Test
+    void aProxyThatNeverAnswersTimesOutWithA502NamingIt() throws Exception {
+        TestUpstream up = upstream();
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) { // accepts, says nothing
+            String url = "socks5h://127.0.0.1:" + silent.getLocalPort();
+            SluiceServer s = start(provider("p", up, url), Map.of());
+            HttpResponse<String> res = chat(s, "p", false);
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(502);
+            assertThat(json(res.body()).at("/error/message").asText()).isEqualTo("proxy " + url
+                    + " failed for provider p (http://127.0.0.1:" + up.port() + "): no answer from the proxy within"
+                    + " 3000 ms");
+            assertThat(proxyConnections(s, url, "timeout")).isEqualTo(1.0);
+        }
+        assertThat(up.connections()).isZero();
     }
 
     @Test
