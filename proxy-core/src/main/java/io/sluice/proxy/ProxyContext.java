@@ -3,9 +3,12 @@ package io.sluice.proxy;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.admin.ProviderProbe;
+import io.sluice.proxy.admin.ProxyTestAction;
 import io.sluice.proxy.config.ConfigSource;
 import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.LiveConfig;
+import io.sluice.proxy.config.ProxySettings;
+import io.sluice.proxy.config.ProxySettingsCodec;
 import io.sluice.proxy.config.Setting;
 import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
@@ -27,6 +30,7 @@ import io.sluice.proxy.service.ModelsService;
 import io.sluice.proxy.service.SeedServices;
 import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
+import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
 import io.sluice.proxy.upstream.Upstreams;
@@ -70,12 +74,19 @@ public final class ProxyContext {
         Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
         admission.access().ipRules(ipRules.get());
         ipRules.onChange(admission.access()::ipRules);
+        // A PUT may send a masked password back: the codec takes it from the value in force.
+        Setting<ProxySettings> proxy = settings.register("proxy", config.upstream().proxy(),
+                new ProxySettingsCodec(upstreams::proxies));
+        upstreams.proxies(proxy.get());
+        proxy.onChange(upstreams::proxies);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
+        monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
+                new ProxyProbe(pools)));
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
                 config.services().claudeCliBypass());
         this.speech = new SpeechCache(config.services().tts(), pools, config.upstream());

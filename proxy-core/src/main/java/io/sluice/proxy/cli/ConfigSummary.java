@@ -2,6 +2,7 @@ package io.sluice.proxy.cli;
 
 import io.sluice.proxy.config.Durations;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ProxySettings;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
@@ -20,6 +21,7 @@ final class ConfigSummary {
         lines.add("Config OK: " + file);
         lines.add("server:   " + server(cfg.server()));
         lines.add("upstream: " + upstream(cfg.upstream()));
+        lines.add("proxy:    " + proxy(cfg.upstream().proxy()));
         lines.add("access:   " + access(cfg.access()));
         lines.add("providers: " + cfg.providers().size() + " (" + cfg.enabledProviders().size() + " enabled)");
         int width = cfg.providers().stream().mapToInt(p -> p.name().length()).max().orElse(0);
@@ -91,6 +93,26 @@ final class ConfigSummary {
                 + ", maxConnectionsPerOrigin " + u.maxConnectionsPerOrigin()
                 + ", poolIdleTimeout " + Durations.format(u.poolIdleTimeout())
                 + (u.insecureTls() ? ", insecureTls" : "");
+    }
+
+    /** The outbound proxies, passwords masked: {@code upstream.proxy http://u:****@h:3128; noProxy localhost}. */
+    private static String proxy(ProxySettings s) {
+        List<String> parts = new ArrayList<>();
+        if (s.global() != null) {
+            parts.add("upstream.proxy " + s.global().masked());
+        } else {
+            if (s.httpsProxy() != null) {
+                parts.add("https targets " + s.httpsProxy().masked());
+            }
+            if (s.httpProxy() != null) {
+                parts.add("http targets " + s.httpProxy().masked());
+            }
+        }
+        if (!s.noProxy().entries().isEmpty()) {
+            parts.add("noProxy " + String.join(", ", s.noProxy().entries()));
+        }
+        s.providers().forEach((name, uri) -> parts.add(name + " " + uri.masked()));
+        return parts.isEmpty() ? "none (direct)" : String.join("; ", parts);
     }
 
     private static String provider(ProviderConfig p) {

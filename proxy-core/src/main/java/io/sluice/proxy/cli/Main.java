@@ -2,6 +2,7 @@ package io.sluice.proxy.cli;
 
 import io.sluice.proxy.StartupException;
 import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.upstream.JdkHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -28,6 +29,7 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
+        JdkHttp.allowBasicProxyAuth(); // before any JDK HTTP client class reads it
         System.exit(run(args, System.out, System.err));
     }
 

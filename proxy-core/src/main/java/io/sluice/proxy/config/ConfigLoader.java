@@ -72,8 +72,10 @@ public final class ConfigLoader {
         if (root.get("providersFromEnv").bool(DEFAULT_PROVIDERS_FROM_ENV)) {
             providers.addAll(ProvidersSection.fromEnv(providers, env));
         }
+        ConfigNode upstream = root.get("upstream").object(FileSections.UPSTREAM_KEYS);
+        ProxySettings proxy = ProxySection.read(upstream, root.get("providers"), env);
         SluiceConfig config = new SluiceConfig(FileSections.server(root.get("server")),
-                FileSections.upstream(root.get("upstream")), providers,
+                FileSections.upstream(upstream, proxy), providers,
                 FileSections.routing(root.get("routing")), FileSections.resilience(root.get("resilience")),
                 LimitsSection.rateLimits(root.get("rateLimits"), env),
                 LimitsSection.concurrency(root.get("concurrency"), env),

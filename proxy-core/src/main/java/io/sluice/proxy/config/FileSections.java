@@ -18,7 +18,7 @@ final class FileSections {
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
             "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey", "maxConnections");
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
-            "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls", "requestTimeout");
+            "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls", "requestTimeout", "proxy", "noProxy");
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
             "sseKeepAlive", "keyWait");
     static final List<String> ROUTING_KEYS = List.of("aliases", "wildcards", "combos", "modelIds");
@@ -47,7 +47,8 @@ final class FileSections {
                 shutdownGrace, maxHeaderBytes, adminKey, maxConnections));
     }
 
-    static UpstreamConfig upstream(ConfigNode n) {
+    /** {@code upstream}; {@code proxy} is what {@link ProxySection} read of its proxy keys. */
+    static UpstreamConfig upstream(ConfigNode n, ProxySettings proxy) {
         n.object(UPSTREAM_KEYS);
         Duration connect = n.get("connectTimeout").duration(UpstreamConfig.DEFAULT_CONNECT_TIMEOUT);
         Duration firstByte = n.get("firstByteTimeout").duration(UpstreamConfig.DEFAULT_FIRST_BYTE_TIMEOUT);
@@ -57,8 +58,8 @@ final class FileSections {
         Duration poolIdle = n.get("poolIdleTimeout").duration(UpstreamConfig.DEFAULT_POOL_IDLE_TIMEOUT);
         boolean insecureTls = n.get("insecureTls").bool(UpstreamConfig.DEFAULT_INSECURE_TLS);
         Duration total = n.get("requestTimeout").duration(UpstreamConfig.DEFAULT_REQUEST_TIMEOUT);
-        return Records.build(n,
-                () -> new UpstreamConfig(connect, firstByte, idle, maxConnections, poolIdle, insecureTls, total));
+        return Records.build(n, () -> new UpstreamConfig(connect, firstByte, idle, maxConnections, poolIdle,
+                insecureTls, total, proxy));
     }
 
     static ResilienceConfig resilience(ConfigNode n) {

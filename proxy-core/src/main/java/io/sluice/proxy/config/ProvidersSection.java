@@ -18,7 +18,7 @@ final class ProvidersSection {
 
     static final List<String> PROVIDER_KEYS = List.of("type", "baseUrl", "apiKey", "apiKeys", "models", "headers",
             "enabled", "mock", "dialect", "prefix", "options", "discoverModels", "strategy", "weights", "rateLimit",
-            "maxConcurrent");
+            "maxConcurrent", "proxy"); // proxy: read by ProxySection
     static final List<String> MOCK_KEYS = List.of("chunkDelay", "chunkWords");
 
     private ProvidersSection() {

@@ -13,10 +13,13 @@ import java.time.Duration;
  * @param insecureTls             skip certificate checks; for tests against self-signed upstreams only
  * @param requestTimeout          longest time one upstream exchange may take, request to last byte, however busy
  *                                the provider keeps it (a stream that never ends); 10 minutes, as the OpenAI SDKs
+ * @param proxy                   the outbound proxies ({@code upstream.proxy}, {@code upstream.noProxy},
+ *                                {@code providers.<name>.proxy}, {@code HTTPS_PROXY}, ...): the start value of the
+ *                                runtime setting {@code proxy}
  */
 public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
                              int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls,
-                             Duration requestTimeout) {
+                             Duration requestTimeout, ProxySettings proxy) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(120);
@@ -33,6 +36,14 @@ public record UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout,
         Check.atLeast("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1);
         Check.positive("poolIdleTimeout", poolIdleTimeout);
         Check.positive("requestTimeout", requestTimeout);
+        proxy = proxy == null ? ProxySettings.none() : proxy;
+    }
+
+    public UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+                          int maxConnectionsPerOrigin, Duration poolIdleTimeout, boolean insecureTls,
+                          Duration requestTimeout) {
+        this(connectTimeout, firstByteTimeout, idleTimeout, maxConnectionsPerOrigin, poolIdleTimeout, insecureTls,
+                requestTimeout, null);
     }
 
     public UpstreamConfig(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,

@@ -198,6 +198,18 @@ public final class SluiceMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
+    /**
+     * A connection through an outbound proxy: {@code result} is {@code ok} (tunnel open) or why it failed
+     * ({@code connect_failed}, {@code auth_failed}, {@code rejected}, {@code timeout}, {@code error}); {@code proxy}
+     * is its address without credentials ({@code http://proxy:3128}).
+     */
+    public void proxyConnection(String proxy, String result) {
+        counters.computeIfAbsent("proxy " + proxy + ' ' + result, k -> Counter.builder("upstream.proxy.connections")
+                .description("Upstream connections through an outbound proxy: tunnels opened, or why not")
+                .tags("proxy", proxy, "result", result)
+                .register(registry)).increment();
+    }
+
     /** A provider key put to cool down; {@code key} is the key's name (its variable), never the key. */
     public void keyCooldown(String provider, String key, int status) {
         counters.computeIfAbsent("cool " + provider + ' ' + key + ' ' + status, k -> Counter.builder(

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,9 +30,15 @@ import java.util.function.Consumer;
  * Fetches the model lists of providers with {@code discoverModels} (local servers by default: what Ollama has pulled,
  * what LiteLLM is configured for), at start and then every {@link #DEFAULT_REFRESH}. A fetched list is served
  * besides the configured models; a failed fetch keeps the last good list and is logged once per failure streak.
- * Requests go out on the JDK client (one per process), never on an event loop.
+ * Requests go out on the JDK client of the provider's route (direct, or through its outbound proxy), never on an
+ * event loop.
  */
 public final class ModelDiscovery implements AutoCloseable {
+
+    /** Sends a provider's model-list request on the provider's route (its outbound proxy). */
+    public interface Sender {
+        CompletableFuture<HttpResponse<String>> send(ProviderConfig p, HttpRequest req);
+    }
 
     public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
@@ -47,6 +54,7 @@ public final class ModelDiscovery implements AutoCloseable {
     private final Consumer<Map<String, List<String>>> onChange;
     private final EventExecutor timer;
     private final Duration every;
+    private final Sender sender;
     private ScheduledFuture<?> task;
     private volatile boolean closed;
 
@@ -55,10 +63,18 @@ public final class ModelDiscovery implements AutoCloseable {
      */
     public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
                           Consumer<Map<String, List<String>>> onChange) {
+        this(config, timer, every, onChange,
+                (p, req) -> JdkHttp.client().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** @param sender sends each provider's request on its route (its outbound proxy) */
+    public ModelDiscovery(SluiceConfig config, EventExecutor timer, Duration every,
+                          Consumer<Map<String, List<String>>> onChange, Sender sender) {
         this.providers = discovering(config);
         this.timer = timer;
         this.every = every;
         this.onChange = onChange;
+        this.sender = sender;
     }
 
     private static List<ProviderConfig> discovering(SluiceConfig config) {
@@ -120,7 +136,7 @@ public final class ModelDiscovery implements AutoCloseable {
         Auth.apply(Dialects.byName(p.dialect()), p.descriptor().auth(), key, req::setHeader);
         p.descriptor().headers().forEach(req::setHeader);
         p.headers().forEach(req::setHeader);
-        JdkHttp.client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+        sender.send(p, req.build()).whenComplete((res, err) -> {
             if (closed || !providers.contains(p)) {
                 return;
             }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.codec.dialect.JsonIo;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,13 +78,20 @@ public final class CopilotTokens {
      * background refresh replaces it.
      */
     public CompletableFuture<Token> token(String tokenUrl, String githubToken) {
+        return token(tokenUrl, githubToken,
+                req -> JdkHttp.client().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** {@link #token(String, String)}, the exchange sent by {@code send} (on the provider's proxy route). */
+    public CompletableFuture<Token> token(String tokenUrl, String githubToken,
+                                          Function<HttpRequest, CompletableFuture<HttpResponse<String>>> send) {
         Entry e = entries.computeIfAbsent(tokenUrl + '\n' + githubToken, k -> new Entry());
         Token t = e.current;
         long now = clock.getAsLong();
         if (t != null && now < t.refreshAtMillis()) {
             return CompletableFuture.completedFuture(t);
         }
-        CompletableFuture<Token> refresh = refresh(e, tokenUrl, githubToken);
+        CompletableFuture<Token> refresh = refresh(e, tokenUrl, githubToken, send);
         if (t != null && now < t.expiresAtMillis() - EXPIRY_SAFETY_MILLIS) {
             return CompletableFuture.completedFuture(t);
         }
@@ -96,7 +103,8 @@ public final class CopilotTokens {
         return exchanges.get();
     }
 
-    private CompletableFuture<Token> refresh(Entry e, String tokenUrl, String githubToken) {
+    private CompletableFuture<Token> refresh(Entry e, String tokenUrl, String githubToken,
+                                             Function<HttpRequest, CompletableFuture<HttpResponse<String>>> send) {
         CompletableFuture<Token> mine = new CompletableFuture<>();
         while (!e.inFlight.compareAndSet(null, mine)) {
             CompletableFuture<Token> other = e.inFlight.get();
@@ -121,7 +129,7 @@ public final class CopilotTokens {
             finish(e, mine, null, new ExchangeException(0, "bad token URL " + tokenUrl + ": " + x.getMessage()));
             return mine;
         }
-        client().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
+        send.apply(req.build()).whenComplete((res, err) -> {
             if (err != null) {
                 finish(e, mine, null, new ExchangeException(0, "token endpoint " + tokenUrl + " unreachable: "
                         + (err.getCause() != null ? err.getCause() : err)));
@@ -203,9 +211,5 @@ public final class CopilotTokens {
             }
         }
         return new Token(token, apiUri, expiresMillis, Math.min(refreshAt, expiresMillis - EXPIRY_SAFETY_MILLIS));
-    }
-
-    private static HttpClient client() {
-        return JdkHttp.client();
     }
 }

@@ -19,6 +19,9 @@ import javax.net.ssl.SSLException;
 /** What a client is told of a provider's failure before the first byte, if nobody tries again. Secrets masked. */
 final class EarlyAnswers {
 
+    /** The code of a 502 caused by the outbound proxy rather than the provider. */
+    static final String PROXY_ERROR_CODE = "upstream_proxy_error";
+
     /** Longest piece of a provider's non-JSON error body quoted in Sluice's own error message. */
     static final int MAX_SNIPPET = 512;
 
@@ -78,8 +81,13 @@ final class EarlyAnswers {
         return s.startsWith("{") && s.contains("\"error\"");
     }
 
-    /** The provider's connection could not be made. */
+    /** The provider's connection could not be made (a proxy's failure is named as the proxy's, not the provider's). */
     static Outcome.EarlyAnswer connect(ProviderConfig provider, Origin origin, Throwable cause) {
+        if (cause instanceof UpstreamProxyException x) {
+            return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "proxy " + x.proxy().masked()
+                    + " failed for provider " + provider.name() + " (" + origin + "): " + x.reason(),
+                    PROXY_ERROR_CODE);
+        }
         return new Outcome.EarlyAnswer(HttpResponseStatus.BAD_GATEWAY, "cannot connect to provider "
                 + provider.name() + " at " + origin + ": " + describe(cause), "upstream_connect_error");
     }

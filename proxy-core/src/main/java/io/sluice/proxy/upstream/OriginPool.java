@@ -1,14 +1,11 @@
 package io.sluice.proxy.upstream;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class OriginPool {
 
     private final EventLoop loop;
-    private final Origin origin;
-    private final Bootstrap bootstrap;
+    private final RouteConnector connector;
     private final int maxConnections;
     private final long acquireTimeoutNanos;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -32,10 +28,9 @@ public final class OriginPool {
     private int open;
     private long connects;
 
-    OriginPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutNanos) {
+    OriginPool(EventLoop loop, RouteConnector connector, int maxConnections, long acquireTimeoutNanos) {
         this.loop = loop;
-        this.origin = origin;
-        this.bootstrap = bootstrap;
+        this.connector = connector;
         this.maxConnections = maxConnections;
         this.acquireTimeoutNanos = acquireTimeoutNanos;
     }
@@ -59,7 +54,7 @@ public final class OriginPool {
             waiters.add(p);
             ScheduledFuture<?> t = loop.schedule(() -> {
                 if (waiters.remove(p)) {
-                    p.tryFailure(new ConnectException("no connection to " + origin + " free within "
+                    p.tryFailure(new ConnectException("no connection to " + connector.route() + " free within "
                             + TimeUnit.NANOSECONDS.toMillis(acquireTimeoutNanos) + " ms (" + maxConnections
                             + " open)"));
                 }
@@ -72,15 +67,15 @@ public final class OriginPool {
     private void connect(Promise<Channel> p) {
         open++;
         connects++;
-        ChannelFuture cf = bootstrap.connect(InetSocketAddress.createUnresolved(origin.host(), origin.port()));
-        Channel ch = cf.channel();
-        ch.closeFuture().addListener(f -> onClosed(ch));
-        cf.addListener(f -> {
+        connector.connect().addListener((Future<Channel> f) -> {
             if (f.isSuccess()) {
+                Channel ch = f.getNow();
+                ch.closeFuture().addListener(c -> onClosed(ch)); // at once if it closed already
                 if (!p.trySuccess(ch)) {
                     release(ch, true); // the acquirer gave up meanwhile
                 }
             } else {
+                onClosed(null); // no channel is left open
                 p.tryFailure(f.cause());
             }
         });
@@ -114,7 +109,12 @@ public final class OriginPool {
     }
 
     public Origin origin() {
-        return origin;
+        return connector.route().origin();
+    }
+
+    /** The origin and the proxy (if any) of this pool's connections. */
+    public UpstreamRoute route() {
+        return connector.route();
     }
 
     /** Open connections (busy + idle). For tests and metrics; read on the loop. */

@@ -105,7 +105,7 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         }
         apiKey = c.apiKey();
         base = c.base();
-        pool = upstreams.pools().pool(sink.eventLoop(), upstreams.origin(provider, base));
+        pool = upstreams.pools().pool(sink.eventLoop(), upstreams.route(provider, upstreams.origin(provider, base)));
         Future<Channel> f = pool.acquire();
         if (f.isDone()) {
             onAcquired(f);

@@ -1,14 +1,21 @@
 package io.sluice.proxy.upstream;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.providers.AuthScheme;
 import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ProxySettings;
+import io.sluice.proxy.config.ProxyUri;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,9 +24,11 @@ import java.util.function.BiConsumer;
 
 /**
  * What every upstream relay of one server shares, built once: the per-event-loop pools, the providers' origins,
- * the Copilot token cache, the timeouts and the upstream metrics.
+ * the outbound proxy routes, the Copilot token cache, the timeouts and the upstream metrics.
  */
 public final class Upstreams {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Upstreams.class);
 
     /** The {@code User-Agent} Sluice sends upstream. */
     public static final String USER_AGENT = "sluice/0.1";
@@ -31,11 +40,15 @@ public final class Upstreams {
     private final Map<URI, Origin> origins = new ConcurrentHashMap<>();
     private final CopilotTokens copilotTokens = new CopilotTokens(
             ProviderCatalog.get().byType("github-copilot").headers(), System::currentTimeMillis);
+    private volatile ProxyRoutes proxies;
 
     public Upstreams(SluiceConfig config, UpstreamPools pools, SluiceMetrics metrics) {
         this.pools = pools;
         this.config = config.upstream();
         this.metrics = metrics;
+        this.proxies = new ProxyRoutes(ProxySettings.none());
+        proxies(config.upstream().proxy());
+        pools.proxyEvents((proxy, result) -> metrics.proxyConnection(proxy.address(), result));
         for (ProviderConfig p : config.providers()) {
             if (p.baseUrl() != null) {
                 origins.put(p.baseUrl(), Origin.of(p.baseUrl()));
@@ -73,6 +86,44 @@ public final class Upstreams {
         return Origin.of(target);
     }
 
+    /**
+     * Puts {@code settings} in force for connections made from now on: a route that changes gets pools of its own,
+     * so a connection made for the old route is never used for the new one.
+     */
+    public void proxies(ProxySettings settings) {
+        if (!settings.equals(proxies.settings()) && settings.any()) {
+            LOG.info("outbound proxy for new upstream connections: {}", settings); // masked
+        }
+        this.proxies = new ProxyRoutes(settings);
+    }
+
+    /** The proxy settings in force. */
+    public ProxySettings proxies() {
+        return proxies.settings();
+    }
+
+    /** Where provider {@code p}'s connections to {@code origin} go: directly, or through which proxy. */
+    public UpstreamRoute route(ProviderConfig p, Origin origin) {
+        return proxies.route(p.name(), origin);
+    }
+
+    /**
+     * One of Sluice's own calls for provider {@code p} (a model list, a token exchange: a GET), through the proxy its
+     * relayed requests use: on the JDK client, directly or through an HTTP proxy; on {@code loop} through a SOCKS5
+     * one, which the JDK client cannot use. Never direct when the route says otherwise.
+     */
+    public CompletableFuture<HttpResponse<String>> send(ProviderConfig p, HttpRequest req, EventLoop loop) {
+        try {
+            UpstreamRoute r = route(p, Origin.of(req.uri()));
+            if (r.proxied() && r.proxy().kind() != ProxyUri.Kind.HTTP) {
+                return SocksGet.send(pools, r, req, loop);
+            }
+            return JdkHttp.client(r.proxy()).sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** The API root and key a request goes with. */
     public record Credential(URI base, String apiKey) {
     }
@@ -89,7 +140,7 @@ public final class Upstreams {
             return;
         }
         CompletableFuture<CopilotTokens.Token> token = copilotTokens.token(
-                p.option(ProviderDescriptor.OPTION_TOKEN_URL), key);
+                p.option(ProviderDescriptor.OPTION_TOKEN_URL), key, req -> send(p, req, loop));
         if (token.isDone() && !token.isCompletedExceptionally()) {
             then.accept(copilot(p, token.join()), null);
             return;

@@ -101,6 +101,23 @@ class MainTest {
     }
 
     @Test
+    void checkConfigShowsTheOutboundProxyWithItsPasswordMasked() throws IOException {
+        Path file = write("proxy.yaml", "providersFromEnv: false\nupstream:\n  proxy: http://bob:hunter2-secret@proxy"
+                + ".corp:3128\n  noProxy: [localhost, .internal]\nproviders:\n  local: {type: openai-compatible, "
+                + "baseUrl: \"http://127.0.0.1:8080/v1\", proxy: none}\n");
+        assertThat(run("check-config", "-c", file.toString())).isEqualTo(0);
+        assertThat(out().lines()).contains("proxy:    upstream.proxy http://bob:****@proxy.corp:3128;"
+                + " noProxy localhost, .internal; local none");
+        assertThat(out()).doesNotContain("hunter2");
+
+        out.reset();
+        Path bad = write("bad-proxy.yaml", "upstream:\n  proxy: ftp://bob:hunter2-secret@proxy.corp\n");
+        assertThat(run("check-config", "-c", bad.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: " + bad + ": upstream.proxy: \"ftp://****@proxy.corp\" (expected: ")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
     void checkConfigReportsErrorsWithoutStackTrace() throws IOException {
         Path file = write("bad.yaml", "server:\n  port: 70000\n");
 

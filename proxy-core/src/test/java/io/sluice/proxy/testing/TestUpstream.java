@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -137,11 +139,19 @@ public final class TestUpstream implements AutoCloseable {
     private volatile int sendBufferBytes;
     private final List<Channel> open = new CopyOnWriteArrayList<>();
     private final Map<Integer, Channel> byId = new ConcurrentHashMap<>();
+    private final Map<Integer, String> peers = new ConcurrentHashMap<>();
     private volatile Function<Received, Reply> script;
+    private final SslContext tls;
 
     /** Listens on a free port of 127.0.0.1 and answers every request with {@code script}. */
     public TestUpstream(Function<Received, Reply> script) throws InterruptedException {
+        this(null, script);
+    }
+
+    /** {@link #TestUpstream(Function)} speaking HTTPS with {@code tls} (see {@link TestTls}) when it is not null. */
+    public TestUpstream(SslContext tls, Function<Received, Reply> script) throws InterruptedException {
         this.script = script;
+        this.tls = tls;
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -157,10 +167,14 @@ public final class TestUpstream implements AutoCloseable {
                         }
                         open.add(ch);
                         byId.put(id, ch);
+                        peers.put(id, ((InetSocketAddress) ch.remoteAddress()).getAddress().getHostAddress());
                         ch.closeFuture().addListener(f -> {
                             open.remove(ch);
                             closedConnections.incrementAndGet();
                         });
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
                                 new Handler(id));
                     }
@@ -185,12 +199,12 @@ public final class TestUpstream implements AutoCloseable {
 
     /** The port it listens on. */
     public int port() {
-        return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** {@code http://127.0.0.1:<port>/v1}. */
+    /** {@code http://127.0.0.1:<port>/v1} ({@code https} with TLS). */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port() + "/v1");
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port() + "/v1");
     }
 
     /** The next request received, waiting up to 10 s. */
@@ -215,6 +229,14 @@ public final class TestUpstream implements AutoCloseable {
     /** Connections closed so far, by either side. */
     public int closedConnections() {
         return closedConnections.get();
+    }
+
+    /**
+     * The address connection {@code connection} came from ({@code 127.0.0.1}, or the {@code 127.0.0.2} a test proxy
+     * binds its outgoing connections to), or null.
+     */
+    public String peer(int connection) {
+        return peers.get(connection);
     }
 
     /** Connections open now. */

@@ -56,7 +56,8 @@ class OriginPoolTest {
                     protected void initChannel(Channel ch) {
                     }
                 });
-        pool = new OriginPool(loop.eventLoop(), new Origin(false, "127.0.0.1", 9), bootstrap, 1,
+        pool = new OriginPool(loop.eventLoop(), new RouteConnector(loop.eventLoop(),
+                UpstreamRoute.direct(new Origin(false, "127.0.0.1", 9)), null, bootstrap), 1,
                 TimeUnit.MILLISECONDS.toNanos(100));
     }
 
