@@ -9,10 +9,13 @@ import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.Setting;
 import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.config.SystemPromptConfig;
+import io.sluice.proxy.config.ThinkingBudgetConfig;
 import io.sluice.proxy.exchange.AttemptFactory;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.mock.MockExchange;
 import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
 import io.sluice.proxy.service.AdminService;
@@ -64,6 +67,10 @@ public final class ProxyContext {
         Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
         admission.access().ipRules(ipRules.get());
         ipRules.onChange(admission.access()::ipRules);
+        RequestRewrites rewrites = new RequestRewrites(
+                settings.register("system-prompt", config.services().systemPrompt(), SystemPromptConfig.CODEC),
+                settings.register("thinking-budget", config.services().thinkingBudget(),
+                        ThinkingBudgetConfig.CODEC), metrics);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
@@ -71,7 +78,8 @@ public final class ProxyContext {
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         this.dispatcher = new Dispatcher(admission, metrics,
-                new ChatService(admission, routing, scheduler, ops, metrics, config.services().claudeCliBypass()),
+                new ChatService(admission, routing, scheduler, ops, metrics, config.services().claudeCliBypass(),
+                        rewrites),
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
                 new HealthService(metrics),

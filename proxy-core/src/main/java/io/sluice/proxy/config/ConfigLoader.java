@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
             "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir",
-            "claudeCliBypass");
+            "claudeCliBypass", "systemPrompt", "thinkingBudget");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -79,7 +79,9 @@ public final class ConfigLoader {
                 LimitsSection.concurrency(root.get("concurrency"), env),
                 FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), root.get("dataDir"), env),
                 AccessSection.read(root.get("access"), env),
-                new ServicesConfig(FileSections.bypass(root.get("claudeCliBypass"), env)));
+                new ServicesConfig(FileSections.bypass(root.get("claudeCliBypass"), env),
+                        SystemPromptConfig.read(root.get("systemPrompt")),
+                        ThinkingBudgetConfig.read(root.get("thinkingBudget"))));
         return config;
     }
 
