@@ -271,8 +271,40 @@ public final class RequestOutline {
         }
     }
 
+    /**
+     * What an outline records: the tracked paths, the containers walked to reach them, the role arrays. Immutable and
+     * shared by every outline of one dialect, so a request pays for none of it.
+     */
+    public static final class Paths {
+        final Set<String> tracked;
+        final Set<String> walked;
+        final Set<String> roleArrays;
+        final boolean camelCase;
+
+        /**
+         * @param tracked    the paths whose values are recorded
+         * @param roleArrays top-level arrays of messages whose system runs are recorded ({@code messages})
+         * @param camelCase  member names are compared in camelCase ({@code system_instruction} as
+         *                   {@code systemInstruction}), as Google's JSON parser reads them
+         */
+        public Paths(Set<String> tracked, Set<String> roleArrays, boolean camelCase) {
+            this.tracked = Set.copyOf(tracked);
+            this.roleArrays = Set.copyOf(roleArrays);
+            this.camelCase = camelCase;
+            Set<String> w = new HashSet<>();
+            for (String p : tracked) {
+                for (int dot = p.indexOf('.'); dot >= 0; dot = p.indexOf('.', dot + 1)) {
+                    w.add(p.substring(0, dot));
+                }
+                w.add(p);
+            }
+            w.addAll(roleArrays);
+            this.walked = Set.copyOf(w);
+        }
+    }
+
     private final Set<String> tracked;
-    private final Set<String> walked = new HashSet<>();
+    private final Set<String> walked;
     private final Set<String> roleArrays;
     private final boolean camelCase;
     private final Map<String, Span> spans = new HashMap<>();
@@ -282,23 +314,12 @@ public final class RequestOutline {
     private int skipDepth;
     private boolean ended;
 
-    /**
-     * @param tracked    the paths whose values are recorded
-     * @param roleArrays top-level arrays of messages whose system runs are recorded ({@code messages})
-     * @param camelCase  member names are compared in camelCase ({@code system_instruction} as
-     *                   {@code systemInstruction}), as Google's JSON parser reads them
-     */
-    public RequestOutline(Set<String> tracked, Set<String> roleArrays, boolean camelCase) {
-        this.tracked = Set.copyOf(tracked);
-        this.roleArrays = Set.copyOf(roleArrays);
-        this.camelCase = camelCase;
-        for (String p : tracked) {
-            for (int dot = p.indexOf('.'); dot >= 0; dot = p.indexOf('.', dot + 1)) {
-                walked.add(p.substring(0, dot));
-            }
-            walked.add(p);
-        }
-        walked.addAll(roleArrays);
+    /** An outline of one body, recording {@code paths}. */
+    public RequestOutline(Paths paths) {
+        this.tracked = paths.tracked;
+        this.walked = paths.walked;
+        this.roleArrays = paths.roleArrays;
+        this.camelCase = paths.camelCase;
     }
 
     /** The root object. */

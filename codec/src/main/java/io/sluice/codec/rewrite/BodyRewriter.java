@@ -20,14 +20,10 @@ import java.util.Set;
  */
 public abstract class BodyRewriter {
 
-    private final Set<String> paths;
-    private final Set<String> roleArrays;
-    private final boolean camelCase;
+    private final RequestOutline.Paths paths;
 
     BodyRewriter(Set<String> paths, Set<String> roleArrays, boolean camelCase) {
-        this.paths = paths;
-        this.roleArrays = roleArrays;
-        this.camelCase = camelCase;
+        this.paths = new RequestOutline.Paths(paths, roleArrays, camelCase);
     }
 
     /** The rewriter of {@code d}'s request bodies. */
@@ -42,7 +38,7 @@ public abstract class BodyRewriter {
 
     /** A new outline for one body of this dialect, to give the scanner. */
     public final RequestOutline outline() {
-        return new RequestOutline(paths, roleArrays, camelCase);
+        return new RequestOutline(paths);
     }
 
     /** The request's size, from a complete outline of its body of {@code bodyBytes} bytes. */
