@@ -12,10 +12,13 @@ import io.sluice.proxy.config.ProxySettingsCodec;
 import io.sluice.proxy.config.Setting;
 import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.config.SystemPromptConfig;
+import io.sluice.proxy.config.ThinkingBudgetConfig;
 import io.sluice.proxy.exchange.AttemptFactory;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.mock.MockExchange;
 import io.sluice.proxy.ops.Operations;
+import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
 import io.sluice.proxy.service.AdminService;
@@ -79,6 +82,10 @@ public final class ProxyContext {
                 new ProxySettingsCodec(upstreams::proxies));
         upstreams.proxies(proxy.get());
         proxy.onChange(upstreams::proxies);
+        RequestRewrites rewrites = new RequestRewrites(
+                settings.register("system-prompt", config.services().systemPrompt(), SystemPromptConfig.CODEC),
+                settings.register("thinking-budget", config.services().thinkingBudget(),
+                        ThinkingBudgetConfig.CODEC), metrics);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
@@ -88,7 +95,7 @@ public final class ProxyContext {
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
-                config.services().claudeCliBypass());
+                config.services().claudeCliBypass(), rewrites);
         this.speech = new SpeechCache(config.services().tts(), pools, config.upstream());
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),

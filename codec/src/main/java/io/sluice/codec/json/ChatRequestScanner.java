@@ -40,6 +40,8 @@ public final class ChatRequestScanner {
     private enum Field { MODEL, STREAM, STREAM_OPTIONS, N, INCLUDE_USAGE, OTHER }
 
     private final JsonFeeder json = new JsonFeeder();
+    /** Where the parts a request rewrite needs sit, when one may apply; else null (nothing more is recorded). */
+    private final RequestOutline outline;
     private State state = State.ROOT_START;
     private State afterSkip;
     private int skipDepth;
@@ -60,6 +62,20 @@ public final class ChatRequestScanner {
     private int optionsFields;
     private int includeUsageStart = -1;
     private int includeUsageEnd = -1;
+
+    public ChatRequestScanner() {
+        this(null);
+    }
+
+    /** A scanner that also records {@code outline} (may be null) from the same tokens: one parse for both. */
+    public ChatRequestScanner(RequestOutline outline) {
+        this.outline = outline;
+    }
+
+    /** The outline given at construction, complete once {@link #end()} said {@link Result#OK}; or null. */
+    public RequestOutline outline() {
+        return outline;
+    }
 
     /**
      * Scans the next body chunk. Once the body is known to be invalid, further chunks are ignored.
@@ -169,6 +185,9 @@ public final class ChatRequestScanner {
                 return;
             }
             try {
+                if (outline != null) {
+                    outline.token(token, json.parser(), json.tokenStart(), json.tokenEnd());
+                }
                 onToken(token, json.parser());
             } catch (IOException e) { // a value accessor refused the token: cannot happen for the types checked
                 fail("request body is not valid JSON: " + e.getMessage());

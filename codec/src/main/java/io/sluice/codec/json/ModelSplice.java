@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Replaces the {@code model} value of a request body without re-serializing it: when only the model name changes
@@ -72,6 +75,56 @@ public final class ModelSplice {
             out.addComponent(true, body.retainedSlice(base + e.end(), readable - e.end()));
         }
         return out;
+    }
+
+    /**
+     * Applies several edits at once: the body's bytes between them go as retained slices (no copy), each edit's text
+     * as a small buffer. The edits may come in any order but must not overlap; insertions ({@code start == end}) at
+     * the same offset go in the order given.
+     *
+     * @param body not owned: the result holds retained slices of it; its indexes are left untouched
+     * @return a new composite owned by the caller
+     * @throws IllegalArgumentException if two edits overlap
+     * @throws IndexOutOfBoundsException if an edit is not within the readable bytes
+     */
+    public static ByteBuf apply(ByteBufAllocator alloc, ByteBuf body, List<Edit> edits) {
+        List<Edit> sorted = new ArrayList<>(edits);
+        sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end)); // stable
+        int readable = body.readableBytes();
+        int base = body.readerIndex();
+        int at = 0;
+        for (Edit e : sorted) {
+            if (e.start() < at) {
+                throw new IllegalArgumentException("edits overlap at byte " + e.start() + ": " + sorted);
+            }
+            if (e.end() > readable) {
+                throw new IndexOutOfBoundsException(
+                        "edit: [" + e.start() + ", " + e.end() + ") (expected: within [0, " + readable + "])");
+            }
+            at = e.end();
+        }
+        CompositeByteBuf out = alloc.compositeBuffer(sorted.size() * 2 + 1);
+        try {
+            at = 0;
+            for (Edit e : sorted) {
+                if (e.start() > at) {
+                    out.addComponent(true, body.retainedSlice(base + at, e.start() - at));
+                }
+                if (!e.text().isEmpty()) {
+                    ByteBuf text = alloc.buffer(ByteBufUtil.utf8MaxBytes(e.text()));
+                    ByteBufUtil.writeUtf8(text, e.text());
+                    out.addComponent(true, text);
+                }
+                at = e.end();
+            }
+            if (at < readable) {
+                out.addComponent(true, body.retainedSlice(base + at, readable - at));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
     }
 
     /**

@@ -6,7 +6,8 @@ import io.sluice.codec.dialect.Dialects;
 
 /**
  * Jazzer targets (coverage-guided) for every request reader, stream decoder and response decoder, the SSE framer,
- * the request scanner and the JSON feeder. In the normal suite they run once on their regression inputs; with
+ * the request scanner, the request rewriters and the JSON feeder.
+ * In the normal suite they run once on their regression inputs; with
  * {@code JAZZER_FUZZ=1} (what {@code bin/bench fuzz} sets) the selected target is fuzzed for its duration.
  */
 class CodecFuzzTest {
@@ -55,6 +56,13 @@ class CodecFuzzTest {
     void requestScanner(FuzzedDataProvider data) {
         int chunk = data.consumeInt(1, 64);
         FuzzTargets.scanner(data.consumeRemainingAsBytes(), chunk);
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void requestRewrite(FuzzedDataProvider data) {
+        int dialect = data.consumeInt(0, FuzzTargets.DIALECTS.size() - 1);
+        int chunk = data.consumeInt(1, 64);
+        FuzzTargets.rewrite(FuzzTargets.DIALECTS.get(dialect), data.consumeRemainingAsBytes(), chunk);
     }
 
     @FuzzTest(maxDuration = "5m")

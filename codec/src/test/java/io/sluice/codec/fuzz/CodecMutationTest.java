@@ -117,6 +117,17 @@ class CodecMutationTest {
     }
 
     @Test
+    void requestRewrites() {
+        Dialect[] clients = {Dialects.OPENAI, Dialects.ANTHROPIC, Dialects.GEMINI, Dialects.RESPONSES};
+        String[] fixtures = {"fixtures/openai-chat-request.json", "dialect/anthropic/requests/claude-code.json",
+            "dialect/gemini/request-tools.json", "dialect/responses/request-codex.json"};
+        for (int i = 0; i < clients.length; i++) {
+            Dialect d = clients[i];
+            run(61L + i, seeds(fixtures[i]), (in, chunk) -> FuzzTargets.rewrite(d, in, chunk));
+        }
+    }
+
+    @Test
     void streamDecoders() {
         run(31L, seeds("fixtures/openai-chat-tools-stream.txt"),
             (in, c) -> FuzzTargets.stream(Dialects.OPENAI, in, c));

@@ -12,6 +12,12 @@ import io.sluice.codec.hub.HubListenerAdapter;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.codec.json.JsonFeeder;
+import io.sluice.codec.json.ModelSplice;
+import io.sluice.codec.json.RequestOutline;
+import io.sluice.codec.rewrite.BodyRewriter;
+import io.sluice.codec.rewrite.PromptMode;
+import io.sluice.codec.rewrite.Rewrite;
+import io.sluice.codec.rewrite.RewritePlan;
 import io.sluice.codec.sse.SseFramer;
 import java.util.List;
 
@@ -142,6 +148,59 @@ final class FuzzTargets {
             }
         } finally {
             scanner.release();
+        }
+    }
+
+    /** Every system prompt mode, each with a thinking change: what {@link #rewrite} tries on a body. */
+    static final List<Rewrite> REWRITES = List.of(
+            new Rewrite(new Rewrite.SystemPrompt(PromptMode.PREPEND, "G \"1\"\n"), Rewrite.Thinking.budget(4096, true)),
+            new Rewrite(new Rewrite.SystemPrompt(PromptMode.APPEND, "G2"), Rewrite.Thinking.stripped()),
+            new Rewrite(new Rewrite.SystemPrompt(PromptMode.REPLACE, "G3"), Rewrite.Thinking.budget(0, false)));
+
+    /**
+     * A request body outlined as it arrives in {@code chunk}-byte pieces, then rewritten for each of
+     * {@link #REWRITES}: the edits must apply, and what they make must still be one JSON object.
+     */
+    static void rewrite(Dialect d, byte[] input, int chunk) {
+        BodyRewriter rewriter = BodyRewriter.of(d);
+        RequestOutline outline = rewriter.outline();
+        ChatRequestScanner scanner = new ChatRequestScanner(outline);
+        ByteBuf body = Unpooled.wrappedBuffer(input);
+        try {
+            for (ByteBuf b : chunks(input, chunk)) {
+                try {
+                    scanner.feed(b);
+                } finally {
+                    b.release();
+                }
+            }
+            if (scanner.end() != ChatRequestScanner.Result.OK) {
+                return;
+            }
+            rewriter.size(outline, input.length);
+            for (Rewrite r : REWRITES) {
+                RewritePlan plan;
+                try {
+                    plan = rewriter.plan(outline, body, r);
+                } catch (RequestException | WorkBudgetException e) {
+                    continue; // declared: a duplicated member, too many runs of system messages
+                }
+                ByteBuf out = ModelSplice.apply(io.netty.buffer.ByteBufAllocator.DEFAULT, body, plan.edits());
+                ChatRequestScanner check = new ChatRequestScanner();
+                try {
+                    check.feed(out);
+                    if (check.end() != ChatRequestScanner.Result.OK) {
+                        throw new AssertionError(r + " made an invalid body (" + check.error() + "): "
+                                + out.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                } finally {
+                    check.release();
+                    out.release();
+                }
+            }
+        } finally {
+            scanner.release();
+            body.release();
         }
     }
 

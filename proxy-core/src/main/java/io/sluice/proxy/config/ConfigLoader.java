@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
             "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir",
-            "claudeCliBypass", "tts");
+            "claudeCliBypass", "tts", "systemPrompt", "thinkingBudget");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -82,7 +82,9 @@ public final class ConfigLoader {
                 FileSections.ops(root.get("usage"), root.get("logs"), root.get("metrics"), root.get("dataDir"), env),
                 AccessSection.read(root.get("access"), env),
                 new ServicesConfig(FileSections.bypass(root.get("claudeCliBypass"), env),
-                        TtsSection.read(root.get("tts"), env)));
+                        TtsSection.read(root.get("tts"), env),
+                        SystemPromptConfig.read(root.get("systemPrompt")),
+                        ThinkingBudgetConfig.read(root.get("thinkingBudget"))));
         return config;
     }
 

@@ -187,6 +187,32 @@ final class ConfigNode {
         return values;
     }
 
+    /** The elements of a list, each with its path ({@code rules[0]}); empty when absent. */
+    List<ConfigNode> elements(String expected) {
+        List<ConfigNode> out = new ArrayList<>();
+        if (isAbsent()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw error(expected);
+        }
+        for (int i = 0; i < node.size(); i++) {
+            out.add(new ConfigNode(path + "[" + i + "]", node.get(i), secret));
+        }
+        return out;
+    }
+
+    /** The text of a string value (not a number or boolean); {@code fallback} when absent. */
+    String string(String fallback, String expected) {
+        if (isAbsent()) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            throw error(expected);
+        }
+        return node.textValue();
+    }
+
     /** A mapping of names to scalar values, as strings; empty when absent. */
     Map<String, String> stringMap() {
         Map<String, String> values = new LinkedHashMap<>();

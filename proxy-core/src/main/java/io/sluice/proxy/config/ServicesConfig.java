@@ -5,19 +5,33 @@ package io.sluice.proxy.config;
  *
  * @param claudeCliBypass Claude Code's housekeeping requests answered locally ({@code claudeCliBypass:})
  * @param tts             the speech upstream of {@code /tts} ({@code tts:}), off unless configured
+ * @param systemPrompt    the global system prompt ({@code systemPrompt:}), off unless configured
+ * @param thinkingBudget  the thinking budget ({@code thinkingBudget:}), passthrough unless configured
  */
-public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts) {
+public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
+                             ThinkingBudgetConfig thinkingBudget) {
 
     public ServicesConfig {
         claudeCliBypass = claudeCliBypass == null ? BypassConfig.defaults() : claudeCliBypass;
         tts = tts == null ? TtsConfig.off() : tts;
+        systemPrompt = systemPrompt == null ? SystemPromptConfig.off() : systemPrompt;
+        thinkingBudget = thinkingBudget == null ? ThinkingBudgetConfig.passthrough() : thinkingBudget;
     }
 
     public ServicesConfig(BypassConfig claudeCliBypass) {
-        this(claudeCliBypass, null);
+        this(claudeCliBypass, null, null, null);
+    }
+
+    public ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts) {
+        this(claudeCliBypass, tts, null, null);
+    }
+
+    public ServicesConfig(BypassConfig claudeCliBypass, SystemPromptConfig systemPrompt,
+                          ThinkingBudgetConfig thinkingBudget) {
+        this(claudeCliBypass, null, systemPrompt, thinkingBudget);
     }
 
     public static ServicesConfig defaults() {
-        return new ServicesConfig(null, null);
+        return new ServicesConfig(null, null, null, null);
     }
 }

@@ -3,8 +3,10 @@ package io.sluice.proxy.exchange;
 import io.netty.buffer.ByteBuf;
 import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.json.Edit;
+import io.sluice.codec.rewrite.Rewrite;
 import io.sluice.providers.Operation;
 import io.sluice.proxy.ops.RequestTrace;
+import java.util.List;
 
 /**
  * A client's model request as received: its bytes and what the incremental scan learned of them. The body is owned
@@ -16,10 +18,25 @@ import io.sluice.proxy.ops.RequestTrace;
  * @param modelEnd   where it ends, -1 when it is not in the body
  * @param usageEdit  the edit that makes the body ask for usage in a stream (OpenAI chat), or null when it asks already
  *                   or is not such a body
+ * @param edits      the system prompt and thinking budget as edits of {@code body}, for a same-dialect passthrough;
+ *                   empty when nothing applies
+ * @param rewrite    the same for a request read into the hub ({@code HubRewriter}), or null
  */
 public record ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
                             int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
-                            Operation operation, RequestTrace trace, Edit usageEdit) {
+                            Operation operation, RequestTrace trace, Edit usageEdit, List<Edit> edits,
+                            Rewrite rewrite) {
+
+    public ClientRequest {
+        edits = edits == null ? List.of() : List.copyOf(edits);
+    }
+
+    public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
+                         int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
+                         Operation operation, RequestTrace trace, Edit usageEdit) {
+        this(model, dialect, stream, includeUsage, modelStart, modelEnd, body, anthropicBeta, anthropicVersion,
+                operation, trace, usageEdit, List.of(), null);
+    }
 
     public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
                          int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,

@@ -10,8 +10,11 @@ import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.json.Edit;
 import io.sluice.codec.json.ModelSplice;
+import io.sluice.codec.rewrite.HubRewriter;
 import io.sluice.providers.Operation;
 import io.sluice.proxy.config.ProviderConfig;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place that decides splice-or-translate: for each provider a client request is tried on, either the
@@ -52,11 +55,21 @@ public final class RequestPlanner {
         ClientRequest c = client;
         if (c.operation() != Operation.CHAT || pd == c.dialect()) {
             boolean anthropic = pd == Dialects.ANTHROPIC;
-            Edit usage = askUsage(c, pd) ? c.usageEdit() : null;
-            int shift = usage != null && usage.start() <= c.modelStart() ? usage.delta() : 0;
             // Accounting needs the provider's usage: a stream that did not ask for it does now, in place (the
-            // client's bytes as retained slices around the edit); the relay drops the usage chunk it did not ask for.
-            ByteBuf body = usage != null ? ModelSplice.apply(alloc, c.body(), usage) : reference(c);
+            // client's bytes as retained slices around the edits); the relay drops the usage chunk it did not ask
+            // for. The system prompt and thinking budget are edits of the same bytes.
+            List<Edit> edits = c.edits();
+            if (askUsage(c, pd)) {
+                edits = new ArrayList<>(edits);
+                edits.add(c.usageEdit());
+            }
+            int shift = 0;
+            for (Edit e : edits) {
+                if (c.modelStart() >= 0 && e.end() <= c.modelStart()) {
+                    shift += e.delta();
+                }
+            }
+            ByteBuf body = edits.isEmpty() ? reference(c) : ModelSplice.apply(alloc, c.body(), edits);
             return new UpstreamRequest(c.model(), p, upstreamModel, c.stream(), c.includeUsage(),
                     c.modelStart() + shift, c.modelEnd() + shift, body, c.dialect(), null,
                     anthropic ? c.anthropicBeta() : null, anthropic ? c.anthropicVersion() : null, c.operation(),
@@ -65,6 +78,7 @@ public final class RequestPlanner {
         if (hub == null) {
             hub = c.dialect().readRequest(c.body());
             hub.stream = c.stream();
+            HubRewriter.apply(hub, c.rewrite()); // system prompt and thinking budget, once for every provider
         }
         if (written == null || writtenFor != p || !writtenModel.equals(upstreamModel)) {
             if (written != null) {

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.sluice.proxy.config.Secrets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,10 +196,10 @@ public final class RequestLogger implements AutoCloseable {
         private final String method;
         private final String uri;
         private final List<String> headers;
-        private final Part clientRequest;
-        private final Part upstreamRequest;
-        private final Part upstreamResponse;
-        private final Part clientResponse;
+        private final CapturePart clientRequest;
+        private final CapturePart upstreamRequest;
+        private final CapturePart upstreamResponse;
+        private final CapturePart clientResponse;
         private String upstreamMethod;
         private String upstreamUrl;
         private int upstreamStatus = -1;
@@ -208,6 +207,8 @@ public final class RequestLogger implements AutoCloseable {
         private String provider;
         private String model;
         private long latencyMs;
+        /** What the system prompt and thinking budget did ({@code system prompt append}), or null. */
+        private String rewrites;
         private boolean finished;
 
         private Capture(RequestLogger logger, long timestamp, String id, String method, String uri,
@@ -218,10 +219,10 @@ public final class RequestLogger implements AutoCloseable {
             this.method = method;
             this.uri = uri;
             this.headers = headers;
-            this.clientRequest = new Part(maxCaptureBytes);
-            this.upstreamRequest = new Part(maxCaptureBytes);
-            this.upstreamResponse = new Part(maxCaptureBytes);
-            this.clientResponse = new Part(maxCaptureBytes);
+            this.clientRequest = new CapturePart(maxCaptureBytes);
+            this.upstreamRequest = new CapturePart(maxCaptureBytes);
+            this.upstreamResponse = new CapturePart(maxCaptureBytes);
+            this.clientResponse = new CapturePart(maxCaptureBytes);
             this.finished = logger == null;
         }
 
@@ -258,6 +259,13 @@ public final class RequestLogger implements AutoCloseable {
             }
         }
 
+        /** What the global system prompt and the thinking budget did; written as {@code "rewrites"}. */
+        public void rewrites(String done) {
+            if (!finished) {
+                this.rewrites = done;
+            }
+        }
+
         /** Ends the capture and queues its line; never blocks. Later calls on this capture are ignored. */
         public void finish(int status, String provider, String model, long latencyMs) {
             if (finished) {
@@ -286,6 +294,9 @@ public final class RequestLogger implements AutoCloseable {
             g.writeStringField("provider", provider);
             g.writeStringField("model", model);
             g.writeNumberField("latencyMs", latencyMs);
+            if (rewrites != null) {
+                g.writeStringField("rewrites", rewrites);
+            }
 
             g.writeObjectFieldStart("clientRequest");
             g.writeObjectFieldStart("headers");
@@ -319,49 +330,6 @@ public final class RequestLogger implements AutoCloseable {
             clientResponse.writeFields(g, l);
             g.writeEndObject();
             g.writeEndObject();
-        }
-    }
-
-    /** The first {@code max} bytes of one direction, and how many there were in all. */
-    private static final class Part {
-
-        private static final byte[] EMPTY = new byte[0];
-        private static final int INITIAL = 256;
-
-        private final int max;
-        private byte[] bytes = EMPTY;
-        private int length;
-        private long total;
-
-        Part(int max) {
-            this.max = max;
-        }
-
-        void append(ByteBuf buf) {
-            if (buf == null) {
-                return;
-            }
-            int n = buf.readableBytes();
-            total += n;
-            int take = Math.min(n, max - length);
-            if (take <= 0) {
-                return;
-            }
-            int need = length + take;
-            if (need > bytes.length) {
-                int grown = Math.max(need, Math.max(INITIAL, bytes.length * 2));
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(grown, max));
-            }
-            // Absolute get: the caller's readerIndex and refCnt stay as they were.
-            buf.getBytes(buf.readerIndex(), bytes, length, take);
-            length = need;
-        }
-
-        void writeFields(JsonGenerator g, RequestLogger l) throws IOException {
-            // new String replaces malformed UTF-8 (and a character cut at the limit) with U+FFFD.
-            g.writeStringField("body", l.maskText(new String(bytes, 0, length, StandardCharsets.UTF_8)));
-            g.writeNumberField("bytes", total);
-            g.writeBooleanField("truncated", total > length);
         }
     }
 

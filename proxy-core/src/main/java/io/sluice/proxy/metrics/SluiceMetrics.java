@@ -51,6 +51,10 @@ public final class SluiceMetrics implements AutoCloseable {
     /** Scopes of {@link #rateLimited}, each at 0 from the start. */
     public static final java.util.List<String> RATE_LIMIT_SCOPES = java.util.List.of("global", "provider", "key",
             "client");
+    /** Modes of {@link #systemPromptApplied} and {@link #thinkingBudgetApplied}, each at 0 from the start. */
+    public static final java.util.List<String> SYSTEM_PROMPT_MODES = java.util.List.of("prepend", "append",
+            "replace");
+    public static final java.util.List<String> THINKING_MODES = java.util.List.of("auto", "custom", "adaptive");
     /** The series every scrape shows from the first: the model route's method and path. */
     private static final String FIRST_METHOD = "POST";
     private static final String FIRST_PATH = "/v1/chat/completions";
@@ -80,6 +84,8 @@ public final class SluiceMetrics implements AutoCloseable {
         errorCounter(FIRST_METHOD, FIRST_PATH, 500);
         durationTimer(FIRST_METHOD, FIRST_PATH);
         RATE_LIMIT_SCOPES.forEach(this::rateLimitCounter);
+        SYSTEM_PROMPT_MODES.forEach(this::systemPromptCounter);
+        THINKING_MODES.forEach(this::thinkingCounter);
     }
 
     private Counter requestCounter(String method, String route, int status) {
@@ -181,6 +187,31 @@ public final class SluiceMetrics implements AutoCloseable {
                         + " call, by kind")
                 .tags("kind", kind)
                 .register(registry)).increment();
+    }
+
+    private Counter systemPromptCounter(String mode) {
+        return counters.computeIfAbsent("sp " + mode, k -> Counter.builder("sluice.system.prompt.applied")
+                .description("Requests given the global system prompt, by mode (prepend, append, replace)")
+                .tags("mode", mode)
+                .register(registry));
+    }
+
+    private Counter thinkingCounter(String mode) {
+        return counters.computeIfAbsent("tb " + mode, k -> Counter.builder("sluice.thinking.budget.applied")
+                .description("Requests whose thinking configuration the thinking budget changed, by mode (auto:"
+                        + " stripped, custom, adaptive)")
+                .tags("mode", mode)
+                .register(registry));
+    }
+
+    /** A request was given the global system prompt; {@code mode} is prepend, append or replace. */
+    public void systemPromptApplied(String mode) {
+        systemPromptCounter(mode).increment();
+    }
+
+    /** The thinking budget changed a request; {@code mode} is auto, custom or adaptive. */
+    public void thinkingBudgetApplied(String mode) {
+        thinkingCounter(mode).increment();
     }
 
     /** A client connection refused for being over {@code server.maxConnections}. */

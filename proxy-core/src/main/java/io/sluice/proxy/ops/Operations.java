@@ -216,6 +216,9 @@ public final class Operations implements AutoCloseable {
         if (t.attempts() > 1) {
             sb.append(", ").append(t.attempts()).append(" attempts");
         }
+        if (t.rewrites() != null) {
+            sb.append(", ").append(t.rewrites());
+        }
         if (t.error() != null) {
             sb.append(": ").append(t.error());
         }

@@ -32,6 +32,7 @@ public final class RequestTrace {
     private long cachedTokens;
     private long reasoningTokens;
     private String error;
+    private volatile String rewrites;
     private io.sluice.proxy.logs.RequestLogger.Capture capture;
 
     RequestTrace(long id, long startNanos, long startMillis, String route, String model, boolean stream,
@@ -85,6 +86,16 @@ public final class RequestTrace {
 
     public void error(String message) {
         this.error = message;
+    }
+
+    /** What the system prompt and thinking budget did to the request ({@code system prompt append, ...}). */
+    public void rewrites(String description) {
+        this.rewrites = description;
+    }
+
+    /** What the system prompt and thinking budget did to the request, or null when nothing. */
+    public String rewrites() {
+        return rewrites;
     }
 
     public long id() {

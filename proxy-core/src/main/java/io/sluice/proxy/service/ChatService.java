@@ -29,6 +29,7 @@ import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
@@ -51,21 +52,18 @@ public final class ChatService {
     private final Operations ops;
     private final SluiceMetrics metrics;
     private final BypassConfig bypass;
+    private final RequestRewrites rewrites;
 
+    /** @param rewrites the global system prompt and the thinking budget in force */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
-                       SluiceMetrics metrics) {
-        this(admission, routing, scheduler, ops, metrics, BypassConfig.defaults());
-    }
-
-    /** @param bypass which of Claude Code's housekeeping requests are answered locally */
-    public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
-                       SluiceMetrics metrics, BypassConfig bypass) {
+                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites) {
         this.bypass = bypass;
         this.admission = admission;
         this.routing = routing;
         this.scheduler = scheduler;
         this.ops = ops;
         this.metrics = metrics;
+        this.rewrites = rewrites;
     }
 
     /**
@@ -97,7 +95,8 @@ public final class ChatService {
 
         ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
                   String credential) {
-            super(request, route, metrics, ops.capture(request.method().name(), request.uri(), request.headers()));
+            super(request, route, metrics, ops.capture(request.method().name(), request.uri(), request.headers()),
+                    route.chat() ? rewrites.outline(dialect) : null);
             this.key = key;
             this.credential = credential;
             this.dialect = dialect;
@@ -148,13 +147,19 @@ public final class ChatService {
                 body.release();
                 return;
             }
+            RequestRewrites.Applied rewrite = rewrite(body, scan, model, target, sink);
+            if (rewrite == null) {
+                body.release();
+                return;
+            }
             boolean inBody = gemini == null;
             boolean messages = route == RouteFamily.MESSAGES;
             RequestPlanner planner = new RequestPlanner(new ClientRequest(model, dialect, stream,
                     op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
-                    op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null));
+                    op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
+                    rewrite.plan().edits(), rewrite.plan().effective()));
             UpstreamRequest first;
             try {
                 first = planner.plan(p, target.upstreamModel(), sink.alloc());
@@ -193,6 +198,33 @@ public final class ChatService {
                     + " no provider called", Text.printable(model), 200, 0L, null);
             ClaudeCliBypass.answer(m, model, scan.stream(), sink);
             return true;
+        }
+
+        /**
+         * The global system prompt and the thinking budget for this request (noted in its trace and request log), or
+         * null after answering a request they cannot be applied to: 400 for a member they touch given twice or for
+         * more work than their budget.
+         */
+        private RequestRewrites.Applied rewrite(CompositeByteBuf body, ChatRequestScanner scan, String model,
+                                                ModelRouter.Route target, ResponseSink sink) {
+            RequestRewrites.Applied applied;
+            try {
+                applied = rewrites.prepare(dialect, scan.outline(), body, key == null ? null : key.name(),
+                        model, target.provider().name(), target.upstreamModel());
+            } catch (RequestException e) {
+                sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+                return null;
+            } catch (WorkBudgetException e) {
+                SimpleHandler.tooComplex(sink, route.dialect, e);
+                return null;
+            }
+            if (!applied.isEmpty()) {
+                trace.rewrites(applied.describe());
+                if (capture != null) {
+                    capture.rewrites(applied.describe());
+                }
+            }
+            return applied;
         }
 
         private String header(String name) {

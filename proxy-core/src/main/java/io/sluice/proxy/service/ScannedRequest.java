@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.codec.json.ChatRequestScanner;
+import io.sluice.codec.json.RequestOutline;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.logs.RequestLogger;
@@ -18,11 +19,18 @@ abstract class ScannedRequest extends RouteHandler {
 
     /** The request log's capture of this request, or null when the logger is off. */
     final RequestLogger.Capture capture;
-    private ChatRequestScanner scanner = new ChatRequestScanner();
+    private ChatRequestScanner scanner;
 
     ScannedRequest(InboundRequest request, RouteFamily route, SluiceMetrics metrics, RequestLogger.Capture capture) {
+        this(request, route, metrics, capture, null);
+    }
+
+    /** @param outline what the scan also records for a request rewrite, or null */
+    ScannedRequest(InboundRequest request, RouteFamily route, SluiceMetrics metrics, RequestLogger.Capture capture,
+                   RequestOutline outline) {
         super(request, route, metrics);
         this.capture = capture;
+        this.scanner = new ChatRequestScanner(outline);
     }
 
     @Override

@@ -41,6 +41,7 @@ class ArchitectureTest {
             Map.entry("schedule", 70),  // keys, limits, gate, breaker; the attempt loop
             Map.entry("route", 65),     // model -> provider + upstream model
             Map.entry("speech", 62),    // /tts: the speech upstream call and the audio cache; uses the pools
+            Map.entry("rewrite", 62),   // the global system prompt and the thinking budget, per request
             Map.entry("upstream", 60),  // pools and the relay; knows nothing of attempts
             Map.entry("mock", 60),      // the built-in mock provider
             Map.entry("exchange", 50),  // contracts (exchange, sink, request, outcome) and the request planner

@@ -151,6 +151,24 @@ class BundledConfigTest {
     }
 
     @Test
+    void theCommentedRewriteBlocksAreValidOnceUncommented() throws IOException {
+        String text = Files.readString(confDir().resolve("sluice.yaml"));
+        int from = text.indexOf("#systemPrompt:");
+        int to = text.indexOf("\n# Who may use the proxy");
+        assertThat(from).isPositive();
+        assertThat(to).isGreaterThan(from);
+        String blocks = text.substring(from, to).lines().filter(l -> !l.startsWith("# ") || l.startsWith("#  "))
+                .map(l -> l.startsWith("#") ? l.substring(1) : l).collect(java.util.stream.Collectors.joining("\n"));
+        SluiceConfig config = ConfigLoader.parse(text.substring(0, from) + blocks + "\n" + text.substring(to),
+                Map.of());
+        assertThat(config.services().systemPrompt().active()).isTrue();
+        assertThat(config.services().systemPrompt().rules()).hasSize(1);
+        assertThat(config.services().thinkingBudget().mode()).isEqualTo(ThinkingBudgetConfig.Mode.CUSTOM);
+        assertThat(config.services().thinkingBudget().budget()).isEqualTo(ThinkingBudgetConfig.DEFAULT_BUDGET);
+        assertThat(config.services().thinkingBudget().maxBudget()).isEqualTo(ThinkingBudgetConfig.DEFAULT_MAX_BUDGET);
+    }
+
+    @Test
     void defaultConfigEnablesOpenAiFromTheEnvironment() {
         SluiceConfig config = ConfigLoader.load(confDir().resolve("sluice.yaml"), Map.of(
                 "OPENAI_ENABLED", "true", "OPENAI_API_KEY", "sk-proj-0123456789abcd",
