@@ -153,7 +153,7 @@ final class SpeechEntry {
         rd.begun = true;
         SpeechListener l = s.listener();
         SpeechListener.Head head = SpeechListener.Head.whole(contentType, declared, rd.how);
-        ByteBuf sofar = size > 0 ? slice(0, size) : null;
+        ByteBuf sofar = size > 0 && !segments.isEmpty() ? slice(0, size) : null; // nothing kept when uncached
         deliver(s, () -> {
             s.served(rd.how);
             l.begin(head);
