@@ -96,7 +96,7 @@ public final class ProxyContext {
                 new ProxyProbe(pools)));
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
                 config.services().claudeCliBypass(), rewrites);
-        this.speech = new SpeechCache(config.services().tts(), pools, config.upstream());
+        this.speech = new SpeechCache(config.services().tts(), upstreams);
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),
                 new TtsService(speech, admission, ops, metrics));

@@ -2,8 +2,7 @@ package io.sluice.proxy.speech;
 
 import io.netty.channel.EventLoop;
 import io.sluice.proxy.config.TtsConfig;
-import io.sluice.proxy.config.UpstreamConfig;
-import io.sluice.proxy.upstream.UpstreamPools;
+import io.sluice.proxy.upstream.Upstreams;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,17 +21,16 @@ public final class SpeechCache {
     static final int MAX_TRIES = 3;
 
     private final TtsConfig config;
-    private final UpstreamPools pools;
-    private final UpstreamConfig upstream;
+    private final Upstreams upstreams;
     private final ConcurrentHashMap<String, SpeechEntry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder upstreamCalls = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
-    public SpeechCache(TtsConfig config, UpstreamPools pools, UpstreamConfig upstream) {
+    /** @param upstreams the pools, timeouts and outbound proxy routes the speech upstream call uses */
+    public SpeechCache(TtsConfig config, Upstreams upstreams) {
         this.config = config;
-        this.pools = pools;
-        this.upstream = upstream;
+        this.upstreams = upstreams;
     }
 
     public TtsConfig config() {
@@ -87,7 +85,7 @@ public final class SpeechCache {
         upstreamCalls.increment();
         s.joining(e);
         e.first(s);
-        new SpeechFetch(e, pools, upstream).start();
+        new SpeechFetch(e, upstreams).start();
     }
 
     /**

@@ -11,12 +11,13 @@ import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.UpstreamConfig;
 import io.sluice.proxy.upstream.OriginPool;
 import io.sluice.proxy.upstream.UpstreamHandler;
-import io.sluice.proxy.upstream.UpstreamPools;
+import io.sluice.proxy.upstream.Upstreams;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The one upstream call that makes a speech file: on a pooled connection of the file's event loop, with the upstream
+ * The one upstream call that makes a speech file: on a pooled connection of the file's event loop (through the global
+ * outbound proxy when one applies), with the upstream
  * timeouts (first byte, between chunks, whole exchange). A 2xx audio answer is handed to the {@link SpeechEntry} as
  * it arrives; anything else (an error status, a 2xx that is not audio, a transport failure) fails the file with a
  * message that names the upstream and never its key. AUTO_READ is off: the next read is issued when the file wants
@@ -30,7 +31,7 @@ final class SpeechFetch implements UpstreamHandler.Listener {
     private enum State { ACQUIRING, AWAITING_HEAD, AUDIO, ERROR, DONE }
 
     private final SpeechEntry entry;
-    private final UpstreamPools pools;
+    private final Upstreams upstreams;
     private final UpstreamConfig config;
     private OriginPool pool;
     private Channel channel;
@@ -42,15 +43,16 @@ final class SpeechFetch implements UpstreamHandler.Listener {
     private String errorType;
     private ByteBuf errorBody;
 
-    SpeechFetch(SpeechEntry entry, UpstreamPools pools, UpstreamConfig config) {
+    SpeechFetch(SpeechEntry entry, Upstreams upstreams) {
         this.entry = entry;
-        this.pools = pools;
-        this.config = config;
+        this.upstreams = upstreams;
+        this.config = upstreams.config();
     }
 
     void start() {
         entry.fetch(this);
-        pool = pools.pool(entry.loop(), entry.target().origin());
+        // Through the outbound proxy when one is set for it (HTTPS_PROXY, upstream.proxy; NO_PROXY honoured).
+        pool = upstreams.pools().pool(entry.loop(), upstreams.route(entry.target().origin()));
         Future<Channel> f = pool.acquire();
         if (f.isDone()) {
             acquired(f);

@@ -108,6 +108,15 @@ public final class Upstreams {
     }
 
     /**
+     * Where a connection to {@code origin} that belongs to no provider goes (the speech upstream of {@code /tts}):
+     * through the global proxy ({@code upstream.proxy}, {@code HTTPS_PROXY} / {@code HTTP_PROXY} less
+     * {@code NO_PROXY}), or directly.
+     */
+    public UpstreamRoute route(Origin origin) {
+        return proxies.route(null, origin);
+    }
+
+    /**
      * One of Sluice's own calls for provider {@code p} (a model list, a token exchange: a GET), through the proxy its
      * relayed requests use: on the JDK client, directly or through an HTTP proxy; on {@code loop} through a SOCKS5
      * one, which the JDK client cannot use. Never direct when the route says otherwise.

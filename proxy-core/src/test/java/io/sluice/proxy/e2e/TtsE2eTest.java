@@ -12,6 +12,7 @@ import io.sluice.proxy.testing.Await;
 import io.sluice.proxy.testing.Http;
 import io.sluice.proxy.testing.Prometheus;
 import io.sluice.proxy.testing.RawHttp;
+import io.sluice.proxy.testing.Socks5Peer;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.URLEncoder;
@@ -340,6 +341,23 @@ class TtsE2eTest {
     static String audioPart(int i) {
         String head = String.format(java.util.Locale.ROOT, "PART%08d", i);
         return head + "x".repeat(AUDIO_PART - head.length());
+    }
+
+    /** The speech upstream is reached through the global outbound proxy (issue 17 item 5) when one is set. */
+    @Test
+    void theSpeechUpstreamGoesThroughTheOutboundProxy() throws Exception {
+        try (Socks5Peer socks = new Socks5Peer("u", "p4ssw0rd")) {
+            sluice = SluiceServer.start(ConfigLoader.parse(SERVER + "upstream: {proxy: \"" + socks.url("socks5h", "u",
+                    "p4ssw0rd") + "\"}\ntts:\n  baseUrl: http://127.0.0.1:" + speech.port() + "/v1\n", Map.of()));
+            HttpResponse<String> res = Http.get(sluice, tts("via the proxy"));
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo(AUDIO);
+            TestUpstream.Received got = speech.take();
+            assertThat(speech.peer(got.connection())).isEqualTo(Socks5Peer.OUTGOING);
+            assertThat(socks.connects()).containsExactly("DOMAIN 127.0.0.1:" + speech.port());
+            sluice.close();
+            sluice = null;
+        }
     }
 
     /** The opt-in request log shows each /tts answer; a client key given as ?key= is masked in its URI. */
