@@ -14,6 +14,7 @@ import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.config.SystemPromptConfig;
 import io.sluice.proxy.config.ThinkingBudgetConfig;
+import io.sluice.proxy.dedup.Dedup;
 import io.sluice.proxy.exchange.AttemptFactory;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.mock.MockExchange;
@@ -54,6 +55,7 @@ public final class ProxyContext {
     private final AttemptScheduler scheduler;
     private final Dispatcher dispatcher;
     private final SpeechCache speech;
+    private final Dedup dedup;
 
     public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
         this(config, ConfigSource.none(), metrics, pools);
@@ -86,6 +88,7 @@ public final class ProxyContext {
                 settings.register("system-prompt", config.services().systemPrompt(), SystemPromptConfig.CODEC),
                 settings.register("thinking-budget", config.services().thinkingBudget(),
                         ThinkingBudgetConfig.CODEC), metrics);
+        this.dedup = new Dedup(config.services().dedup(), metrics, System::nanoTime);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
@@ -95,7 +98,7 @@ public final class ProxyContext {
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
-                config.services().claudeCliBypass(), rewrites);
+                config.services().claudeCliBypass(), rewrites, dedup);
         this.speech = new SpeechCache(config.services().tts(), upstreams);
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),
@@ -151,9 +154,15 @@ public final class ProxyContext {
         return speech;
     }
 
-    /** Frees what outlives requests (the cached audio); once the event loops have stopped. */
+    /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
         speech.close();
+        dedup.close();
+    }
+
+    /** Request dedup: the cache of recent answers and the answers in flight; closed after the event loops. */
+    public Dedup dedup() {
+        return dedup;
     }
 
     /** What answers each client request; the server edge calls it once per request head. */

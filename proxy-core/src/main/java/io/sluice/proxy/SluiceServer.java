@@ -208,7 +208,7 @@ public final class SluiceServer implements AutoCloseable {
             clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             pools.close();
-            proxy.close(); // the loops are stopped: the cached audio is freed from here
+            proxy.close(); // the loops are stopped: the cached audio and answers are freed from here
             proxy.ops().close(); // after the event loops: every answered request is in the ledger, now on disk
             metrics.close();
         } catch (InterruptedException e) {

@@ -57,6 +57,12 @@ final class FixedBodies {
     }
 
     /** A 400 body in the dialect's shape; rare, so built per request. */
+    /** {@code GET /mock/stats}: model requests and all HTTP requests so far. */
+    static ByteBuf stats(long modelRequests, long requests) {
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(("{\"modelRequests\":" + modelRequests
+                + ",\"requests\":" + requests + "}").getBytes(StandardCharsets.US_ASCII)));
+    }
+
     static ByteBuf badRequest(Dialect dialect, String message) {
         return clientError(dialect, 400, message);
     }

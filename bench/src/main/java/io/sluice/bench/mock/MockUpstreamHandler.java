@@ -226,6 +226,11 @@ final class MockUpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 return fixed(version, keepAlive, HttpResponseStatus.OK, req.headers().contains(ANTHROPIC_VERSION)
                         ? FixedBodies.ANTHROPIC_MODELS : FixedBodies.OPENAI_MODELS);
             }
+            case "/mock/stats" -> {
+                // What the mock was asked, for the bench to count upstream calls (dedup: 1,000 requests, 1 call).
+                return isGet(method) ? fixed(version, keepAlive, HttpResponseStatus.OK, FixedBodies.stats(
+                        state.sequence.get(), state.requests.sum())) : notAllowed(req, Dialect.OPENAI);
+            }
             case "/v1beta/models" -> {
                 return isGet(method) ? fixed(version, keepAlive, HttpResponseStatus.OK, FixedBodies.GEMINI_MODELS)
                         : notAllowed(req, Dialect.GEMINI);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         description = "Measures Sluice against a direct-to-mock baseline in the same run.")
 public final class BenchMain implements Callable<Integer> {
 
-    static final List<String> ALL = List.of("capacity", "sweep", "half-knee", "stream", "slow-streams", "prompts");
+    static final List<String> ALL = List.of("capacity", "sweep", "half-knee", "stream", "slow-streams", "prompts",
+            "dedup");
 
     @Option(names = "--sluice-jar", required = true, description = "The shaded proxy-core jar.")
     Path sluiceJar;
@@ -53,6 +54,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--fd-limit", description = "Open files per process (ulimit -n), as bin/bench reads it "
             + "(default: ${DEFAULT-VALUE}).")
     int fdLimit = 20_000;
+
+    /** Identical streaming requests of the dedup scenario (issue 17 item 3). */
+    static final int DEDUP_STREAMS = 1000;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -107,7 +111,8 @@ public final class BenchMain implements Callable<Integer> {
                         "-XX:+UseSerialGC", "-cp", benchJar.toString()), List.of(HiccupMeter.class.getName()))
                         : null;
                 s.hiccup = hiccup;
-                boolean shared = !(run.size() == 1 && run.contains("slow-streams"));
+                // slow-streams and dedup start fresh Sluices of their own.
+                boolean shared = run.stream().anyMatch(x -> !x.equals("slow-streams") && !x.equals("dedup"));
                 try (ChildProcess sluice = shared ? startSluice(config) : null) {
                     if (sluice != null) {
                         o.println("mock: " + mock + ", sluice: " + sluice);
@@ -148,10 +153,27 @@ public final class BenchMain implements Callable<Integer> {
                         s.slowStreams(slow);
                     }
                 }
+                if (run.contains("dedup")) {
+                    o.println("[dedup] 1,000 identical concurrent streams (20 events 100 ms apart), each on a"
+                            + " connection of its own: direct, then a fresh Sluice with dedup off, then one with"
+                            + " it on");
+                    Path on = Files.createTempFile("sluice-bench-dedup-", ".yaml");
+                    try {
+                        Files.writeString(on, sluiceConfig(mock.port(), slow + 100) + "dedup:\n  enabled: true\n",
+                                StandardCharsets.UTF_8);
+                        s.dedup = new DedupScenario(mock, o, this::startSluice).run(config, on, DEDUP_STREAMS);
+                    } finally {
+                        Files.deleteIfExists(on);
+                    }
+                }
                 {
                     Report report = new Report(s, setup);
                     o.println();
                     o.print(report.table());
+                    if (s.dedup != null) {
+                        o.println();
+                        o.print(DedupScenario.text(s.dedup));
+                    }
                     o.println();
                     o.println("Targets (issue 3):");
                     o.print(report.targetsText());
@@ -193,6 +215,7 @@ public final class BenchMain implements Callable<Integer> {
         provider(b, "bench", mockPort, new String[0][]);
         provider(b, "stream", mockPort, Scenarios.STREAM_HEADERS);
         provider(b, "slow", mockPort, Scenarios.SLOW_HEADERS);
+        provider(b, "dedup", mockPort, DedupScenario.HEADERS);
         return b.toString();
     }
 

@@ -130,6 +130,9 @@ final class Report {
                         : s.slowStreams < 10_000 && slow.result().errorCount() == 0 && s.peakRss <= 512L << 20
                         ? "met at the fd limit" : "missed"});
         }
+        if (s.dedup != null) {
+            t.add(DedupScenario.target(s.dedup));
+        }
         return t;
     }
 
@@ -157,7 +160,11 @@ final class Report {
                     .append(", \"load\": ").append(r.result().toJson()).append('}')
                     .append(i + 1 < s.rows.size() ? ",\n" : "\n");
         }
-        b.append("  ],\n  \"targets\": [\n");
+        b.append("  ],\n");
+        if (s.dedup != null) {
+            b.append("  \"dedup\": ").append(DedupScenario.json(s.dedup)).append(",\n");
+        }
+        b.append("  \"targets\": [\n");
         List<String[]> t = targets();
         for (int i = 0; i < t.size(); i++) {
             b.append("    {\"target\": ").append(quote(t.get(i)[0])).append(", \"goal\": ").append(quote(t.get(i)[1]))
@@ -234,7 +241,9 @@ final class Report {
                 + "<body style='font-family:sans-serif'><h1>Sluice bench</h1><p>" + escape(setup) + "</p>"
                 + "<h2>Latency vs offered rate (small non-streaming requests, open loop, coordinated-omission "
                 + "corrected)</h2>" + svg + "<h2>Targets</h2><pre>" + escape(targetsText()) + "</pre>"
-                + "<h2>All runs</h2><pre>" + escape(table()) + "</pre></body></html>\n";
+                + "<h2>All runs</h2><pre>" + escape(table()) + "</pre>"
+                + (s.dedup == null ? "" : "<h2>Dedup</h2><pre>" + escape(DedupScenario.text(s.dedup)) + "</pre>")
+                + "</body></html>\n";
     }
 
     private static double niceCeil(double v) {

@@ -40,6 +40,8 @@ final class Scenarios {
     double capacityRatio = Double.NaN;
     int slowStreams;
     long slowStreamsActivePeak = -1;
+    /** The dedup scenario's bursts (direct, dedup off, dedup on), or null when it did not run. */
+    List<DedupScenario.Burst> dedup;
     /** Sluice's largest RSS sampled during the slow-streams run, bytes. */
     long peakRss = -1;
 

@@ -72,7 +72,7 @@ final class TrafficEndpoints {
                 .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
                 .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
                 .field("total", t.totalTokens()).end()
-                .field("estimatedRequests", t.estimatedRequests());
+                .field("estimatedRequests", t.estimatedRequests()).field("dedupRequests", t.dedupRequests());
         rows(j, "providers", s.byProvider());
         rows(j, "models", s.byModel());
         rows(j, "keys", s.byKey());
@@ -135,7 +135,8 @@ final class TrafficEndpoints {
             j.field("requests", t.requests()).field("errors", t.errors()).field("promptTokens", t.promptTokens())
                     .field("completionTokens", t.completionTokens()).field("cachedTokens", t.cachedTokens())
                     .field("reasoningTokens", t.reasoningTokens()).field("totalTokens", t.totalTokens())
-                    .field("estimatedRequests", t.estimatedRequests()).end();
+                    .field("estimatedRequests", t.estimatedRequests()).field("dedupRequests", t.dedupRequests())
+                    .end();
         }
         j.endArray();
     }

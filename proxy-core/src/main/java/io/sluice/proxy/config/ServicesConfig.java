@@ -7,31 +7,38 @@ package io.sluice.proxy.config;
  * @param tts             the speech upstream of {@code /tts} ({@code tts:}), off unless configured
  * @param systemPrompt    the global system prompt ({@code systemPrompt:}), off unless configured
  * @param thinkingBudget  the thinking budget ({@code thinkingBudget:}), passthrough unless configured
+ * @param dedup           request dedup and in-flight coalescing ({@code dedup:}), off unless enabled
  */
 public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
-                             ThinkingBudgetConfig thinkingBudget) {
+                             ThinkingBudgetConfig thinkingBudget, DedupConfig dedup) {
 
     public ServicesConfig {
         claudeCliBypass = claudeCliBypass == null ? BypassConfig.defaults() : claudeCliBypass;
         tts = tts == null ? TtsConfig.off() : tts;
         systemPrompt = systemPrompt == null ? SystemPromptConfig.off() : systemPrompt;
         thinkingBudget = thinkingBudget == null ? ThinkingBudgetConfig.passthrough() : thinkingBudget;
+        dedup = dedup == null ? DedupConfig.off() : dedup;
+    }
+
+    public ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
+                          ThinkingBudgetConfig thinkingBudget) {
+        this(claudeCliBypass, tts, systemPrompt, thinkingBudget, null);
     }
 
     public ServicesConfig(BypassConfig claudeCliBypass) {
-        this(claudeCliBypass, null, null, null);
+        this(claudeCliBypass, null, null, null, null);
     }
 
     public ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts) {
-        this(claudeCliBypass, tts, null, null);
+        this(claudeCliBypass, tts, null, null, null);
     }
 
     public ServicesConfig(BypassConfig claudeCliBypass, SystemPromptConfig systemPrompt,
                           ThinkingBudgetConfig thinkingBudget) {
-        this(claudeCliBypass, null, systemPrompt, thinkingBudget);
+        this(claudeCliBypass, null, systemPrompt, thinkingBudget, null);
     }
 
     public static ServicesConfig defaults() {
-        return new ServicesConfig(null, null, null, null);
+        return new ServicesConfig(null, null, null, null, null);
     }
 }

@@ -98,6 +98,9 @@ final class UsageTee implements HubListener {
 
     @Override
     public void onError(HubError error) {
+        if (trace != null) {
+            trace.broken(); // an error event, or a stream cut before its terminal event
+        }
         String masked = Secrets.maskAll(error.message(), secrets);
         target.onError(masked == null || masked.equals(error.message()) ? error
                 : new HubError(error.status(), error.type(), masked, error.code(), error.param()));

@@ -209,6 +209,8 @@ public final class RequestLogger implements AutoCloseable {
         private long latencyMs;
         /** What the system prompt and thinking budget did ({@code system prompt append}), or null. */
         private String rewrites;
+        /** What dedup did ({@code hit}, {@code coalesced}, {@code miss}, {@code bypass}), or null when it is off. */
+        private String cache;
         private boolean finished;
 
         private Capture(RequestLogger logger, long timestamp, String id, String method, String uri,
@@ -266,6 +268,13 @@ public final class RequestLogger implements AutoCloseable {
             }
         }
 
+        /** What dedup did for this exchange; written as {@code "cache"}. */
+        public void cache(String result) {
+            if (!finished) {
+                this.cache = result;
+            }
+        }
+
         /** Ends the capture and queues its line; never blocks. Later calls on this capture are ignored. */
         public void finish(int status, String provider, String model, long latencyMs) {
             if (finished) {
@@ -296,6 +305,9 @@ public final class RequestLogger implements AutoCloseable {
             g.writeNumberField("latencyMs", latencyMs);
             if (rewrites != null) {
                 g.writeStringField("rewrites", rewrites);
+            }
+            if (cache != null) {
+                g.writeStringField("cache", cache);
             }
 
             g.writeObjectFieldStart("clientRequest");

@@ -284,6 +284,50 @@ public final class SluiceMetrics implements AutoCloseable {
                 .description("Audio files evicted from the /tts cache to make room").register(registry);
     }
 
+    /**
+     * A model request dedup judged ({@code sluice_dedup_total}): {@code hit} (a recent answer), {@code coalesced}
+     * (attached to one in flight), {@code miss} (went upstream, others may attach), {@code bypass} (not eligible).
+     */
+    public void dedup(String result) {
+        counters.computeIfAbsent("dedup " + result, k -> Counter.builder("sluice.dedup")
+                .description("Model requests by what dedup did: hit, coalesced, miss, bypass")
+                .tags("result", result)
+                .register(registry)).increment();
+    }
+
+    /** A client cut from a shared answer for falling more than {@code dedup.maxLagBytes} behind. */
+    public void dedupCut() {
+        counters.computeIfAbsent("dedup cut", k -> Counter.builder("sluice.dedup.cut")
+                .description("Clients cut from a shared (coalesced) answer for reading too slowly")
+                .register(registry)).increment();
+    }
+
+    /**
+     * Registers the dedup gauges and every result at zero: bytes held (cached answers and records of answers in
+     * flight), cached answers, answers in flight that others may join.
+     */
+    public void dedupGauges(java.util.function.LongSupplier bytes, java.util.function.IntSupplier entries,
+                            java.util.function.IntSupplier inFlight, java.util.List<String> results) {
+        Gauge.builder("sluice.dedup.bytes", bytes, s -> s.getAsLong())
+                .description("Bytes dedup holds: cached answers and the records of answers in flight")
+                .strongReference(true).register(registry);
+        Gauge.builder("sluice.dedup.entries", entries, s -> s.getAsInt())
+                .description("Finished answers in the dedup cache")
+                .strongReference(true).register(registry);
+        Gauge.builder("sluice.dedup.inflight", inFlight, s -> s.getAsInt())
+                .description("Upstream answers in flight that identical requests may join")
+                .strongReference(true).register(registry);
+        for (String r : results) {
+            counters.computeIfAbsent("dedup " + r, k -> Counter.builder("sluice.dedup")
+                    .description("Model requests by what dedup did: hit, coalesced, miss, bypass")
+                    .tags("result", r)
+                    .register(registry));
+        }
+        counters.computeIfAbsent("dedup cut", k -> Counter.builder("sluice.dedup.cut")
+                .description("Clients cut from a shared (coalesced) answer for reading too slowly")
+                .register(registry));
+    }
+
     public AtomicInteger upstreamActive() {
         return upstreamActive;
     }

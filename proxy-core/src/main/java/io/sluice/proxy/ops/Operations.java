@@ -160,13 +160,14 @@ public final class Operations implements AutoCloseable {
         live.record(now, failed, latency, firstByte);
         String provider = t.provider();
         String model = t.upstreamModel() == null ? t.model() : t.upstreamModel();
-        if (t.stream() && firstByte >= 0 && !failed && provider != null) {
+        boolean shared = t.deduplicated(); // no upstream call of its own: no tokens, no TTFT of the provider
+        if (t.stream() && firstByte >= 0 && !failed && provider != null && !shared) {
             metrics.timeToFirstByte(provider, firstByte);
         }
         long prompt = t.promptTokens();
         long completion = t.completionTokens();
         boolean estimated = false;
-        if (!t.usageSeen() && !failed && status != 499) {
+        if (!t.usageSeen() && !failed && status != 499 && !shared) {
             // The provider said nothing: estimate, and say so wherever it shows. The answer from its text alone
             // (a stream's SSE and JSON framing is most of its bytes); a body whose text was not measured, from bytes.
             estimated = true;
@@ -183,7 +184,7 @@ public final class Operations implements AutoCloseable {
             }
             usage.record(new UsageRecord(epochMillis.getAsLong(), provider, model, t.key(), t.client(), status,
                     prompt, completion, t.usageSeen() ? t.cachedTokens() : 0,
-                    t.usageSeen() ? t.reasoningTokens() : 0, estimated));
+                    t.usageSeen() ? t.reasoningTokens() : 0, estimated, shared));
             logs.add(new LogEntry(epochMillis.getAsLong(), provider, levelOf(status), "response",
                     describe(t, status, latency, prompt, completion, estimated), model, status, latency / 1_000_000,
                     t.key()));
@@ -191,6 +192,9 @@ public final class Operations implements AutoCloseable {
         session(t.client()).add(epochMillis.getAsLong(), failed, prompt, completion);
         history.add(t, status, latency, prompt, completion, estimated);
         if (capture != null) {
+            if (t.dedup() != null) {
+                capture.cache(t.dedup());
+            }
             capture.finish(status, provider, model, latency / 1_000_000);
         }
     }
@@ -212,6 +216,9 @@ public final class Operations implements AutoCloseable {
             if (estimated) {
                 sb.append(" (estimated)");
             }
+        }
+        if (t.deduplicated()) {
+            sb.append(", ").append("hit".equals(t.dedup()) ? "cache hit" : "coalesced").append(" (no upstream call)");
         }
         if (t.attempts() > 1) {
             sb.append(", ").append(t.attempts()).append(" attempts");

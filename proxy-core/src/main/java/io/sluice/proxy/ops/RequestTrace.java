@@ -33,6 +33,10 @@ public final class RequestTrace {
     private long reasoningTokens;
     private String error;
     private volatile String rewrites;
+    /** The answer carried an error event or ended without its terminal event: it must not be served again. */
+    private volatile boolean broken;
+    /** What dedup did for this request ({@code hit}, {@code coalesced}, {@code miss}, {@code bypass}), or null. */
+    private volatile String dedup;
     private io.sluice.proxy.logs.RequestLogger.Capture capture;
 
     RequestTrace(long id, long startNanos, long startMillis, String route, String model, boolean stream,
@@ -82,6 +86,33 @@ public final class RequestTrace {
             firstByteNanos = nowNanos;
         }
         responseBytes += bytes;
+    }
+
+    /**
+     * Dedup's verdict. A {@code hit} or {@code coalesced} request made no upstream call of its own: it is counted
+     * with no tokens and marked, the tokens belong to the request whose call answered it.
+     */
+    public void dedup(String result) {
+        this.dedup = result;
+    }
+
+    public String dedup() {
+        return dedup;
+    }
+
+    /** Answered by dedup without an upstream call of its own. */
+    public boolean deduplicated() {
+        String d = dedup;
+        return "hit".equals(d) || "coalesced".equals(d);
+    }
+
+    /** The answer carried an error event or was cut short: dedup does not keep it. */
+    public void broken() {
+        broken = true;
+    }
+
+    public boolean isBroken() {
+        return broken;
     }
 
     public void error(String message) {

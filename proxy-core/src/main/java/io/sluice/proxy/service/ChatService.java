@@ -16,6 +16,7 @@ import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
 import io.sluice.proxy.config.BypassConfig;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.dedup.Dedup;
 import io.sluice.proxy.exchange.ClientRequest;
 import io.sluice.proxy.exchange.Exchange;
 import io.sluice.proxy.exchange.HttpResponses;
@@ -53,11 +54,20 @@ public final class ChatService {
     private final SluiceMetrics metrics;
     private final BypassConfig bypass;
     private final RequestRewrites rewrites;
+    private final Dedup dedup;
 
     /** @param rewrites the global system prompt and the thinking budget in force */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
                        SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites) {
+        this(admission, routing, scheduler, ops, metrics, bypass, rewrites,
+                new Dedup(io.sluice.proxy.config.DedupConfig.off(), metrics, System::nanoTime));
+    }
+
+    /** @param dedup request dedup and in-flight coalescing */
+    public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
+                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites, Dedup dedup) {
         this.bypass = bypass;
+        this.dedup = dedup;
         this.admission = admission;
         this.routing = routing;
         this.scheduler = scheduler;
@@ -85,13 +95,18 @@ public final class ChatService {
     }
 
     /** One model request. */
-    private final class ModelCall extends ScannedRequest {
+    private final class ModelCall extends ScannedRequest implements Dedup.Call {
         private final ClientKeys.Key key;
         private final String credential;
         /** The dialect the body and the answer speak: the route's, or the one a helper route wrote. */
         private final Dialect dialect;
         private RequestTrace trace;
         private Exchange exchange;
+        /** What answers this request (the exchange, or dedup's client of a shared answer), for accounting. */
+        private Exchange answering;
+        private RequestPlanner planner;
+        private ModelRouter.Route target;
+        private boolean over;
 
         ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
                   String credential) {
@@ -154,34 +169,64 @@ public final class ChatService {
             }
             boolean inBody = gemini == null;
             boolean messages = route == RouteFamily.MESSAGES;
-            RequestPlanner planner = new RequestPlanner(new ClientRequest(model, dialect, stream,
+            planner = new RequestPlanner(new ClientRequest(model, dialect, stream,
                     op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
                     rewrite.plan().edits(), rewrite.plan().effective()));
+            this.target = target;
+            if (!dedup.enabled()) {
+                start(sink);
+                return;
+            }
+            // Dedup answers from its cache, from an answer in flight, or through start() (issue 17 item 3). What
+            // the system prompt and thinking budget make of the request is part of what it asks.
+            Exchange ex = dedup.answer(new Dedup.Request(key == null ? null : key.name(), route.label,
+                    request.path(), p.name(), target.upstreamModel(), model, stream, request.headers(), dialect,
+                    rewrite.isEmpty() ? null : rewrite.plan().effective().toString()), body, sink, trace, this);
+            if (!over) { // a hit is answered (and accounted) by now
+                exchange = ex;
+                answering = ex;
+            }
+        }
+
+        /** Plans the request and starts its exchange, answering into {@code out}; null when it answered already. */
+        @Override
+        public Exchange start(ResponseSink out) {
+            ProviderConfig p = target.provider();
             UpstreamRequest first;
             try {
-                first = planner.plan(p, target.upstreamModel(), sink.alloc());
+                first = planner.plan(p, target.upstreamModel(), out.alloc());
             } catch (RequestException e) {
                 planner.release();
-                sink.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
-                return;
+                out.fail(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "invalid_request");
+                return null;
             } catch (WorkBudgetException e) {
                 // More work than a request may cause (DESIGN.md 7): the request's fault, named with its limit.
                 planner.release();
-                SimpleHandler.tooComplex(sink, dialect, e);
-                return;
+                SimpleHandler.tooComplex(out, dialect, e);
+                return null;
             } catch (RuntimeException e) {
                 planner.release();
                 Dialect pd = io.sluice.codec.dialect.Dialects.byName(p.dialect());
                 LOG.warn("cannot translate a {} request for {}: {}", dialect.name(), pd.name(), e.toString());
-                sink.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request could not be translated from "
+                out.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request could not be translated from "
                         + dialect.name() + " to " + pd.name(), "translation_error");
-                return;
+                return null;
             }
-            exchange = scheduler.exchange(planner, first, target, sink);
-            exchange.start();
+            Exchange ex = scheduler.exchange(planner, first, target, out);
+            if (!dedup.enabled()) {
+                exchange = ex;
+            }
+            ex.start();
+            return ex;
+        }
+
+        /** Dedup answered without sending this request. */
+        @Override
+        public void release() {
+            planner.release();
         }
 
         /** Claude Code's warm-up, quota check or title request answered here ({@link ClaudeCliBypass}). */
@@ -347,8 +392,15 @@ public final class ChatService {
 
         @Override
         void accounted(int status, long nanos) {
+            over = true;
             exchange = null;
             releaseScanner();
+            // The first client of a shared answer that left early is accounted when the upstream call is over, with
+            // its usage; every other request now.
+            Dedup.afterUpstream(answering, () -> account(status, nanos));
+        }
+
+        private void account(int status, long nanos) {
             try {
                 if (trace != null) {
                     ops.end(trace, status, capture);

@@ -199,6 +199,9 @@ final class PassthroughUsage implements SseListener {
         try {
             if ("error".equals(event) || UsageScanner.errorIn(data)) {
                 verdict = Verdict.ERROR;
+                if (trace != null) {
+                    trace.broken(); // a 200 that carries an error is not an answer to serve again
+                }
             } else if (!openAi) {
                 return; // the tap reads usage
             } else if (UsageScanner.isDone(data)) {

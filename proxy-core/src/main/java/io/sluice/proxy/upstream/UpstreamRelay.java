@@ -280,6 +280,9 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
         String problem = answer.streamEndProblem();
         if (problem != null) {
             LOG.debug("provider {} ended a stream {}", provider.name(), problem);
+            if (request.trace() != null) {
+                request.trace().broken(); // relayed as it came, but not served again by dedup
+            }
         }
         end(upstreamKeepAlive);
         report(Outcome.Committed.INSTANCE);

@@ -10,6 +10,7 @@ final class Counts {
     long completionTokens;
     long cachedTokens;
     long reasoningTokens;
+    long deduplicated;
 
     static Counts of(UsageRecord r) {
         Counts c = new Counts();
@@ -25,6 +26,9 @@ final class Counts {
         if (r.estimated()) {
             estimated++;
         }
+        if (r.deduplicated()) {
+            deduplicated++;
+        }
         promptTokens += r.promptTokens();
         completionTokens += r.completionTokens();
         cachedTokens += r.cachedTokens();
@@ -39,14 +43,16 @@ final class Counts {
         completionTokens += c.completionTokens;
         cachedTokens += c.cachedTokens;
         reasoningTokens += c.reasoningTokens;
+        deduplicated += c.deduplicated;
     }
 
     boolean isZero() {
-        return (requests | errors | estimated | promptTokens | completionTokens | cachedTokens | reasoningTokens) == 0;
+        return (requests | errors | estimated | promptTokens | completionTokens | cachedTokens | reasoningTokens
+                | deduplicated) == 0;
     }
 
     UsageTotals toTotals() {
         return new UsageTotals(requests, errors, promptTokens, completionTokens, cachedTokens, reasoningTokens,
-                estimated);
+                estimated, deduplicated);
     }
 }

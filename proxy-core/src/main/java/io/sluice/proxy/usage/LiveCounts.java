@@ -12,6 +12,7 @@ final class LiveCounts {
     private final LongAdder completionTokens = new LongAdder();
     private final LongAdder cachedTokens = new LongAdder();
     private final LongAdder reasoningTokens = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
 
     void add(UsageRecord r) {
         requests.increment();
@@ -20,6 +21,9 @@ final class LiveCounts {
         }
         if (r.estimated()) {
             estimated.increment();
+        }
+        if (r.deduplicated()) {
+            deduplicated.increment();
         }
         add(promptTokens, r.promptTokens());
         add(completionTokens, r.completionTokens());
@@ -35,6 +39,7 @@ final class LiveCounts {
         add(completionTokens, c.completionTokens);
         add(cachedTokens, c.cachedTokens);
         add(reasoningTokens, c.reasoningTokens);
+        add(deduplicated, c.deduplicated);
     }
 
     /** A moment's sums; not atomic across fields while records arrive, exact once they stop. */
@@ -47,6 +52,7 @@ final class LiveCounts {
         c.completionTokens = completionTokens.sum();
         c.cachedTokens = cachedTokens.sum();
         c.reasoningTokens = reasoningTokens.sum();
+        c.deduplicated = deduplicated.sum();
         return c;
     }
 
@@ -63,6 +69,7 @@ final class LiveCounts {
         c.completionTokens = completionTokens.sumThenReset();
         c.cachedTokens = cachedTokens.sumThenReset();
         c.reasoningTokens = reasoningTokens.sumThenReset();
+        c.deduplicated = deduplicated.sumThenReset();
         return c;
     }
 

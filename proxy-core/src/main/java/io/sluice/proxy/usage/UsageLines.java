@@ -19,7 +19,8 @@ import java.io.OutputStream;
  *
  * The second is one request ({@code s} status, {@code e} estimated; {@code k} and {@code c} left out when null). The
  * third, with {@code n}, stands for {@code n} requests of one (provider, model, key, client) tuple, {@code er} of
- * them errors and {@code es} estimated: a compacted file is made of these, and so are records that overflowed the
+ * them errors, {@code es} estimated and {@code dd} answered by dedup ({@code "d":true} on a single request; both
+ * left out when none): a compacted file is made of these, and so are records that overflowed the
  * queue. Unknown fields are skipped, so a later version may add some.
  */
 final class UsageLines {
@@ -48,6 +49,9 @@ final class UsageLines {
         json.writeNumberField("ca", r.cachedTokens());
         json.writeNumberField("rt", r.reasoningTokens());
         json.writeBooleanField("e", r.estimated());
+        if (r.deduplicated()) {
+            json.writeBooleanField("d", true);
+        }
         json.writeEndObject();
         json.writeRaw('\n');
     }
@@ -63,6 +67,9 @@ final class UsageLines {
         json.writeNumberField("ct", c.completionTokens);
         json.writeNumberField("ca", c.cachedTokens);
         json.writeNumberField("rt", c.reasoningTokens);
+        if (c.deduplicated > 0) {
+            json.writeNumberField("dd", c.deduplicated);
+        }
         json.writeEndObject();
         json.writeRaw('\n');
     }
@@ -114,6 +121,7 @@ final class UsageLines {
         String client = null;
         long status = -1;
         boolean estimated = false;
+        boolean deduplicated = false;
         long n = -1;
         Counts c = new Counts();
         JsonToken token;
@@ -129,6 +137,8 @@ final class UsageLines {
                 case "c" -> client = text(p, value);
                 case "s" -> status = count(p, value);
                 case "e" -> estimated = bool(value);
+                case "d" -> deduplicated = bool(value);
+                case "dd" -> c.deduplicated = count(p, value);
                 case "n" -> n = count(p, value);
                 case "er" -> c.errors = count(p, value);
                 case "es" -> c.estimated = count(p, value);
@@ -149,7 +159,7 @@ final class UsageLines {
             return null;
         }
         if (n >= 0) {
-            if (c.errors > n || c.estimated > n) {
+            if (c.errors > n || c.estimated > n || c.deduplicated > n) {
                 return null;
             }
             c.requests = n;
@@ -160,6 +170,7 @@ final class UsageLines {
             c.requests = 1;
             c.errors = status >= 400 || status == 0 ? 1 : 0;
             c.estimated = estimated ? 1 : 0;
+            c.deduplicated = deduplicated ? 1 : 0;
         }
         return new Line(-1, t, new UsageTuple(provider, model, emptyToNull(key), emptyToNull(client)), c);
     }

@@ -14,6 +14,8 @@ package io.sluice.proxy.usage;
  * @param cachedTokens the part of the prompt read from the provider's cache
  * @param reasoningTokens the part of the completion spent reasoning
  * @param estimated true when the provider reported no usage and the counts are our estimate
+ * @param deduplicated true when dedup answered it (a cached or coalesced answer): no upstream call of its own, so
+ *                     no tokens; the call that produced the answer has them
  */
 public record UsageRecord(
         long epochMillis,
@@ -26,7 +28,8 @@ public record UsageRecord(
         long completionTokens,
         long cachedTokens,
         long reasoningTokens,
-        boolean estimated) {
+        boolean estimated,
+        boolean deduplicated) {
 
     public UsageRecord {
         requireName("provider", provider);
@@ -41,6 +44,13 @@ public record UsageRecord(
         requireCount("completionTokens", completionTokens);
         requireCount("cachedTokens", cachedTokens);
         requireCount("reasoningTokens", reasoningTokens);
+    }
+
+    public UsageRecord(long epochMillis, String provider, String model, String key, String client, int status,
+                       long promptTokens, long completionTokens, long cachedTokens, long reasoningTokens,
+                       boolean estimated) {
+        this(epochMillis, provider, model, key, client, status, promptTokens, completionTokens, cachedTokens,
+                reasoningTokens, estimated, false);
     }
 
     /** A 4xx or 5xx, or no response at all. */

@@ -24,6 +24,7 @@ public final class TestProxy implements AutoCloseable {
         private final StringBuilder server = new StringBuilder();
         private final StringBuilder upstream = new StringBuilder();
         private final StringBuilder providers = new StringBuilder();
+        private final StringBuilder more = new StringBuilder();
 
         public Builder server(String key, Object value) {
             server.append("  ").append(key).append(": ").append(value).append('\n');
@@ -58,6 +59,12 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        /** Top-level sections after the others, as YAML text ({@code "dedup:\n  enabled: true\n"}). */
+        public Builder sections(String yaml) {
+            more.append(yaml);
+            return this;
+        }
+
         /** Provider entries as YAML lines, indented two spaces (a name line, then its keys). */
         public Builder providersYaml(String yaml) {
             providers.append(yaml);
@@ -67,7 +74,7 @@ public final class TestProxy implements AutoCloseable {
         public String yaml() {
             return "server:\n  host: 127.0.0.1\n  port: 0\n  ioThreads: 1\n" + server
                     + (upstream.length() == 0 ? "" : "upstream:\n" + upstream)
-                    + (providers.length() == 0 ? "" : "providers:\n" + providers);
+                    + (providers.length() == 0 ? "" : "providers:\n" + providers) + more;
         }
 
         public TestProxy build() {

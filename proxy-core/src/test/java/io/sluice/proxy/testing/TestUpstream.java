@@ -60,7 +60,7 @@ public final class TestUpstream implements AutoCloseable {
     public static final class Reply {
         final int status;
         final Map<String, String> headers = new java.util.LinkedHashMap<>();
-        final List<Object> steps = new ArrayList<>(); // String part, Duration pause or Repeat
+        final List<Object> steps = new ArrayList<>(); // String part, Duration pause, Repeat or a gate
         Ending ending = Ending.COMPLETE;
         boolean chunked = true;
 
@@ -116,6 +116,12 @@ public final class TestUpstream implements AutoCloseable {
         /** Waits {@code d} (on the upstream's event loop) before the next step. */
         public Reply pause(Duration d) {
             steps.add(d);
+            return this;
+        }
+
+        /** Waits until {@code gate} completes (the test opens it) before the next step. */
+        public Reply waitFor(java.util.concurrent.CompletableFuture<?> gate) {
+            steps.add(gate);
             return this;
         }
 
@@ -306,6 +312,8 @@ public final class TestUpstream implements AutoCloseable {
             if (step instanceof Duration) {
                 ctx.executor().schedule(() -> play(ctx, reply, i + 1, 0), ((Duration) step).toNanos(),
                         TimeUnit.NANOSECONDS);
+            } else if (step instanceof java.util.concurrent.CompletableFuture<?> gate) {
+                gate.whenComplete((v, e) -> ctx.executor().execute(() -> play(ctx, reply, i + 1, 0)));
             } else if (step instanceof Repeat) {
                 Repeat r = (Repeat) step;
                 if (j == r.count()) {
