@@ -10,7 +10,6 @@ import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.providers.Operation;
-import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
@@ -34,7 +33,6 @@ import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
-import java.util.List;
 
 /**
  * Model requests in every client dialect (chat completions, messages, responses, Gemini generate, embeddings, image
@@ -276,67 +274,12 @@ public final class ChatService {
             return request.headers().get(name);
         }
 
-        /**
-         * The id the allow-list judges besides the provider and upstream model called: what the client asked for,
-         * unless {@code /v1/providers/{p}/...} forced the request somewhere its model id would not route by itself;
-         * then the {@code provider/model} actually called, so a key limited to {@code mock/*} cannot send
-         * {@code mock/echo} to another provider.
-         */
         private String calledAs(String model, ModelRouter.Route target) {
-            if (RouteFamily.forcedProvider(request.path()) == null) {
-                return model;
-            }
-            ModelRouter.Route plain = routing.router().resolve(model);
-            if (plain != null && plain.provider() == target.provider()
-                    && plain.upstreamModel().equals(target.upstreamModel())) {
-                return model;
-            }
-            return target.provider().name() + "/" + target.upstreamModel();
+            return ModelTargets.calledAs(routing, request.path(), model, target);
         }
 
-        /**
-         * The route for {@code model}, or null after answering the client: 400 for a model id that is not acceptable
-         * (control characters, {@code ..}, one that cannot go into the provider's URL path), 404 for an unknown
-         * model or provider, naming close matches or why an alias is unavailable.
-         */
         private ModelRouter.Route route(String model, ResponseSink sink) {
-            ModelRouter router = routing.router();
-            String bad = ModelRouter.invalid(model);
-            if (bad != null) {
-                sink.fail(HttpResponseStatus.BAD_REQUEST, bad + ": `" + Text.printable(model) + "`", "invalid_model");
-                return null;
-            }
-            String forced = RouteFamily.forcedProvider(request.path());
-            ModelRouter.Route target;
-            if (forced != null) {
-                target = router.resolveIn(forced, model);
-                if (target == null) {
-                    sink.fail(HttpResponseStatus.NOT_FOUND, "The provider `" + Text.printable(forced)
-                            + "` is not configured or not enabled; enabled providers: "
-                            + String.join(", ", Hints.providers(router, key)), "provider_not_found");
-                    return null;
-                }
-            } else {
-                target = router.resolve(model);
-                if (target == null) {
-                    String why = key == null || key.allows(model, null, null) ? router.unavailable(model) : null;
-                    List<String> close = Hints.closeMatches(router, key, model);
-                    sink.fail(HttpResponseStatus.NOT_FOUND, why != null ? "The model `" + Text.printable(model)
-                            + "` is unavailable: " + why : "The model `" + Text.printable(model) + "` does not exist"
-                            + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"),
-                            "model_not_found");
-                    return null;
-                }
-            }
-            if (target.provider().descriptor().modelInPath(route.operation())
-                    && !ProviderDescriptor.pathSafe(target.upstreamModel())) {
-                sink.fail(HttpResponseStatus.BAD_REQUEST, "model `" + Text.printable(target.upstreamModel())
-                        + "` cannot be sent to provider " + target.provider().name()
-                        + ", which takes the model in its URL path (expected: letters, digits, '.', '_', '-')",
-                        "invalid_model");
-                return null;
-            }
-            return target;
+            return ModelTargets.route(routing, request.path(), route, key, model, sink);
         }
 
         /**

@@ -343,6 +343,23 @@ class DedupE2eTest {
     }
 
     @Test
+    void aSystemPromptChangedAtRuntimeStartsNewSignatures() throws Exception {
+        start(Reply.json(200, Bodies.completion("p")), "", "");
+        String body = Bodies.chat(MODEL, false, "prompted");
+        assertThat(Http.chat(sluice, body).headers().firstValue("x-sluice-cache")).hasValue("miss");
+        assertThat(Http.chat(sluice, body).headers().firstValue("x-sluice-cache")).hasValue("hit");
+        HttpResponse<String> put = Http.send(sluice, "PUT", "/api/settings/system-prompt",
+                "{\"prompt\": \"Answer in French.\", \"mode\": \"prepend\"}");
+        assertThat(put.statusCode()).isEqualTo(200);
+        // The same client bytes now ask the provider something else: not the cached answer.
+        assertThat(Http.chat(sluice, body).headers().firstValue("x-sluice-cache")).hasValue("miss");
+        assertThat(upstream.take().body()).doesNotContain("French");
+        assertThat(upstream.take().body()).contains("Answer in French.");
+        assertThat(Http.chat(sluice, body).headers().firstValue("x-sluice-cache")).hasValue("hit");
+        assertThat(upstream.requestsWaiting()).isZero();
+    }
+
+    @Test
     void offByDefault() throws Exception {
         upstream = new TestUpstream(r -> Reply.json(200, Bodies.completion("plain")));
         sluice = config().openAiCompatible("up", upstream, "gpt-4o-mini").start();
