@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.providers.EnvProviders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ final class DedupSection {
 
     static DedupConfig read(ConfigNode n, Map<String, String> env) {
         n.object(KEYS);
-        boolean enabled = n.get("enabled").bool(envEnabled(env.get(ENV_ENABLED)));
+        boolean enabled = n.get("enabled").bool(Records.envFlag(env, ENV_ENABLED, false));
         Duration window = n.get("window").duration(DedupConfig.DEFAULT_WINDOW);
         int maxEntries = n.get("maxEntries").intValue(DedupConfig.DEFAULT_MAX_ENTRIES);
         int maxBytes = n.get("maxBytes").intValue(DedupConfig.DEFAULT_MAX_BYTES);
@@ -27,16 +26,5 @@ final class DedupSection {
         List<String> ignore = n.get("ignoreFields").strings();
         return Records.build(n, () -> new DedupConfig(enabled, window, maxEntries, maxBytes, maxEntryBytes,
                 maxLagBytes, maxBodyBytes, ignore));
-    }
-
-    private static boolean envEnabled(String v) {
-        if (v == null || v.isBlank()) {
-            return false;
-        }
-        try {
-            return EnvProviders.truthy(ENV_ENABLED, v);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("environment: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.providers.EnvProviders;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,22 +91,11 @@ final class FileSections {
         OpsConfig o = ops(usage, logs);
         Path data = path(dataDir);
         metrics.object(METRICS_KEYS);
-        boolean enabled = metrics.get("enabled").bool(envEnabled(env.get("METRICS_ENABLED")));
+        // METRICS_ENABLED: on unless 0, false, no or off (the seed's default is 1).
+        boolean enabled = metrics.get("enabled").bool(Records.envFlag(env, "METRICS_ENABLED", true));
         String path = metrics.get("path").text(env.getOrDefault("METRICS_PATH", OpsConfig.DEFAULT_METRICS_PATH));
         return Records.build(metrics, () -> new OpsConfig(o.usageFile(), o.logCapacity(), o.logDir(),
                 o.logMaxBytes(), o.logKeep(), o.requestLogFile(), o.maxCaptureBytes(), enabled, path, data));
-    }
-
-    /** {@code METRICS_ENABLED}: on unless 0, false, no or off (the seed's default is 1). */
-    private static boolean envEnabled(String v) {
-        if (v == null || v.isBlank()) {
-            return true;
-        }
-        try {
-            return EnvProviders.truthy("METRICS_ENABLED", v);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("environment: " + e.getMessage(), e);
-        }
     }
 
     static final List<String> BYPASS_KEYS = List.of("enabled", "warmup", "quota", "title");
@@ -116,15 +104,7 @@ final class FileSections {
     static BypassConfig bypass(ConfigNode n, Map<String, String> env) {
         n.object(BYPASS_KEYS);
         BypassConfig d = BypassConfig.defaults();
-        String flag = env.get("SLUICE_CLAUDE_BYPASS");
-        boolean on = d.enabled();
-        if (flag != null && !flag.isBlank()) {
-            try {
-                on = EnvProviders.truthy("SLUICE_CLAUDE_BYPASS", flag);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("environment: " + e.getMessage(), e);
-            }
-        }
+        boolean on = Records.envFlag(env, "SLUICE_CLAUDE_BYPASS", d.enabled());
         return new BypassConfig(n.get("enabled").bool(on), n.get("warmup").bool(d.warmup()),
                 n.get("quota").bool(d.quota()), n.get("title").bool(d.title()));
     }

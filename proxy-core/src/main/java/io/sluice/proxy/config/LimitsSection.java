@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.providers.EnvProviders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ final class LimitsSection {
     /** The file's {@code rateLimits}, else the seeds' {@code RATE_LIMIT_ENABLED} / {@code RATE_LIMIT_PER_MINUTE}. */
     static RateLimitConfig rateLimits(ConfigNode n, Map<String, String> env) {
         if (n.isAbsent()) {
-            if (!envFlag(env, "RATE_LIMIT_ENABLED")) {
+            if (!Records.envFlag(env, "RATE_LIMIT_ENABLED", false)) {
                 return RateLimitConfig.off();
             }
             long perMinute = envLong(env, "RATE_LIMIT_PER_MINUTE", RateLimitConfig.SEED_PER_PROVIDER);
@@ -37,7 +36,7 @@ final class LimitsSection {
     /** The file's {@code concurrency}, else the seeds' {@code UPSTREAM_CONCURRENCY_ENABLED} and friends. */
     static ConcurrencyConfig concurrency(ConfigNode n, Map<String, String> env) {
         if (n.isAbsent()) {
-            if (!envFlag(env, "UPSTREAM_CONCURRENCY_ENABLED")) {
+            if (!Records.envFlag(env, "UPSTREAM_CONCURRENCY_ENABLED", false)) {
                 return ConcurrencyConfig.off();
             }
             int max = (int) envLong(env, "UPSTREAM_MAX_CONCURRENT", ConcurrencyConfig.DEFAULT_MAX_CONCURRENT);
@@ -53,18 +52,6 @@ final class LimitsSection {
         int queue = n.get("queueMax").intValue(ConcurrencyConfig.DEFAULT_QUEUE_MAX);
         Duration timeout = n.get("queueTimeout").duration(ConcurrencyConfig.DEFAULT_QUEUE_TIMEOUT);
         return Records.build(n, () -> new ConcurrencyConfig(enabled, max, queue, timeout));
-    }
-
-    private static boolean envFlag(Map<String, String> env, String var) {
-        String v = env.get(var);
-        if (v == null || v.isBlank()) {
-            return false;
-        }
-        try {
-            return EnvProviders.truthy(var, v);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("environment: " + e.getMessage(), e);
-        }
     }
 
     private static long envLong(Map<String, String> env, String var, long fallback) {

@@ -1,5 +1,7 @@
 package io.sluice.proxy.config;
 
+import io.sluice.providers.EnvProviders;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +19,22 @@ final class Records {
             return constructor.get();
         } catch (ConfigException e) {
             throw e.under(n.path());
+        }
+    }
+
+    /**
+     * The environment flag {@code var} read the seeds' way (1/true/yes/on, 0/false/no/off): {@code fallback} when it is
+     * unset or blank, a {@link ConfigException} naming it for anything else.
+     */
+    static boolean envFlag(Map<String, String> env, String var, boolean fallback) {
+        String v = env.get(var);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return EnvProviders.truthy(var, v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("environment: " + e.getMessage(), e);
         }
     }
 

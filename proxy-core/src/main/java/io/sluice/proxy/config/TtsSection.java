@@ -1,6 +1,5 @@
 package io.sluice.proxy.config;
 
-import io.sluice.providers.EnvProviders;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +54,7 @@ final class TtsSection {
     /** The seed's TTS server as a template, or null when its variables do not turn it on. */
     private static String seedTemplate(Map<String, String> env) {
         String target = blankToNull(env.get("TTS_PROXY_TARGET"));
-        String enable = blankToNull(env.get("ENABLE_TTS_PROXY"));
-        boolean on;
-        try {
-            on = enable != null ? EnvProviders.truthy("ENABLE_TTS_PROXY", enable) : target != null;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("environment: " + e.getMessage(), e);
-        }
-        if (!on) {
+        if (!Records.envFlag(env, "ENABLE_TTS_PROXY", target != null)) {
             return null;
         }
         String t = target == null ? TtsConfig.SEED_TARGET : target.strip();
