@@ -472,8 +472,11 @@ public final class RequestOutline {
         f.lastEnd = end;
     }
 
-    /** {@code system_instruction} → {@code systemInstruction}: Google's parser takes both. */
-    static String camel(String name) {
+    /**
+     * {@code system_instruction} → {@code systemInstruction}: Google's parser takes both, so Gemini bodies are
+     * compared in one spelling (here and in the Gemini request reader).
+     */
+    public static String camel(String name) {
         if (name.indexOf('_') < 0) {
             return name;
         }

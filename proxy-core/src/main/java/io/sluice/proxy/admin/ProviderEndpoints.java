@@ -9,6 +9,7 @@ import io.sluice.providers.ProviderCatalog;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ProviderEdits;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.json.JsonText;
 import io.sluice.proxy.json.Text;
@@ -65,7 +66,7 @@ final class ProviderEndpoints {
                     .field("displayName", p.descriptor().displayName()).field("enabled", p.enabled())
                     .field("configured", configured).field("status", status(p))
                     .stringArray("maskedKeys", p.maskedApiKeys())
-                    .field("env", envPrefix(p))
+                    .field("env", ProviderEdits.envPrefix(p))
                     .field("healthy", p.enabled() && configured && breaker == CircuitBreaker.State.CLOSED)
                     .field("breaker", breaker.name().toLowerCase(Locale.ROOT))
                     .field("dialect", p.dialect())
@@ -102,13 +103,6 @@ final class ProviderEndpoints {
         return !p.enabled() ? "disabled" : p.configured() ? "active" : "not_configured";
     }
 
-    /** The variable prefix that configures {@code p} ({@code ANTHROPIC}, {@code OPENAI_COMPATIBLE_LOCAL}), or null. */
-    static String envPrefix(ProviderConfig p) {
-        if (p.descriptor().compatibleFamily()) {
-            return p.name().toUpperCase(Locale.ROOT).replace('-', '_');
-        }
-        return p.descriptor().envPrefixes().isEmpty() ? null : p.descriptor().envPrefixes().get(0);
-    }
 
     String tokens(ProviderConfig p) {
         return tokensJson(p).toString();

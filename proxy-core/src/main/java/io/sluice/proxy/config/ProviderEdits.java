@@ -205,11 +205,23 @@ public final class ProviderEdits {
         return d.envPrefixes().isEmpty() ? null : d.envPrefixes().get(0);
     }
 
+    /**
+     * The variable prefix of provider {@code p} without looking at the environment ({@code ANTHROPIC},
+     * {@code OPENAI_COMPATIBLE_LOCAL}), or null when its type has none.
+     */
+    public static String envPrefix(ProviderConfig p) {
+        ProviderDescriptor d = p.descriptor();
+        if (d.compatibleFamily()) {
+            return p.name().toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+        return d.envPrefixes().isEmpty() ? null : d.envPrefixes().get(0);
+    }
+
     /** The variable prefix that describes running provider {@code p}: the one its variables already use. */
     private static String prefix(ProviderConfig p, String name, Map<String, String> env) {
         ProviderDescriptor d = p.descriptor();
         if (d.compatibleFamily()) {
-            return p.name().toUpperCase(Locale.ROOT).replace('-', '_');
+            return envPrefix(p);
         }
         for (String pfx : d.envPrefixes()) {
             String flag = env.get(pfx + "_ENABLED");

@@ -15,6 +15,7 @@ import io.sluice.codec.hub.Role;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import io.sluice.codec.hub.ToolChoice;
+import io.sluice.codec.json.RequestOutline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,21 +59,7 @@ final class GeminiRequestReader {
 
     /** {@code system_instruction} → {@code systemInstruction}: Google's parser takes both; we compare one. */
     static String key(String name) {
-        if (name.indexOf('_') < 0) {
-            return name;
-        }
-        StringBuilder sb = new StringBuilder(name.length());
-        boolean up = false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '_') {
-                up = sb.length() > 0;
-            } else {
-                sb.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return sb.toString();
+        return RequestOutline.camel(name);
     }
 
     private HubRequest finish() {
