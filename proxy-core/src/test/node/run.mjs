@@ -25,6 +25,7 @@ if (!BASE || Object.keys(MODELS).length === 0) {
 export const EXPECT = {
   text: 'Echo: ping (turns=2, system=be brief)',
   weather: 'Weather: sunny 21C',
+  preamble: 'Checking the weather.', // said before the tool call
 };
 
 function withTimeout(promise, ms) {

@@ -15,6 +15,8 @@ final class ScriptedAnswers {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final String ARGS = "{\"city\":\"Paris\"}";
+    /** What the model says before it calls the tool, as models often do. */
+    static final String PREAMBLE = "Checking the weather.";
 
     private ScriptedAnswers() {
     }
@@ -48,7 +50,7 @@ final class ScriptedAnswers {
         String head = "{\"id\":\"" + id + "\",\"created\":1700000000,\"model\":" + q(model(t));
         if (!t.stream()) {
             String message = t.callTool()
-                    ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"" + callId
+                    ? "{\"role\":\"assistant\",\"content\":" + q(PREAMBLE) + ",\"tool_calls\":[{\"id\":\"" + callId
                     + "\",\"type\":\"function\",\"function\":{\"name\":\"" + TOOL + "\",\"arguments\":" + q(ARGS)
                     + "}}]}"
                     : "{\"role\":\"assistant\",\"content\":" + q(t.text()) + "}";
@@ -60,6 +62,7 @@ final class ScriptedAnswers {
         List<String> ev = new ArrayList<>();
         ev.add(chunk + "{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
         if (t.callTool()) {
+            ev.add(chunk + "{\"content\":" + q(PREAMBLE) + "},\"finish_reason\":null}]}\n\n");
             ev.add(chunk + "{\"tool_calls\":[{\"index\":0,\"id\":\"" + callId + "\",\"type\":\"function\","
                     + "\"function\":{\"name\":\"" + TOOL + "\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n");
             for (String p : pieces(ARGS)) {
@@ -86,12 +89,12 @@ final class ScriptedAnswers {
         String toolId = "toolu_scripted_" + n;
         String stop = t.callTool() ? "tool_use" : "end_turn";
         if (!t.stream()) {
-            String block = t.callTool()
-                    ? "{\"type\":\"tool_use\",\"id\":\"" + toolId + "\",\"name\":\"" + TOOL + "\",\"input\":" + ARGS
-                    + "}"
+            String blocks = t.callTool()
+                    ? "{\"type\":\"text\",\"text\":" + q(PREAMBLE) + "},{\"type\":\"tool_use\",\"id\":\"" + toolId
+                    + "\",\"name\":\"" + TOOL + "\",\"input\":" + ARGS + "}"
                     : "{\"type\":\"text\",\"text\":" + q(t.text()) + "}";
             return Reply.json(200, "{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
-                    + q(model(t)) + ",\"content\":[" + block + "],\"stop_reason\":\"" + stop
+                    + q(model(t)) + ",\"content\":[" + blocks + "],\"stop_reason\":\"" + stop
                     + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + INPUT_TOKENS + ",\"output_tokens\":"
                     + OUTPUT_TOKENS + "}}");
         }
@@ -100,27 +103,35 @@ final class ScriptedAnswers {
                 + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":" + q(model(t)) + ",\"content\":[],"
                 + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + INPUT_TOKENS
                 + ",\"output_tokens\":1}}}\n\n");
+        int index = 0;
         if (t.callTool()) {
-            ev.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+            anthropicText(ev, index++, List.of(PREAMBLE));
+            ev.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":" + index + ","
                     + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"" + toolId + "\",\"name\":\"" + TOOL
                     + "\",\"input\":{}}}\n\n");
             for (String p : pieces(ARGS)) {
-                ev.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                        + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + q(p) + "}}\n\n");
+                ev.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":" + index
+                        + ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + q(p) + "}}\n\n");
             }
+            ev.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index
+                    + "}\n\n");
         } else {
-            ev.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-            for (String p : pieces(t.text())) {
-                ev.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                        + "\"delta\":{\"type\":\"text_delta\",\"text\":" + q(p) + "}}\n\n");
-            }
+            anthropicText(ev, index, pieces(t.text()));
         }
-        ev.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
         ev.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stop
                 + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + OUTPUT_TOKENS + "}}\n\n");
         ev.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         return sse(ev);
+    }
+
+    private static void anthropicText(List<String> ev, int index, List<String> pieces) {
+        ev.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":" + index + ","
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        for (String p : pieces) {
+            ev.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":" + index + ","
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":" + q(p) + "}}\n\n");
+        }
+        ev.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index + "}\n\n");
     }
 
     static Reply gemini(Turns t) {
@@ -128,7 +139,8 @@ final class ScriptedAnswers {
                 + OUTPUT_TOKENS + ",\"totalTokenCount\":" + (INPUT_TOKENS + OUTPUT_TOKENS) + "}";
         String tail = ",\"modelVersion\":\"scripted\"";
         if (t.callTool()) {
-            String body = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\""
+            String body = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":" + q(PREAMBLE)
+                    + "},{\"functionCall\":{\"name\":\""
                     + TOOL + "\",\"args\":" + ARGS + "}}]},\"finishReason\":\"STOP\",\"index\":0}]," + usage + tail
                     + "}";
             return t.stream() ? sse(List.of("data: " + body + "\r\n\r\n")) : Reply.json(200, body);
@@ -151,51 +163,55 @@ final class ScriptedAnswers {
     static Reply responses(Turns t) {
         long n = IDS.incrementAndGet();
         String id = "resp_scripted_" + n;
-        String itemId = (t.callTool() ? "fc_scripted_" : "msg_scripted_") + n;
+        String msgId = "msg_scripted_" + n;
+        String fcId = "fc_scripted_" + n;
+        String text = t.callTool() ? PREAMBLE : t.text();
         String usage = "{\"input_tokens\":" + INPUT_TOKENS + ",\"input_tokens_details\":{\"cached_tokens\":0},"
                 + "\"output_tokens\":" + OUTPUT_TOKENS + ",\"output_tokens_details\":{\"reasoning_tokens\":0},"
                 + "\"total_tokens\":" + (INPUT_TOKENS + OUTPUT_TOKENS) + "}";
-        String item = t.callTool()
-                ? "{\"type\":\"function_call\",\"id\":\"" + itemId + "\",\"call_id\":\"call_" + n + "\",\"name\":\""
-                + TOOL + "\",\"arguments\":" + q(ARGS) + ",\"status\":\"completed\"}"
-                : "{\"type\":\"message\",\"id\":\"" + itemId + "\",\"status\":\"completed\",\"role\":\"assistant\","
-                + "\"content\":[{\"type\":\"output_text\",\"text\":" + q(t.text()) + ",\"annotations\":[]}]}";
-        String response = "{\"id\":\"" + id + "\",\"object\":\"response\",\"created_at\":1700000000,\"status\":"
-                + "\"%s\",\"model\":" + q(model(t)) + ",\"output\":[%s],\"usage\":%s}";
+        String message = "{\"type\":\"message\",\"id\":\"" + msgId + "\",\"status\":\"completed\",\"role\":"
+                + "\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":" + q(text) + ",\"annotations\":[]}]}";
+        String call = "{\"type\":\"function_call\",\"id\":\"" + fcId + "\",\"call_id\":\"call_" + n
+                + "\",\"name\":\"" + TOOL + "\",\"arguments\":" + q(ARGS) + ",\"status\":\"completed\"}";
+        String output = t.callTool() ? message + "," + call : message;
+        String head = "{\"id\":\"" + id + "\",\"object\":\"response\",\"created_at\":1700000000,\"model\":"
+                + q(model(t));
+        String done = head + ",\"status\":\"completed\",\"output\":[" + output + "],\"usage\":" + usage + "}";
         if (!t.stream()) {
-            return Reply.json(200, String.format(response, "completed", item, usage));
+            return Reply.json(200, done);
         }
         List<String> ev = new ArrayList<>();
         int[] seq = {0};
         java.util.function.BiConsumer<String, String> add = (type, rest) -> ev.add("event: " + type
                 + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":" + seq[0]++ + "," + rest + "}\n\n");
-        add.accept("response.created", "\"response\":" + String.format(response, "in_progress", "", "null"));
-        add.accept("response.in_progress", "\"response\":" + String.format(response, "in_progress", "", "null"));
+        String started = "\"response\":" + head + ",\"status\":\"in_progress\",\"output\":[],\"usage\":null}";
+        add.accept("response.created", started);
+        add.accept("response.in_progress", started);
+        add.accept("response.output_item.added", "\"output_index\":0,\"item\":{\"type\":\"message\",\"id\":\""
+                + msgId + "\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}");
+        String where = "\"item_id\":\"" + msgId + "\",\"output_index\":0,\"content_index\":0";
+        add.accept("response.content_part.added", where
+                + ",\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}");
+        for (String p : pieces(text)) {
+            add.accept("response.output_text.delta", where + ",\"delta\":" + q(p));
+        }
+        add.accept("response.output_text.done", where + ",\"text\":" + q(text));
+        add.accept("response.content_part.done", where
+                + ",\"part\":{\"type\":\"output_text\",\"text\":" + q(text) + ",\"annotations\":[]}");
+        add.accept("response.output_item.done", "\"output_index\":0,\"item\":" + message);
         if (t.callTool()) {
-            add.accept("response.output_item.added", "\"output_index\":0,\"item\":{\"type\":\"function_call\",\"id\":\""
-                    + itemId + "\",\"call_id\":\"call_" + n + "\",\"name\":\"" + TOOL
+            add.accept("response.output_item.added", "\"output_index\":1,\"item\":{\"type\":\"function_call\","
+                    + "\"id\":\"" + fcId + "\",\"call_id\":\"call_" + n + "\",\"name\":\"" + TOOL
                     + "\",\"arguments\":\"\",\"status\":\"in_progress\"}");
             for (String p : pieces(ARGS)) {
-                add.accept("response.function_call_arguments.delta", "\"item_id\":\"" + itemId
-                        + "\",\"output_index\":0,\"delta\":" + q(p));
+                add.accept("response.function_call_arguments.delta", "\"item_id\":\"" + fcId
+                        + "\",\"output_index\":1,\"delta\":" + q(p));
             }
-            add.accept("response.function_call_arguments.done", "\"item_id\":\"" + itemId
-                    + "\",\"output_index\":0,\"arguments\":" + q(ARGS));
-        } else {
-            add.accept("response.output_item.added", "\"output_index\":0,\"item\":{\"type\":\"message\",\"id\":\""
-                    + itemId + "\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}");
-            String where = "\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0";
-            add.accept("response.content_part.added", where
-                    + ",\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}");
-            for (String p : pieces(t.text())) {
-                add.accept("response.output_text.delta", where + ",\"delta\":" + q(p));
-            }
-            add.accept("response.output_text.done", where + ",\"text\":" + q(t.text()));
-            add.accept("response.content_part.done", where
-                    + ",\"part\":{\"type\":\"output_text\",\"text\":" + q(t.text()) + ",\"annotations\":[]}");
+            add.accept("response.function_call_arguments.done", "\"item_id\":\"" + fcId
+                    + "\",\"output_index\":1,\"arguments\":" + q(ARGS));
+            add.accept("response.output_item.done", "\"output_index\":1,\"item\":" + call);
         }
-        add.accept("response.output_item.done", "\"output_index\":0,\"item\":" + item);
-        add.accept("response.completed", "\"response\":" + String.format(response, "completed", item, usage));
+        add.accept("response.completed", "\"response\":" + done);
         return sse(ev);
     }
 
