@@ -84,7 +84,7 @@ public final class Dispatcher implements RequestRouter {
         }
         boolean post = request.method().equals(HttpMethod.POST);
         switch (route) {
-            case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
+            case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES: case GEMINI_EMBED:
                 return post ? chat.open(request, route, v.key(), credential)
                         : new Refusal(request, route, dialect, metrics, "POST");
             case COUNT_TOKENS:
