@@ -14,6 +14,8 @@ import io.sluice.proxy.json.Text;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.route.Routing;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,7 +110,14 @@ public final class ModelsService {
         if (g != null) {
             return g.model();
         }
-        return path.startsWith("/models/") ? path.substring("/models/".length()) : null;
+        if (!path.startsWith("/models/")) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(path.substring("/models/".length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return path.substring("/models/".length()); // malformed percent-encoding: not found as it is
+        }
     }
 
     /** The OpenAI list for {@code key} (null: everything). */
