@@ -224,6 +224,12 @@ final class GeminiEmbeddings {
         }
 
         @Override
+        public void failRetryAfter(HttpResponseStatus status, String message, String code, long retryAfterSeconds) {
+            release();
+            client.failRetryAfter(status, message, code, retryAfterSeconds);
+        }
+
+        @Override
         public boolean headSent() {
             return held != null || client.headSent();
         }
