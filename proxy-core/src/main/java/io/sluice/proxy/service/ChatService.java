@@ -315,7 +315,8 @@ public final class ChatService {
             String refusal = null;
             if (!p.descriptor().supports(op)) {
                 refusal = "provider " + p.name() + " does not support " + what;
-            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())) {
+            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())
+                    && !(op == Operation.EMBEDDINGS && "gemini".equals(p.dialect()))) {
                 refusal = "provider " + p.name() + " speaks the " + p.dialect()
                         + " API, which has no OpenAI-compatible " + what + " endpoint";
             }
