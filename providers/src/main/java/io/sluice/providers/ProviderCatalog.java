@@ -43,7 +43,7 @@ public final class ProviderCatalog {
                     .baseUrl("https://generativelanguage.googleapis.com/v1beta")
                     .env("GEMINI", "GOOGLE_AI", "GOOGLE").keyVars("GOOGLE_API_KEY").baseUrlVars("GOOGLE_BASE_URL")
                     .models("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash")
-                    .limits(CatalogLimits.GEMINI).capabilities(VISION).build(),
+                    .limits(CatalogLimits.GEMINI).capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("azure").displayName("Azure OpenAI").aliases("azure-openai")
                     .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT)
                     .modelsPath(null)

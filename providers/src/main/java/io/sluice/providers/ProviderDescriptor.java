@@ -272,7 +272,8 @@ public final class ProviderDescriptor {
 
     /** Whether {@code model} is sent inside the URL path for {@code op} (Gemini, Azure deployments). */
     public boolean modelInPath(Operation op) {
-        return pathStyle == PathStyle.AZURE_DEPLOYMENT || (op == Operation.CHAT && dialect.equals("gemini"));
+        return pathStyle == PathStyle.AZURE_DEPLOYMENT
+                || (op != Operation.IMAGES && dialect.equals("gemini"));
     }
 
     /** Whether {@code model} may be put into a URL path: letters, digits, dot, underscore, dash. */
@@ -303,7 +304,9 @@ public final class ProviderDescriptor {
         }
         return switch (op) {
             case CHAT -> Dialects.byName(dialectName).path(model, stream);
-            case EMBEDDINGS -> "/embeddings";
+            // Gemini's own embeddings API; every request goes as a batch (one call, any number of inputs)
+            case EMBEDDINGS -> dialectName.equals("gemini") ? "/models/" + model + ":batchEmbedContents"
+                    : "/embeddings";
             case IMAGES -> "/images/generations";
         };
     }

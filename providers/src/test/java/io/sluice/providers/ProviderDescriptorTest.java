@@ -102,7 +102,10 @@ class ProviderDescriptorTest {
             assertThat(ANTHROPIC.modelInPath(op)).as("anthropic " + op).isFalse();
         }
         assertThat(GEMINI.modelInPath(Operation.CHAT)).isTrue();
-        assertThat(GEMINI.modelInPath(Operation.EMBEDDINGS)).isFalse();
+        assertThat(GEMINI.modelInPath(Operation.EMBEDDINGS)).isTrue();
+        assertThat(GEMINI.modelInPath(Operation.IMAGES)).isFalse();
+        assertThat(GEMINI.path(Operation.EMBEDDINGS, "gemini", "text-embedding-004", false, Map.of()))
+                .isEqualTo("/models/text-embedding-004:batchEmbedContents");
     }
 
     // ---- builder ----

@@ -1,6 +1,7 @@
 package io.sluice.proxy;
 
 import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.access.Cors;
 import io.sluice.proxy.admin.MonitoringApi;
 import io.sluice.proxy.admin.ProviderProbe;
 import io.sluice.proxy.admin.ProxyTestAction;
@@ -54,6 +55,7 @@ public final class ProxyContext {
     private final Operations ops;
     private final AttemptScheduler scheduler;
     private final Dispatcher dispatcher;
+    private final Cors cors;
     private final SpeechCache speech;
     private final Dedup dedup;
 
@@ -103,7 +105,8 @@ public final class ProxyContext {
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),
                 new TtsService(speech, admission, ops, metrics));
-        this.dispatcher = new Dispatcher(admission, metrics, chat,
+        this.cors = Cors.of(config.server().cors());
+        this.dispatcher = new Dispatcher(admission, cors, metrics, chat,
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
                 new HealthService(metrics),
@@ -168,5 +171,10 @@ public final class ProxyContext {
     /** What answers each client request; the server edge calls it once per request head. */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** Cross-origin access for browser clients, built once from {@code server.cors}. */
+    public Cors cors() {
+        return cors;
     }
 }

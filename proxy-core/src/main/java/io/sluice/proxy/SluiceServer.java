@@ -107,7 +107,7 @@ public final class SluiceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        ClientPipeline.init(ch, config.server(), proxy.dispatcher(), connections);
+                        ClientPipeline.init(ch, config.server(), proxy.dispatcher(), connections, proxy.cors());
                     }
                 });
         try {
@@ -141,7 +141,8 @@ public final class SluiceServer implements AutoCloseable {
      * benchmark, which run it on an EmbeddedChannel.
      */
     public static void initClientChannel(Channel ch, ProxyContext proxy) {
-        ClientPipeline.init(ch, proxy.config().server(), proxy.dispatcher(), ConnectionLimit.UNLIMITED);
+        ClientPipeline.init(ch, proxy.config().server(), proxy.dispatcher(), ConnectionLimit.UNLIMITED,
+                proxy.cors());
     }
 
     /** The bound address (useful with port 0). */

@@ -74,7 +74,7 @@ public final class ConfigLoader {
         }
         ConfigNode upstream = root.get("upstream").object(FileSections.UPSTREAM_KEYS);
         ProxySettings proxy = ProxySection.read(upstream, root.get("providers"), env);
-        SluiceConfig config = new SluiceConfig(FileSections.server(root.get("server")),
+        SluiceConfig config = new SluiceConfig(FileSections.server(root.get("server"), env),
                 FileSections.upstream(upstream, proxy), providers,
                 FileSections.routing(root.get("routing")), FileSections.resilience(root.get("resilience")),
                 LimitsSection.rateLimits(root.get("rateLimits"), env),

@@ -15,7 +15,10 @@ import java.util.Map;
 final class FileSections {
 
     static final List<String> SERVER_KEYS = List.of("host", "port", "maxBodyBytes", "readTimeout", "idleTimeout",
-            "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey", "maxConnections");
+            "ioThreads", "shutdownGrace", "maxHeaderBytes", "adminKey", "maxConnections", "cors");
+    static final List<String> CORS_KEYS = List.of("origins", "allowHeaders", "maxAge");
+    /** Comma-separated origins, read when the file has no {@code server.cors.origins}. */
+    static final String CORS_ENV = "SLUICE_CORS_ORIGINS";
     static final List<String> UPSTREAM_KEYS = List.of("connectTimeout", "firstByteTimeout", "idleTimeout",
             "maxConnectionsPerOrigin", "poolIdleTimeout", "insecureTls", "requestTimeout", "proxy", "noProxy");
     static final List<String> RESILIENCE_KEYS = List.of("maxAttempts", "breakerFailures", "breakerOpen",
@@ -30,8 +33,9 @@ final class FileSections {
     private FileSections() {
     }
 
-    static ServerConfig server(ConfigNode n) {
+    static ServerConfig server(ConfigNode n, Map<String, String> env) {
         n.object(SERVER_KEYS);
+        CorsConfig cors = cors(n.get("cors"), env);
         String host = n.get("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.get("port").intValue(ServerConfig.DEFAULT_PORT);
         int maxBodyBytes = n.get("maxBodyBytes").intValue(ServerConfig.DEFAULT_MAX_BODY_BYTES);
@@ -43,7 +47,28 @@ final class FileSections {
         String adminKey = n.get("adminKey").secret().text(null);
         int maxConnections = n.get("maxConnections").intValue(ServerConfig.DEFAULT_MAX_CONNECTIONS);
         return Records.build(n, () -> new ServerConfig(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads,
-                shutdownGrace, maxHeaderBytes, adminKey, maxConnections));
+                shutdownGrace, maxHeaderBytes, adminKey, maxConnections, cors));
+    }
+
+    /** {@code server.cors}; its origins else {@value #CORS_ENV}'s. */
+    static CorsConfig cors(ConfigNode n, Map<String, String> env) {
+        n.object(CORS_KEYS);
+        List<String> origins = n.get("origins").strings();
+        List<String> allowHeaders = n.get("allowHeaders").strings();
+        java.time.Duration maxAge = n.get("maxAge").duration(CorsConfig.DEFAULT_MAX_AGE);
+        if (origins == null) {
+            String v = env.get(CORS_ENV);
+            if (v != null && !v.isBlank()) {
+                List<String> fromEnv = new java.util.ArrayList<>();
+                for (String o : v.split(",")) {
+                    if (!o.isBlank()) {
+                        fromEnv.add(o.strip());
+                    }
+                }
+                return Records.envBuild(CORS_ENV, () -> new CorsConfig(fromEnv, allowHeaders, maxAge));
+            }
+        }
+        return Records.build(n, () -> new CorsConfig(origins, allowHeaders, maxAge));
     }
 
     /** {@code upstream}; {@code proxy} is what {@link ProxySection} read of its proxy keys. */

@@ -17,10 +17,11 @@ import java.time.Duration;
  *                       which leaves the admin API open on a loopback bind and closed on any other
  * @param maxConnections most client connections open at once, process-wide; one over it gets 503 and is closed;
  *                       0 means unlimited
+ * @param cors           which other origins' pages may call Sluice from a browser
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
                            int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey,
-                           int maxConnections) {
+                           int maxConnections, CorsConfig cors) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -48,6 +49,14 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
         Check.atLeast("maxHeaderBytes", maxHeaderBytes, 1);
         Check.atLeast("maxConnections", maxConnections, 0);
         adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.strip();
+        cors = cors == null ? CorsConfig.off() : cors;
+    }
+
+    public ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+                        int ioThreads, Duration shutdownGrace, int maxHeaderBytes, String adminKey,
+                        int maxConnections) {
+        this(host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey,
+                maxConnections, CorsConfig.off());
     }
 
     public ServerConfig(String host, int port, int maxBodyBytes, Duration readTimeout, Duration idleTimeout,
@@ -73,7 +82,8 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
         return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", readTimeout="
                 + readTimeout + ", idleTimeout=" + idleTimeout + ", ioThreads=" + ioThreads + ", shutdownGrace="
                 + shutdownGrace + ", maxHeaderBytes=" + maxHeaderBytes + ", adminKey="
-                + (adminKey == null ? null : Secrets.mask(adminKey)) + ", maxConnections=" + maxConnections + "]";
+                + (adminKey == null ? null : Secrets.mask(adminKey)) + ", maxConnections=" + maxConnections + ", cors="
+                + cors + "]";
     }
 
     public static ServerConfig defaults() {
@@ -83,12 +93,12 @@ public record ServerConfig(String host, int port, int maxBodyBytes, Duration rea
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes, adminKey, maxConnections);
+                maxHeaderBytes, adminKey, maxConnections, cors);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace,
-                maxHeaderBytes, adminKey, maxConnections);
+                maxHeaderBytes, adminKey, maxConnections, cors);
     }
 
     /** {@link #ioThreads()} with 0 resolved to the number of available processors. */

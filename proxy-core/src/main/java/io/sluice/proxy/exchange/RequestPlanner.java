@@ -53,6 +53,12 @@ public final class RequestPlanner {
             throws RequestException {
         Dialect pd = Dialects.byName(p.dialect());
         ClientRequest c = client;
+        if (c.operation() == Operation.EMBEDDINGS && pd == Dialects.GEMINI) {
+            // Gemini's embeddings API: written for this attempt's model (each request names it)
+            return new UpstreamRequest(c.model(), p, upstreamModel, false, false, -1, -1,
+                    GeminiEmbedBridge.request(c.body(), upstreamModel, alloc), c.dialect(), null, null, null,
+                    c.operation(), c.trace());
+        }
         if (c.operation() != Operation.CHAT || pd == c.dialect()) {
             boolean anthropic = pd == Dialects.ANTHROPIC;
             // Accounting needs the provider's usage: a stream that did not ask for it does now, in place (the
@@ -121,6 +127,9 @@ public final class RequestPlanner {
 
     /** The sink an attempt at {@code r} writes to: {@code out} itself, or a translator into the client's dialect. */
     public static ResponseSink sinkFor(UpstreamRequest r, ResponseSink out) {
+        if (r.operation() == Operation.EMBEDDINGS && Dialects.byName(r.provider().dialect()) == Dialects.GEMINI) {
+            return GeminiEmbedBridge.answer(out, r.model());
+        }
         return r.translated()
                 ? new TranslatingSink(out, Dialects.byName(r.provider().dialect()), r.client(), r.hub(), r.trace(),
                         r.provider().apiKeys())

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.access.Cors;
 import io.sluice.proxy.config.ServerConfig;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.RequestRouter;
@@ -37,6 +38,12 @@ public final class ClientPipeline {
 
     /** Sets up one client connection: its write water marks and handlers, or its refusal when over the cap. */
     public static void init(Channel ch, ServerConfig sc, RequestRouter dispatcher, ConnectionLimit connections) {
+        init(ch, sc, dispatcher, connections, Cors.of(sc.cors()));
+    }
+
+    /** As {@link #init(Channel, ServerConfig, RequestRouter, ConnectionLimit)} with the process's CORS policy. */
+    public static void init(Channel ch, ServerConfig sc, RequestRouter dispatcher, ConnectionLimit connections,
+                            Cors cors) {
         ch.config().setWriteBufferWaterMark(CLIENT_WATER_MARK);
         ChannelPipeline p = ch.pipeline();
         if (!connections.admit(ch)) {
@@ -44,7 +51,7 @@ public final class ClientPipeline {
             p.addLast("refuse", new TooManyConnections());
             return;
         }
-        RequestReader reader = new RequestReader(dispatcher, sc.maxBodyBytes(), sc.readTimeout().toNanos());
+        RequestReader reader = new RequestReader(dispatcher, sc.maxBodyBytes(), sc.readTimeout().toNanos(), cors);
         p.addLast("arrival", reader.arrivals());
         p.addLast("http", new ServerCodec(MAX_INITIAL_LINE_BYTES, sc.maxHeaderBytes(), MAX_CHUNK_BYTES));
         p.addLast("guard", new ConnectionGuard(sc.idleTimeout().toNanos()));

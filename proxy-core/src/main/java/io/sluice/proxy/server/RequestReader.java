@@ -24,6 +24,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialects;
+import io.sluice.proxy.access.Cors;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
@@ -51,6 +52,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
     private enum State { IDLE, READING_BODY, DISCARDING_BODY, RESPONDING, CLOSING }
 
     private final RequestRouter dispatcher;
+    private final Cors cors;
     private final long maxBodyBytes;
     private final long readTimeoutNanos;
 
@@ -63,6 +65,11 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
     private ScheduledFuture<?> readTimeout;
 
     RequestReader(RequestRouter dispatcher, long maxBodyBytes, long readTimeoutNanos) {
+        this(dispatcher, maxBodyBytes, readTimeoutNanos, Cors.OFF);
+    }
+
+    RequestReader(RequestRouter dispatcher, long maxBodyBytes, long readTimeoutNanos, Cors cors) {
+        this.cors = cors;
         this.dispatcher = dispatcher;
         this.maxBodyBytes = maxBodyBytes;
         this.readTimeoutNanos = readTimeoutNanos;
@@ -71,7 +78,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.writer = new ResponseWriter(ctx, this);
+        this.writer = new ResponseWriter(ctx, this, cors);
     }
 
     @Override
@@ -138,7 +145,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
             Throwable cause = req.decoderResult().cause();
             cancelReadTimeout();
             handler = dispatcher.malformed(in);
-            writer.begin(handler, req.method(), req.protocolVersion(), false);
+            writer.begin(handler, req.method(), req.protocolVersion(), false, origin(req));
             state = State.RESPONDING;
             if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException
                     || cause instanceof TooLongFrameException) {
@@ -150,7 +157,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
             return;
         }
         handler = dispatcher.open(in);
-        writer.begin(handler, req.method(), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        writer.begin(handler, req.method(), req.protocolVersion(), HttpUtil.isKeepAlive(req), origin(req));
         boolean expectsContinue = HttpUtil.is100ContinueExpected(req);
         if (expectsContinue && !handler.readsBody() && hasBody(req)) {
             // Refused at the head, or a route that ignores bodies: the answer instead of 100, before the body.
@@ -181,6 +188,11 @@ final class RequestReader extends ChannelInboundHandlerAdapter implements Respon
         if (readTimeout == null) {
             readTimeout = ctx.executor().schedule(this::onReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The page origin a browser sent, when CORS is on (else null: nothing to look up). */
+    private String origin(HttpRequest req) {
+        return cors.enabled() ? req.headers().get(HttpHeaderNames.ORIGIN) : null;
     }
 
     private static boolean hasBody(HttpRequest req) {

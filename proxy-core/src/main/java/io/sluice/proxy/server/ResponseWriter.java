@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.sluice.codec.dialect.StreamEncoder;
 import io.sluice.codec.hub.HubError;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.proxy.access.Cors;
 import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.ResponseSink;
@@ -40,6 +41,9 @@ final class ResponseWriter implements ResponseSink {
 
     private final ChannelHandlerContext ctx;
     private final Completion completion;
+    private final Cors cors;
+    /** The request's {@code Origin} when CORS is on, else null. */
+    private String origin;
     /** The HTTP codec's context: writing there skips its encoder. */
     private ChannelHandlerContext wire;
 
@@ -63,12 +67,23 @@ final class ResponseWriter implements ResponseSink {
     private boolean framing;
 
     ResponseWriter(ChannelHandlerContext ctx, Completion completion) {
+        this(ctx, completion, Cors.OFF);
+    }
+
+    ResponseWriter(ChannelHandlerContext ctx, Completion completion, Cors cors) {
         this.ctx = ctx;
         this.completion = completion;
+        this.cors = cors;
     }
 
     /** Starts the response to a request answered by {@code h}. */
     void begin(RequestHandler h, HttpMethod method, HttpVersion version, boolean keepAlive) {
+        begin(h, method, version, keepAlive, null);
+    }
+
+    /** @param origin the request's {@code Origin} header, for the CORS headers of its response; null for none */
+    void begin(RequestHandler h, HttpMethod method, HttpVersion version, boolean keepAlive, String origin) {
+        this.origin = origin;
         this.handler = h;
         this.method = method;
         this.version = version;
@@ -133,6 +148,9 @@ final class ResponseWriter implements ResponseSink {
             }
         } else {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (cors.enabled()) {
+            cors.response(origin, head.headers()); // the one place every response head passes: errors, streams, 401s
         }
         if (fullSent) {
             handler.sent(((FullHttpResponse) head).content());

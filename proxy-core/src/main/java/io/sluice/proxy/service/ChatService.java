@@ -105,6 +105,8 @@ public final class ChatService {
         private RequestPlanner planner;
         private ModelRouter.Route target;
         private boolean over;
+        /** Gemini embeddings: the answer being put back into Gemini's shape, released if the client leaves. */
+        private GeminiEmbeddings.Answer embedAnswer;
 
         ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
                   String credential) {
@@ -131,7 +133,8 @@ public final class ChatService {
                 SimpleHandler.deny(sink, dialect, limited);
                 return;
             }
-            GeminiPath gemini = route == RouteFamily.GEMINI ? GeminiPath.parse(request.path()) : null;
+            GeminiPath gemini = route == RouteFamily.GEMINI || route == RouteFamily.GEMINI_EMBED
+                    ? GeminiPath.parse(request.path()) : null;
             String model = gemini != null ? gemini.model() : scan.model();
             boolean stream = gemini != null ? gemini.stream() : scan.stream();
             if (model == null || model.isEmpty()) {
@@ -167,9 +170,24 @@ public final class ChatService {
             }
             boolean inBody = gemini == null;
             boolean messages = route == RouteFamily.MESSAGES;
-            planner = new RequestPlanner(new ClientRequest(model, dialect, stream,
-                    op == Operation.CHAT && scan.includeUsage(), inBody ? scan.modelStart() : -1,
-                    inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
+            int modelStart = inBody ? scan.modelStart() : -1;
+            int modelEnd = inBody ? scan.modelEnd() : -1;
+            Dialect bodyDialect = dialect;
+            ByteBuf payload = body;
+            if (route == RouteFamily.GEMINI_EMBED) {
+                GeminiEmbeddings.Request e = GeminiEmbeddings.request(body, gemini, model, sink);
+                body.release();
+                if (e == null) {
+                    return;
+                }
+                payload = e.body();
+                modelStart = e.modelStart();
+                modelEnd = e.modelEnd();
+                bodyDialect = io.sluice.codec.dialect.Dialects.OPENAI;
+            }
+            planner = new RequestPlanner(new ClientRequest(model, bodyDialect, stream,
+                    op == Operation.CHAT && scan.includeUsage(), modelStart, modelEnd, payload,
+                    messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
                     rewrite.plan().edits(), rewrite.plan().effective()));
@@ -182,7 +200,7 @@ public final class ChatService {
             // the system prompt and thinking budget make of the request is part of what it asks.
             Exchange ex = dedup.answer(new Dedup.Request(key == null ? null : key.name(), route.label,
                     request.path(), p.name(), target.upstreamModel(), model, stream, request.headers(), dialect,
-                    rewrite.isEmpty() ? null : rewrite.plan().effective().toString()), body, sink, trace, this);
+                    rewrite.isEmpty() ? null : rewrite.plan().effective().toString()), payload, sink, trace, this);
             if (!over) { // a hit is answered (and accounted) by now
                 exchange = ex;
                 answering = ex;
@@ -192,6 +210,11 @@ public final class ChatService {
         /** Plans the request and starts its exchange, answering into {@code out}; null when it answered already. */
         @Override
         public Exchange start(ResponseSink out) {
+            if (route == RouteFamily.GEMINI_EMBED) {
+                embedAnswer = GeminiEmbeddings.answer(out, GeminiPath.parse(request.path()).method()
+                        == GeminiPath.Method.BATCH_EMBED);
+                out = embedAnswer;
+            }
             ProviderConfig p = target.provider();
             UpstreamRequest first;
             try {
@@ -292,7 +315,8 @@ public final class ChatService {
             String refusal = null;
             if (!p.descriptor().supports(op)) {
                 refusal = "provider " + p.name() + " does not support " + what;
-            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())) {
+            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())
+                    && !(op == Operation.EMBEDDINGS && "gemini".equals(p.dialect()))) {
                 refusal = "provider " + p.name() + " speaks the " + p.dialect()
                         + " API, which has no OpenAI-compatible " + what + " endpoint";
             }
@@ -315,6 +339,9 @@ public final class ChatService {
         @Override
         public void abort() {
             super.abort();
+            if (embedAnswer != null) {
+                embedAnswer.release();
+            }
             Exchange ex = exchange;
             exchange = null;
             if (ex != null) {

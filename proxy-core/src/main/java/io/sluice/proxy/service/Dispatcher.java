@@ -1,9 +1,17 @@
 package io.sluice.proxy.service;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.codec.dialect.Dialects;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;
+import io.sluice.proxy.access.Cors;
 import io.sluice.proxy.admin.StaticAssets;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
@@ -19,6 +27,7 @@ import io.sluice.proxy.metrics.SluiceMetrics;
 public final class Dispatcher implements RequestRouter {
 
     private final Admission admission;
+    private final Cors cors;
     private final SluiceMetrics metrics;
     private final ChatService chat;
     private final CountTokensService countTokens;
@@ -28,10 +37,11 @@ public final class Dispatcher implements RequestRouter {
     private final AdminService admin;
     private final SeedServices seed;
 
-    public Dispatcher(Admission admission, SluiceMetrics metrics, ChatService chat, CountTokensService countTokens,
-                      ModelsService models, HealthService health, MetricsService metricsService,
-                      AdminService admin, SeedServices seed) {
+    public Dispatcher(Admission admission, Cors cors, SluiceMetrics metrics, ChatService chat,
+                      CountTokensService countTokens, ModelsService models, HealthService health,
+                      MetricsService metricsService, AdminService admin, SeedServices seed) {
         this.admission = admission;
+        this.cors = cors;
         this.metrics = metrics;
         this.chat = chat;
         this.countTokens = countTokens;
@@ -44,11 +54,18 @@ public final class Dispatcher implements RequestRouter {
 
     @Override
     public RequestHandler malformed(InboundRequest request) {
-        return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
+        return new Refusal(request, RouteFamily.OTHER, Dispatcher.dialectOf(request, RouteFamily.OTHER), metrics,
+                (String) null);
     }
 
     @Override
     public RequestHandler open(InboundRequest request) {
+        if (cors.isPreflight(request.method(), request.headers())) {
+            // Browsers send no credentials with a preflight: only the IP rules apply. Not a model request.
+            Access.Verdict v = admission.atHead(request.remote(), request.headers(), null, false);
+            return v.denial() != null ? new Refusal(request, RouteFamily.PREFLIGHT, RouteFamily.PREFLIGHT.dialect,
+                    metrics, v.denial()) : new Preflight(request, metrics, cors);
+        }
         RouteFamily route = RouteFamily.of(request.path());
         if (metricsService.serves(request.path())) {
             route = RouteFamily.METRICS; // metrics.path may be any free path
@@ -56,23 +73,26 @@ public final class Dispatcher implements RequestRouter {
             route = RouteFamily.OTHER; // metrics off, or moved elsewhere
         }
         String credential = request.credential();
-        if (credential == null && (route == RouteFamily.GEMINI || route == RouteFamily.TTS)) {
+        Dialect dialect = dialectOf(request, route);
+        if (credential == null && (dialect == Dialects.GEMINI || route == RouteFamily.TTS)) {
             credential = request.query("key"); // Gemini clients' ?key=; an <audio src> cannot send headers
         }
         Access.Verdict v = admission.atHead(request.remote(), request.headers(), credential,
                 route.needsClientKey());
         if (v.denial() != null) {
-            return new Refusal(request, route, metrics, v.denial());
+            return new Refusal(request, route, dialect, metrics, v.denial());
         }
         boolean post = request.method().equals(HttpMethod.POST);
         switch (route) {
-            case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
+            case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES: case GEMINI_EMBED:
                 return post ? chat.open(request, route, v.key(), credential)
-                        : new Refusal(request, route, metrics, "POST");
+                        : new Refusal(request, route, dialect, metrics, "POST");
             case COUNT_TOKENS:
-                return post ? countTokens.open(request) : new Refusal(request, route, metrics, "POST");
-            case MODELS:
-                return models.open(request, v.key());
+                return post ? countTokens.open(request) : new Refusal(request, route, dialect, metrics, "POST");
+            case GEMINI_COUNT_TOKENS:
+                return post ? countTokens.openGemini(request) : new Refusal(request, route, dialect, metrics, "POST");
+            case MODELS: case GEMINI_MODELS:
+                return models.open(request, route, v.key());
             case HEALTH:
                 return health.open(request);
             case METRICS:
@@ -88,34 +108,78 @@ public final class Dispatcher implements RequestRouter {
             case TTS:
                 return seed.tts().open(request, v.key(), credential);
             default:
-                return new Refusal(request, RouteFamily.OTHER, metrics, (String) null);
+                return new Refusal(request, RouteFamily.OTHER, dialect, metrics, (String) null);
+        }
+    }
+
+    /** The dialect a request's answers and refusals speak: the route's, the caller's for the model list. */
+    static Dialect dialectOf(InboundRequest request, RouteFamily route) {
+        if (route == RouteFamily.MODELS || route == RouteFamily.GEMINI_MODELS) {
+            return ModelsService.dialectOf(request, route);
+        }
+        if (route == RouteFamily.OTHER && request.path().startsWith(GeminiPath.V1BETA)) {
+            return Dialects.GEMINI; // an unknown Gemini path: 404 in Gemini's shape
+        }
+        return route.dialect;
+    }
+
+    /** A CORS preflight: 204 with what the page may send to an allowed origin, 403 to any other. */
+    private static final class Preflight extends SimpleHandler {
+        private final Cors cors;
+
+        Preflight(InboundRequest request, SluiceMetrics metrics, Cors cors) {
+            super(request, RouteFamily.PREFLIGHT, metrics);
+            this.cors = cors;
+        }
+
+        @Override
+        void answer(ResponseSink sink) {
+            if (!cors.allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+                sink.fail(HttpResponseStatus.FORBIDDEN, "origin " + Text.printable(request.headers().get(
+                        HttpHeaderNames.ORIGIN)) + " is not allowed to call this server (server.cors.origins)",
+                        "origin_not_allowed");
+                return;
+            }
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                    Unpooled.EMPTY_BUFFER);
+            cors.preflight(request.headers(), res.headers());
+            full(sink, res);
         }
     }
 
     /** A request refused at its head: an admission step said no, the method is wrong, or the route is unknown. */
     private static final class Refusal extends SimpleHandler {
+        private final Dialect dialect;
         private final Access.Denial denial;
         /** The methods the route takes, for a 405; null for an unknown route's 404. */
         private final String allowed;
 
-        Refusal(InboundRequest request, RouteFamily route, SluiceMetrics metrics, Access.Denial denial) {
+        Refusal(InboundRequest request, RouteFamily route, Dialect dialect, SluiceMetrics metrics,
+                Access.Denial denial) {
             super(request, route, metrics);
+            this.dialect = dialect;
             this.denial = denial;
             this.allowed = null;
         }
 
-        Refusal(InboundRequest request, RouteFamily route, SluiceMetrics metrics, String allowed) {
+        Refusal(InboundRequest request, RouteFamily route, Dialect dialect, SluiceMetrics metrics, String allowed) {
             super(request, route, metrics);
+            this.dialect = dialect;
             this.denial = null;
             this.allowed = allowed;
         }
 
         @Override
+        public Dialect dialect() {
+            return dialect;
+        }
+
+        @Override
         void answer(ResponseSink sink) {
             if (denial != null) {
-                deny(sink, route.dialect, denial);
+                deny(sink, dialect, denial);
             } else if (allowed != null) {
-                methodNotAllowed(sink, route, request, allowed);
+                methodNotAllowed(sink, dialect, request, allowed);
             } else {
                 sink.fail(HttpResponseStatus.NOT_FOUND, "Unknown route: " + request.method() + ' '
                         + Text.printable(request.path()), "unknown_route");

@@ -11,8 +11,14 @@ public enum RouteFamily {
     COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
     RESPONSES("/v1/responses", Dialects.RESPONSES),
     GEMINI("/v1beta/models/{model}:generateContent", Dialects.GEMINI),
+    GEMINI_COUNT_TOKENS("/v1beta/models/{model}:countTokens", Dialects.GEMINI),
+    /** {@code :embedContent} and {@code :batchEmbedContents}. */
+    GEMINI_EMBED("/v1beta/models/{model}:embedContent", Dialects.GEMINI),
+    /** Gemini's model list and {@code GET /v1beta/models/{model}}. */
+    GEMINI_MODELS("/v1beta/models", Dialects.GEMINI),
     EMBEDDINGS("/v1/embeddings", Dialects.OPENAI),
     IMAGES("/v1/images/generations", Dialects.OPENAI),
+    /** {@code /v1/models} and {@code /v1/models/{id}}, answered in the caller's dialect ({@link ModelsService}). */
     MODELS("/v1/models", Dialects.OPENAI),
     HEALTH("/health", Dialects.OPENAI),
     METRICS("/metrics", Dialects.OPENAI),
@@ -31,6 +37,8 @@ public enum RouteFamily {
     /** Recent requests of every client: protected like {@link #ADMIN}. */
     HISTORY("/v1/history", Dialects.OPENAI),
     TTS("/tts", Dialects.OPENAI),
+    /** A CORS preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}), answered at the head. */
+    PREFLIGHT("preflight", Dialects.OPENAI),
     OTHER("other", Dialects.OPENAI);
 
     /**
@@ -68,17 +76,18 @@ public enum RouteFamily {
 
     /** What the request asks a provider to do; {@link Operation#CHAT} for routes that are not a passthrough. */
     Operation operation() {
-        return this == EMBEDDINGS ? Operation.EMBEDDINGS : this == IMAGES ? Operation.IMAGES : Operation.CHAT;
+        return this == EMBEDDINGS || this == GEMINI_EMBED ? Operation.EMBEDDINGS
+                : this == IMAGES ? Operation.IMAGES : Operation.CHAT;
     }
 
     /** Routes whose POST body is a model request: chat, embeddings and images. */
     boolean model() {
-        return chat() || this == EMBEDDINGS || this == IMAGES;
+        return chat() || this == EMBEDDINGS || this == IMAGES || this == GEMINI_EMBED;
     }
 
     /** Routes whose POST body is read and scanned: model requests and count_tokens. */
     boolean readsBody() {
-        return model() || this == COUNT_TOKENS;
+        return model() || this == COUNT_TOKENS || this == GEMINI_COUNT_TOKENS;
     }
 
     /** The seed's helper routes that take a JSON body and answer for a model. */
@@ -89,7 +98,7 @@ public enum RouteFamily {
 
     /** Routes a client key opens (when keys are configured): model routes, the model list, the helpers, speech. */
     boolean needsClientKey() {
-        return readsBody() || this == MODELS || helper() || this == TTS;
+        return readsBody() || this == MODELS || this == GEMINI_MODELS || helper() || this == TTS;
     }
 
     /** The route of a path (query already removed). */
@@ -111,6 +120,7 @@ public enum RouteFamily {
             case "/v1/messages/count_tokens": return COUNT_TOKENS;
             case "/v1/responses": case "/responses": return RESPONSES;
             case "/v1/models": case "/models": return MODELS;
+            case "/v1beta/models": return GEMINI_MODELS;
             case "/v1/embeddings": case "/embeddings": return EMBEDDINGS;
             case "/v1/images/generations": case "/images/generations": return IMAGES;
             case "/health": case "/healthz": return HEALTH;
@@ -129,7 +139,21 @@ public enum RouteFamily {
                 if (path.startsWith(AdminService.PREFIX)) {
                     return ADMIN;
                 }
-                return GeminiPath.parse(path) != null ? GEMINI : OTHER;
+                return gemini(path);
         }
+    }
+
+    /** A Gemini model path ({@link GeminiPath}), or {@code /v1/models/{id}} (OpenAI's and Anthropic's). */
+    private static RouteFamily gemini(String path) {
+        GeminiPath g = GeminiPath.parseAny(path);
+        if (g == null) {
+            return path.startsWith("/v1/models/") || path.startsWith("/models/") ? MODELS : OTHER;
+        }
+        return switch (g.method()) {
+            case GENERATE, STREAM -> GEMINI;
+            case COUNT_TOKENS -> GEMINI_COUNT_TOKENS;
+            case EMBED, BATCH_EMBED -> GEMINI_EMBED;
+            case GET -> path.startsWith(GeminiPath.V1BETA) ? GEMINI_MODELS : MODELS;
+        };
     }
 }

@@ -64,7 +64,12 @@ abstract class SimpleHandler extends RouteHandler {
 
     /** 405 naming the methods the route takes, in the route's dialect. */
     static void methodNotAllowed(ResponseSink sink, RouteFamily route, InboundRequest request, String allowed) {
-        FullHttpResponse res = HttpResponses.error(route.dialect, sink.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+        methodNotAllowed(sink, route.dialect, request, allowed);
+    }
+
+    /** 405 naming the methods the route takes, in {@code dialect}. */
+    static void methodNotAllowed(ResponseSink sink, Dialect dialect, InboundRequest request, String allowed) {
+        FullHttpResponse res = HttpResponses.error(dialect, sink.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "Method " + request.method() + " not allowed; use " + allowed, "method_not_allowed");
         res.headers().set(HttpHeaderNames.ALLOW, allowed);
         full(sink, res);

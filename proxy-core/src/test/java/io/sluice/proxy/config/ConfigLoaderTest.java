@@ -337,7 +337,7 @@ class ConfigLoaderTest {
                 .hasMessage("(root): \"just text\" (expected: a mapping with keys " + ROOTS + ")");
         assertError("server: 4000\n").hasMessage("server: 4000 (expected: a mapping with keys host, port, "
                 + "maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, adminKey, "
-                + "maxConnections)");
+                + "maxConnections, cors)");
         assertError("providers:\n  - mock\n")
                 .hasMessage("providers: a list (expected: a mapping of provider name to settings)");
         assertError("providers:\n  mock: yes-please\n")
@@ -356,10 +356,34 @@ class ConfigLoaderTest {
     // --- unknown and duplicate keys ---
 
     @Test
+    void corsOriginsFromTheFileElseTheEnvironment() {
+        assertThat(parse("").server().cors().enabled()).isFalse();
+        CorsConfig file = parse("server:\n  cors:\n    origins: [\"HTTPS://App.Example.com\", \"http://localhost:5173\"]\n"
+                + "    allowHeaders: [authorization, content-type]\n    maxAge: 1h\n").server().cors();
+        assertThat(file.origins()).containsExactly("https://app.example.com", "http://localhost:5173");
+        assertThat(file.allowHeaders()).containsExactly("authorization", "content-type");
+        assertThat(file.maxAge()).hasHours(1);
+        Map<String, String> env = Map.of("SLUICE_CORS_ORIGINS", " https://a.example.com , * ");
+        assertThat(ConfigLoader.parse("", env).server().cors().origins()).containsExactly("https://a.example.com", "*");
+        assertThat(ConfigLoader.parse("", env).server().cors().anyOrigin()).isTrue();
+        assertThat(ConfigLoader.parse("server:\n  cors: {origins: [\"https://b.example.com\"]}\n", env).server().cors()
+                .origins()).containsExactly("https://b.example.com");
+        assertError("server:\n  cors: {origins: [\"https://app.example.com/\"]}\n")
+                .hasMessage("server.cors.origins[0]: \"https://app.example.com/\" (expected: an origin like "
+                        + "https://app.example.com or http://localhost:5173 (no path), or *)");
+        assertError("server:\n  cors: {origns: [x]}\n")
+                .hasMessageStartingWith("server.cors.origns: unknown key (did you mean origins?");
+        assertError("server:\n  cors: {allowHeaders: [\"bad header\"]}\n")
+                .hasMessageStartingWith("server.cors.allowHeaders[0]: ");
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SLUICE_CORS_ORIGINS", "app.example.com")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("environment (SLUICE_CORS_ORIGINS): ");
+    }
+
+    @Test
     void unknownKeySuggestsTheClosestAllowedKey() {
         assertError("server:\n  prot: 4000\n").hasMessage("server.prot: unknown key (did you mean port? expected one "
                 + "of: host, port, maxBodyBytes, readTimeout, idleTimeout, ioThreads, shutdownGrace, maxHeaderBytes, "
-                + "adminKey, maxConnections)");
+                + "adminKey, maxConnections, cors)");
         assertError("upstream:\n  connectTimout: 1s\n")
                 .hasMessageStartingWith("upstream.connectTimout: unknown key (did you mean connectTimeout? expected");
         assertError("providers:\n  openai:\n    apikeys: [x]\n")
