@@ -170,16 +170,15 @@ final class GeminiStreamEncoder implements StreamEncoder {
             return;
         }
         try {
-            JsonGenerator g;
+            // Gemini's own last chunk carries content too ({"text":""} when the text has all been sent); clients
+            // such as LangChain's ChatGoogleGenerativeAI skip a candidate without content, and its usage with it.
+            JsonGenerator g = openParts();
+            g.writeStartObject();
+            g.writeStringField("text", "");
             if (pendingSignature != null) {
-                g = openParts();
-                g.writeStartObject();
-                g.writeStringField("text", "");
                 writeSignature(g);
-                g.writeEndObject();
-            } else {
-                g = open();
             }
+            g.writeEndObject();
             close(g, finish, usage);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
