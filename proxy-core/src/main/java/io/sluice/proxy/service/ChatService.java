@@ -15,6 +15,7 @@ import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
 import io.sluice.proxy.config.BypassConfig;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ResponseStoreConfig;
 import io.sluice.proxy.dedup.Dedup;
 import io.sluice.proxy.exchange.ClientRequest;
 import io.sluice.proxy.exchange.Exchange;
@@ -53,17 +54,24 @@ public final class ChatService {
     private final BypassConfig bypass;
     private final RequestRewrites rewrites;
     private final Dedup dedup;
+    private final ResponseState responses;
 
     /** @param rewrites the global system prompt and the thinking budget in force */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
                        SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites) {
         this(admission, routing, scheduler, ops, metrics, bypass, rewrites,
-                new Dedup(io.sluice.proxy.config.DedupConfig.off(), metrics, System::nanoTime));
+                new Dedup(io.sluice.proxy.config.DedupConfig.off(), metrics, System::nanoTime),
+                ResponseState.inMemory(ResponseStoreConfig.defaults()));
     }
 
-    /** @param dedup request dedup and in-flight coalescing */
+    /**
+     * @param dedup     request dedup and in-flight coalescing
+     * @param responses the Responses API's stored answers
+     */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
-                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites, Dedup dedup) {
+                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites, Dedup dedup,
+                       ResponseState responses) {
+        this.responses = responses;
         this.bypass = bypass;
         this.dedup = dedup;
         this.admission = admission;
@@ -92,6 +100,11 @@ public final class ChatService {
         return new ModelCall(request, route, dialect, key, admission.limitsPerCredential() ? credential : null);
     }
 
+    /** {@code GET}/{@code DELETE /v1/responses/{id}}: the stored answers of {@code key}. */
+    RequestHandler storedResponses(InboundRequest request, ClientKeys.Key key) {
+        return StoredResponses.open(request, key, responses.store(), metrics);
+    }
+
     /** One model request. */
     private final class ModelCall extends ScannedRequest implements Dedup.Call {
         private final ClientKeys.Key key;
@@ -105,6 +118,8 @@ public final class ChatService {
         private RequestPlanner planner;
         private ModelRouter.Route target;
         private boolean over;
+        /** The id a translated Responses answer gets, when Sluice stores it. */
+        private String responseId;
 
         ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
                   String credential) {
@@ -152,6 +167,32 @@ public final class ChatService {
                 SimpleHandler.deny(sink, dialect, notAllowed);
                 return;
             }
+            ChatRequestScanner rescan = null;
+            if (route == RouteFamily.RESPONSES) {
+                ResponseState.Prepared prep = responses.prepare(body, key, p, sink);
+                if (prep == null) {
+                    body.release();
+                    return;
+                }
+                sink = prep.sink(sink, responses);
+                responseId = prep.responseId();
+                if (prep.rewritten()) { // references expanded: the offsets the rest works from are the new body's
+                    body = prep.body();
+                    scan = rescan = ResponseState.scan(body, rewrites.outline(dialect));
+                }
+            }
+            try {
+                call(body, scan, sink, model, stream, gemini, target);
+            } finally {
+                if (rescan != null) {
+                    rescan.release();
+                }
+            }
+        }
+
+        private void call(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink, String model,
+                          boolean stream, GeminiPath gemini, ModelRouter.Route target) {
+            ProviderConfig p = target.provider();
             trace = ops.begin(request.startNanos(), route.label, model, stream, key == null ? null : key.name(),
                     p.name(), target.upstreamModel(), body.readableBytes());
             trace.capture(capture);
@@ -172,7 +213,7 @@ public final class ChatService {
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
-                    rewrite.plan().edits(), rewrite.plan().effective()));
+                    rewrite.plan().edits(), rewrite.plan().effective(), responseId));
             this.target = target;
             if (!dedup.enabled()) {
                 start(sink);

@@ -69,6 +69,8 @@ public final class Dispatcher implements RequestRouter {
             case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES:
                 return post ? chat.open(request, route, v.key(), credential)
                         : new Refusal(request, route, metrics, "POST");
+            case RESPONSE_OBJECTS:
+                return chat.storedResponses(request, v.key());
             case COUNT_TOKENS:
                 return post ? countTokens.open(request) : new Refusal(request, route, metrics, "POST");
             case MODELS:
