@@ -102,9 +102,13 @@ final class ResponseInput {
         return m;
     }
 
+    /** {@code {"type":"item_reference","id":…}}; {@code type} is optional (openai-java leaves it out). */
     private static boolean isReference(JsonNode item) {
-        return item.isObject() && "item_reference".equals(item.path("type").asText(null))
-                && item.path("id").isTextual();
+        if (!item.isObject() || !item.path("id").isTextual()) {
+            return false;
+        }
+        JsonNode type = item.get("type");
+        return type == null || type.isNull() ? !item.has("role") : "item_reference".equals(type.asText());
     }
 
     /** The item {@code id} among {@code r}'s output and input (a copy), or null. */

@@ -169,9 +169,9 @@ public final class ResponseState {
                     part.putArray("annotations");
                 }
             }
-            if (!item.has("status")) {
-                item.put("status", "completed");
-            }
+        }
+        if ((type.equals("message") || type.equals("function_call_output")) && !item.has("status")) {
+            item.put("status", "completed");
         }
     }
 }
