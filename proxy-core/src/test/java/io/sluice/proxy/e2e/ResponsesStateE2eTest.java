@@ -14,6 +14,8 @@ import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -307,5 +310,27 @@ class ResponsesStateE2eTest {
         assertThat(page.get("data")).hasSize(1);
         assertThat(page.at("/data/0/content/0/text").asText()).isEqualTo("Again"); // newest first by default
         assertThat(page.get("has_more").asBoolean()).isTrue();
+    }
+
+    @Test
+    void storedAnswersSurviveARestartWithADataDir(@TempDir Path dir) throws Exception {
+        String yaml = config().openAiCompatible("oa", openAi, "gpt-4o-mini").yaml() + KEYS + "dataDir: \"" + dir
+                + "\"\nresponses: {ttl: 720h, maxResponses: 100}\n";
+        sluice.close();
+        sluice = TestConfig.startYaml(yaml);
+        JsonNode one = answer(post(ALICE, "{\"model\":\"oa/gpt-4o-mini\",\"input\":\"Hello\",\"stream\":true}"),
+                true);
+        openAi.take();
+        sluice.close();
+
+        sluice = TestConfig.startYaml(yaml);
+        JsonNode got = json(Http.get(sluice, "/v1/responses/" + one.get("id").asText(), "authorization",
+                "Bearer " + ALICE).body());
+        assertThat(got.get("output")).isEqualTo(one.get("output"));
+        post(ALICE, "{\"model\":\"oa/gpt-4o-mini\",\"previous_response_id\":\"" + one.get("id").asText()
+                + "\",\"input\":\"Again\"}");
+        assertThat(openAi.take().body()).contains("Hello", "call_weather_1", "Again");
+        assertThat(Files.readString(dir.resolve("responses/responses.jsonl"))).doesNotContain(ALICE)
+                .contains("\"scope\":\"alice\"");
     }
 }
