@@ -36,11 +36,11 @@ final class ResponseCapture extends ForwardingSink implements ByteProcessor {
     private enum Mode { WAITING, JSON, SSE, OFF }
 
     /** What the stored copy of the answer says of the request that the live answer may not. */
-    record Request(String scope, ArrayNodeBytes input, String previousResponseId, String instructions) {
+    record Request(String scope, StoredInput input, String previousResponseId, String instructions) {
     }
 
     /** The expanded input as stored (a JSON array) and the ids of its items. */
-    record ArrayNodeBytes(byte[] json, List<String> itemIds) {
+    record StoredInput(byte[] json, List<String> itemIds) {
     }
 
     private final ResponseStore store;

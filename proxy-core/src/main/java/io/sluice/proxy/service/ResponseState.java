@@ -107,7 +107,7 @@ public final class ResponseState {
         ResponseInput.ids(e.input(), ids);
         JsonNode instructions = root.get("instructions");
         ResponseCapture.Request capture = new ResponseCapture.Request(scope,
-                new ResponseCapture.ArrayNodeBytes(ResponseInput.bytes(e.input()), ids), previous,
+                new ResponseCapture.StoredInput(ResponseInput.bytes(e.input()), ids), previous,
                 instructions != null && instructions.isTextual() ? instructions.textValue() : null);
         return new Prepared(out, e.changed(), capture,
                 passOn ? null : "resp_" + UUID.randomUUID().toString().replace("-", ""));

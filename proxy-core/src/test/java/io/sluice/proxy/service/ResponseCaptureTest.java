@@ -45,7 +45,7 @@ class ResponseCaptureTest {
 
     private ResponseCapture capture(int max, RecordingSink to) {
         return new ResponseCapture(to, store, new ResponseCapture.Request("alice",
-                new ResponseCapture.ArrayNodeBytes("[{\"role\":\"user\",\"content\":\"hi\"}]"
+                new ResponseCapture.StoredInput("[{\"role\":\"user\",\"content\":\"hi\"}]"
                         .getBytes(StandardCharsets.UTF_8), List.of()), "resp_0", "Be brief."), max,
                 System::currentTimeMillis);
     }
