@@ -109,8 +109,9 @@ public final class ResponseState {
         ResponseCapture.Request capture = new ResponseCapture.Request(scope,
                 new ResponseCapture.StoredInput(ResponseInput.bytes(e.input()), ids), previous,
                 instructions != null && instructions.isTextual() ? instructions.textValue() : null);
-        return new Prepared(out, e.changed(), capture,
-                passOn ? null : "resp_" + UUID.randomUUID().toString().replace("-", ""));
+        // Used only where the answer is translated (a Responses provider's passthrough keeps its own ids), also after
+        // a fallback from a Responses provider to another dialect.
+        return new Prepared(out, e.changed(), capture, "resp_" + UUID.randomUUID().toString().replace("-", ""));
     }
 
     /** A scan of a rewritten body: its model offsets and outline (owned by the caller, who releases it). */

@@ -333,4 +333,57 @@ class ResponsesStateE2eTest {
         assertThat(Files.readString(dir.resolve("responses/responses.jsonl"))).doesNotContain(ALICE)
                 .contains("\"scope\":\"alice\"");
     }
+
+    /** Claude thinking (signed) before a tool call, as api.anthropic.com streams it. */
+    static final String THINKING_TOOL_SSE = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":"
+            + "{\"id\":\"msg_th\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+            + "\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+            + "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+            + "{\"type\":\"thinking_delta\",\"thinking\":\"Need the weather tool.\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+            + "{\"type\":\"signature_delta\",\"signature\":\"EqQBCkYIBRgCKkCsig\"}}\n\n"
+            + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+            + "{\"type\":\"tool_use\",\"id\":\"toolu_th_1\",\"name\":\"get_weather\",\"input\":{}}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
+            + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}\n\n"
+            + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
+            + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+            + "\"usage\":{\"output_tokens\":30}}\n\n"
+            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    @ParameterizedTest(name = "stream={0}")
+    @CsvSource({"false", "true"})
+    void aReasoningItemByReferenceGivesClaudeItsSignedThinkingBack(boolean stream) throws Exception {
+        anthropic.script(r -> r.body().contains("sunny") ? Reply.json(200, TranslationSdkTest.ANTHROPIC_MESSAGE)
+                : Reply.sse(THINKING_TOOL_SSE));
+        String model = "an/claude-sonnet-4-5";
+        JsonNode step1 = answer(post(ALICE, "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"reasoning\":{\"effort\":\"low\"},\"input\":\"" + QUESTION + "\",\"tools\":" + TOOLS + "}"),
+                stream);
+        anthropic.take();
+        JsonNode reasoning = step1.at("/output/0");
+        assertThat(reasoning.get("type").asText()).isEqualTo("reasoning");
+        assertThat(reasoning.get("id").asText()).startsWith("rs_");
+        JsonNode call = step1.at("/output/1");
+
+        // @ai-sdk/openai: the reasoning and the call by reference, then the result.
+        String second = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":[{\"role\":\"user\","
+                + "\"content\":\"" + QUESTION + "\"},{\"type\":\"item_reference\",\"id\":\""
+                + reasoning.get("id").asText() + "\"},{\"type\":\"item_reference\",\"id\":\"" + call.get("id").asText()
+                + "\"},{\"type\":\"function_call_output\",\"call_id\":\"" + call.get("call_id").asText()
+                + "\",\"output\":\"sunny\"}],\"tools\":" + TOOLS + "}";
+        answer(post(ALICE, second), stream);
+        JsonNode sent = json(anthropic.take().body());
+        JsonNode assistant = sent.at("/messages/1");
+        assertThat(assistant.get("role").asText()).isEqualTo("assistant");
+        assertThat(assistant.at("/content/0/type").asText()).isEqualTo("thinking");
+        assertThat(assistant.at("/content/0/thinking").asText()).isEqualTo("Need the weather tool.");
+        assertThat(assistant.at("/content/0/signature").asText()).isEqualTo("EqQBCkYIBRgCKkCsig");
+        assertThat(assistant.at("/content/1/type").asText()).isEqualTo("tool_use");
+        assertThat(assistant.at("/content/1/id").asText()).isEqualTo("toolu_th_1");
+        assertThat(sent.at("/messages/2/content/0/tool_use_id").asText()).isEqualTo("toolu_th_1");
+    }
 }
