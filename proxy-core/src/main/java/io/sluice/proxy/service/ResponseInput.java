@@ -9,7 +9,10 @@ import io.sluice.proxy.state.ResponseStore;
 import io.sluice.proxy.state.StoredResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Responses request's references turned back into full input, before anything reads it: {@code
@@ -69,13 +72,14 @@ final class ResponseInput {
         if (input != null && input.isTextual()) {
             out.add(userMessage(input.textValue()));
         } else if (input != null && input.isArray()) {
+            Map<StoredResponse, List<JsonNode>> parsed = new IdentityHashMap<>(); // each answer parsed once
             for (JsonNode item : input) {
                 if (!isReference(item)) {
                     out.add(item);
                     continue;
                 }
                 String id = item.path("id").asText();
-                JsonNode found = find(store == null ? null : store.owner(scope, id), id);
+                JsonNode found = find(store == null ? null : store.owner(scope, id), id, parsed);
                 if (found != null) {
                     out.add(found);
                     changed = true;
@@ -111,19 +115,20 @@ final class ResponseInput {
         return type == null || type.isNull() ? !item.has("role") : "item_reference".equals(type.asText());
     }
 
-    /** The item {@code id} among {@code r}'s output and input (a copy), or null. */
-    private static JsonNode find(StoredResponse r, String id) {
+    /** The item {@code id} among {@code r}'s output and input, or null. */
+    private static JsonNode find(StoredResponse r, String id, Map<StoredResponse, List<JsonNode>> parsed) {
         if (r == null) {
             return null;
         }
-        for (JsonNode item : object(r.response()).path("output")) {
+        List<JsonNode> items = parsed.computeIfAbsent(r, k -> {
+            List<JsonNode> all = new ArrayList<>();
+            object(k.response()).path("output").forEach(all::add);
+            array(k.input()).forEach(all::add);
+            return all;
+        });
+        for (JsonNode item : items) {
             if (id.equals(item.path("id").asText(null))) {
-                return item;
-            }
-        }
-        for (JsonNode item : array(r.input())) {
-            if (id.equals(item.path("id").asText(null))) {
-                return item;
+                return item.deepCopy();
             }
         }
         return null;
