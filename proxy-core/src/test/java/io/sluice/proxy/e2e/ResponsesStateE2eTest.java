@@ -386,4 +386,22 @@ class ResponsesStateE2eTest {
         assertThat(assistant.at("/content/1/id").asText()).isEqualTo("toolu_th_1");
         assertThat(sent.at("/messages/2/content/0/tool_use_id").asText()).isEqualTo("toolu_th_1");
     }
+
+    @Test
+    void aResponsesUpstreamsStreamIsStoredUnderTheProvidersIds() throws Exception {
+        responses.script(r -> Reply.sse(RewriteMatrixE2eTest.RESPONSES_SSE));
+        JsonNode streamed = answer(post(BOB, "{\"model\":\"re/gpt-5\",\"stream\":true,\"input\":\"Hi\"}"), true);
+        assertThat(streamed.get("id").asText()).isEqualTo("resp_1");
+        responses.take();
+
+        JsonNode got = json(Http.get(sluice, "/v1/responses/resp_1", "authorization", "Bearer " + BOB).body());
+        assertThat(got.get("output")).isEqualTo(streamed.get("output"));
+        post(BOB, "{\"model\":\"re/gpt-5\",\"stream\":true,\"input\":[{\"type\":\"item_reference\",\"id\":"
+                + "\"msg_1\"},{\"role\":\"user\",\"content\":\"More\"}]}");
+        JsonNode sent = json(responses.take().body());
+        assertThat(sent.at("/input/0/id").asText()).isEqualTo("msg_1");
+        assertThat(sent.at("/input/0/content/0/text").asText()).isEqualTo("par");
+        assertThat(sent.at("/input/0/role").asText()).isEqualTo("assistant");
+        assertThat(sent.get("stream").asBoolean()).isTrue();
+    }
 }
