@@ -10,6 +10,7 @@ import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.LiveConfig;
 import io.sluice.proxy.config.ProxySettings;
 import io.sluice.proxy.config.ProxySettingsCodec;
+import io.sluice.proxy.config.ResponseStoreConfig;
 import io.sluice.proxy.config.Setting;
 import io.sluice.proxy.config.SettingsStore;
 import io.sluice.proxy.config.SluiceConfig;
@@ -32,9 +33,12 @@ import io.sluice.proxy.service.HealthService;
 import io.sluice.proxy.service.HelperService;
 import io.sluice.proxy.service.MetricsService;
 import io.sluice.proxy.service.ModelsService;
+import io.sluice.proxy.service.ResponseState;
 import io.sluice.proxy.service.SeedServices;
 import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
+import io.sluice.proxy.state.EmbeddedResponseStore;
+import io.sluice.proxy.state.ResponseStore;
 import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
@@ -58,6 +62,8 @@ public final class ProxyContext {
     private final Cors cors;
     private final SpeechCache speech;
     private final Dedup dedup;
+    /** Responses API answers; null when not stored. */
+    private final ResponseStore responses;
 
     public ProxyContext(SluiceConfig config, SluiceMetrics metrics, UpstreamPools pools) {
         this(config, ConfigSource.none(), metrics, pools);
@@ -99,8 +105,12 @@ public final class ProxyContext {
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
+        ResponseStoreConfig stored = config.services().responses();
+        this.responses = stored.enabled()
+                ? new EmbeddedResponseStore(stored, config.ops().dataDir(), System::currentTimeMillis) : null;
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
-                config.services().claudeCliBypass(), rewrites, dedup);
+                config.services().claudeCliBypass(), rewrites, dedup,
+                new ResponseState(stored, responses, System::currentTimeMillis));
         this.speech = new SpeechCache(config.services().tts(), upstreams);
         SeedServices seed = new SeedServices(new HelperService(chat, routing, metrics),
                 new AdviceService(admission, routing, ops, metrics),
@@ -161,6 +171,9 @@ public final class ProxyContext {
     public void close() {
         speech.close();
         dedup.close();
+        if (responses != null) {
+            responses.close();
+        }
     }
 
     /** Request dedup: the cache of recent answers and the answers in flight; closed after the event loops. */

@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
             "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir",
-            "claudeCliBypass", "tts", "systemPrompt", "thinkingBudget", "dedup");
+            "claudeCliBypass", "tts", "systemPrompt", "thinkingBudget", "dedup", "responses");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -85,7 +85,8 @@ public final class ConfigLoader {
                         TtsSection.read(root.get("tts"), env),
                         SystemPromptConfig.read(root.get("systemPrompt")),
                         ThinkingBudgetConfig.read(root.get("thinkingBudget")),
-                        DedupSection.read(root.get("dedup"), env)));
+                        DedupSection.read(root.get("dedup"), env),
+                        ResponsesSection.read(root.get("responses"), env)));
         return config;
     }
 

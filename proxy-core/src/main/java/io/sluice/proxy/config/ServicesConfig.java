@@ -8,9 +8,11 @@ package io.sluice.proxy.config;
  * @param systemPrompt    the global system prompt ({@code systemPrompt:}), off unless configured
  * @param thinkingBudget  the thinking budget ({@code thinkingBudget:}), passthrough unless configured
  * @param dedup           request dedup and in-flight coalescing ({@code dedup:}), off unless enabled
+ * @param responses       the store of Responses API answers ({@code responses:}), on unless switched off
  */
 public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
-                             ThinkingBudgetConfig thinkingBudget, DedupConfig dedup) {
+                             ThinkingBudgetConfig thinkingBudget, DedupConfig dedup,
+                             ResponseStoreConfig responses) {
 
     public ServicesConfig {
         claudeCliBypass = claudeCliBypass == null ? BypassConfig.defaults() : claudeCliBypass;
@@ -18,6 +20,12 @@ public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, System
         systemPrompt = systemPrompt == null ? SystemPromptConfig.off() : systemPrompt;
         thinkingBudget = thinkingBudget == null ? ThinkingBudgetConfig.passthrough() : thinkingBudget;
         dedup = dedup == null ? DedupConfig.off() : dedup;
+        responses = responses == null ? ResponseStoreConfig.defaults() : responses;
+    }
+
+    public ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
+                          ThinkingBudgetConfig thinkingBudget, DedupConfig dedup) {
+        this(claudeCliBypass, tts, systemPrompt, thinkingBudget, dedup, null);
     }
 
     public ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, SystemPromptConfig systemPrompt,
@@ -39,6 +47,6 @@ public record ServicesConfig(BypassConfig claudeCliBypass, TtsConfig tts, System
     }
 
     public static ServicesConfig defaults() {
-        return new ServicesConfig(null, null, null, null, null);
+        return new ServicesConfig(null, null, null, null, null, null);
     }
 }

@@ -21,11 +21,13 @@ import java.util.List;
  * @param edits      the system prompt and thinking budget as edits of {@code body}, for a same-dialect passthrough;
  *                   empty when nothing applies
  * @param rewrite    the same for a request read into the hub ({@code HubRewriter}), or null
+ * @param responseId the id a translated Responses answer gets (Sluice stores it under that id), or null for the
+ *                   provider's own
  */
 public record ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
                             int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
                             Operation operation, RequestTrace trace, Edit usageEdit, List<Edit> edits,
-                            Rewrite rewrite) {
+                            Rewrite rewrite, String responseId) {
 
     public ClientRequest {
         edits = edits == null ? List.of() : List.copyOf(edits);
@@ -33,9 +35,17 @@ public record ClientRequest(String model, Dialect dialect, boolean stream, boole
 
     public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
                          int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
+                         Operation operation, RequestTrace trace, Edit usageEdit, List<Edit> edits,
+                         Rewrite rewrite) {
+        this(model, dialect, stream, includeUsage, modelStart, modelEnd, body, anthropicBeta, anthropicVersion,
+                operation, trace, usageEdit, edits, rewrite, null);
+    }
+
+    public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,
+                         int modelEnd, ByteBuf body, String anthropicBeta, String anthropicVersion,
                          Operation operation, RequestTrace trace, Edit usageEdit) {
         this(model, dialect, stream, includeUsage, modelStart, modelEnd, body, anthropicBeta, anthropicVersion,
-                operation, trace, usageEdit, List.of(), null);
+                operation, trace, usageEdit, List.of(), null, null);
     }
 
     public ClientRequest(String model, Dialect dialect, boolean stream, boolean includeUsage, int modelStart,

@@ -127,12 +127,21 @@ public final class RequestPlanner {
 
     /** The sink an attempt at {@code r} writes to: {@code out} itself, or a translator into the client's dialect. */
     public static ResponseSink sinkFor(UpstreamRequest r, ResponseSink out) {
+        return sinkFor(r, out, null);
+    }
+
+    /** {@link #sinkFor(UpstreamRequest, ResponseSink)} giving a translated answer the client request's own id. */
+    public ResponseSink sink(UpstreamRequest r, ResponseSink out) {
+        return sinkFor(r, out, client.responseId());
+    }
+
+    private static ResponseSink sinkFor(UpstreamRequest r, ResponseSink out, String responseId) {
         if (r.operation() == Operation.EMBEDDINGS && Dialects.byName(r.provider().dialect()) == Dialects.GEMINI) {
             return GeminiEmbedBridge.answer(out, r.model());
         }
         return r.translated()
                 ? new TranslatingSink(out, Dialects.byName(r.provider().dialect()), r.client(), r.hub(), r.trace(),
-                        r.provider().apiKeys())
+                        r.provider().apiKeys(), responseId)
                 : out;
     }
 

@@ -65,8 +65,14 @@ public final class TranslatingSink extends ForwardingSink {
     /** @param secrets the provider's keys, masked in the error events it sends (they quote them at times) */
     public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
                            RequestTrace trace, List<String> secrets) {
+        this(client, provider, clientDialect, request, trace, secrets, null);
+    }
+
+    /** @param responseId the id the answer gets instead of the provider's, or null */
+    public TranslatingSink(ResponseSink client, Dialect provider, Dialect clientDialect, HubRequest request,
+                           RequestTrace trace, List<String> secrets, String responseId) {
         super(client);
-        this.tee = new UsageTee(trace, secrets);
+        this.tee = new UsageTee(trace, secrets, responseId);
         this.provider = provider;
         this.clientDialect = clientDialect;
         this.request = request;

@@ -16,6 +16,7 @@ final class UsageTee implements HubListener {
 
     private final RequestTrace trace;
     private final List<String> secrets;
+    private final String responseId;
     private HubListener target;
 
     /**
@@ -23,8 +24,14 @@ final class UsageTee implements HubListener {
      * @param secrets the provider's keys, masked in error messages (a provider may quote the key it was sent)
      */
     UsageTee(RequestTrace trace, List<String> secrets) {
+        this(trace, secrets, null);
+    }
+
+    /** @param responseId the id the answer gets instead of the provider's (a stored Responses answer), or null */
+    UsageTee(RequestTrace trace, List<String> secrets, String responseId) {
         this.trace = trace;
         this.secrets = secrets;
+        this.responseId = responseId;
     }
 
     private void content(String text) {
@@ -41,7 +48,7 @@ final class UsageTee implements HubListener {
 
     @Override
     public void onStart(String id, String model, long created) {
-        target.onStart(id, model, created);
+        target.onStart(responseId != null ? responseId : id, model, created);
     }
 
     @Override

@@ -136,7 +136,7 @@ final class AttemptLoop implements Exchange {
             ProviderConfig p = c.target().provider();
             trace.attempt(p.name(), c.target().upstreamModel(), c.key() >= 0 ? p.keyNames().get(c.key()) : null);
         }
-        ResponseSink sink = RequestPlanner.sinkFor(r, out);
+        ResponseSink sink = planner.sink(r, out);
         Attempt a = new Attempt(c, permit, sink);
         current = a;
         a.exchange = scheduler.attempts().create(r, sink, c.key(), a);

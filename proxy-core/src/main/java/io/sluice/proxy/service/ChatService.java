@@ -15,17 +15,15 @@ import io.sluice.proxy.access.Admission;
 import io.sluice.proxy.access.ClientKeys;
 import io.sluice.proxy.config.BypassConfig;
 import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.config.ResponseStoreConfig;
 import io.sluice.proxy.dedup.Dedup;
 import io.sluice.proxy.exchange.ClientRequest;
 import io.sluice.proxy.exchange.Exchange;
-import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;
 import io.sluice.proxy.exchange.RequestPlanner;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.exchange.UpstreamRequest;
-import io.sluice.proxy.json.Text;
-import io.sluice.proxy.logs.LogLevel;
 import io.sluice.proxy.metrics.SluiceMetrics;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestTrace;
@@ -53,17 +51,24 @@ public final class ChatService {
     private final BypassConfig bypass;
     private final RequestRewrites rewrites;
     private final Dedup dedup;
+    private final ResponseState responses;
 
     /** @param rewrites the global system prompt and the thinking budget in force */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
                        SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites) {
         this(admission, routing, scheduler, ops, metrics, bypass, rewrites,
-                new Dedup(io.sluice.proxy.config.DedupConfig.off(), metrics, System::nanoTime));
+                new Dedup(io.sluice.proxy.config.DedupConfig.off(), metrics, System::nanoTime),
+                ResponseState.inMemory(ResponseStoreConfig.defaults()));
     }
 
-    /** @param dedup request dedup and in-flight coalescing */
+    /**
+     * @param dedup     request dedup and in-flight coalescing
+     * @param responses the Responses API's stored answers
+     */
     public ChatService(Admission admission, Routing routing, AttemptScheduler scheduler, Operations ops,
-                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites, Dedup dedup) {
+                       SluiceMetrics metrics, BypassConfig bypass, RequestRewrites rewrites, Dedup dedup,
+                       ResponseState responses) {
+        this.responses = responses;
         this.bypass = bypass;
         this.dedup = dedup;
         this.admission = admission;
@@ -92,6 +97,11 @@ public final class ChatService {
         return new ModelCall(request, route, dialect, key, admission.limitsPerCredential() ? credential : null);
     }
 
+    /** {@code GET}/{@code DELETE /v1/responses/{id}}: the stored answers of {@code key}. */
+    RequestHandler storedResponses(InboundRequest request, ClientKeys.Key key) {
+        return StoredResponses.open(request, key, responses.store(), metrics);
+    }
+
     /** One model request. */
     private final class ModelCall extends ScannedRequest implements Dedup.Call {
         private final ClientKeys.Key key;
@@ -107,6 +117,8 @@ public final class ChatService {
         private boolean over;
         /** Gemini embeddings: the answer being put back into Gemini's shape, released if the client leaves. */
         private GeminiEmbeddings.Answer embedAnswer;
+        /** The id a translated Responses answer gets, when Sluice stores it. */
+        private String responseId;
 
         ModelCall(InboundRequest request, RouteFamily route, Dialect dialect, ClientKeys.Key key,
                   String credential) {
@@ -124,7 +136,8 @@ public final class ChatService {
 
         @Override
         void respond(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
-            if (route == RouteFamily.MESSAGES && bypassed(body, scan, sink)) {
+            if (route == RouteFamily.MESSAGES
+                    && ClaudeCliBypass.answered(bypass, request, body, scan, sink, metrics, ops)) {
                 return;
             }
             Access.Denial limited = admission.limits(key, credential);
@@ -155,11 +168,37 @@ public final class ChatService {
                 SimpleHandler.deny(sink, dialect, notAllowed);
                 return;
             }
+            ChatRequestScanner rescan = null;
+            if (route == RouteFamily.RESPONSES) {
+                ResponseState.Prepared prep = responses.prepare(body, key, p, sink);
+                if (prep == null) {
+                    body.release();
+                    return;
+                }
+                sink = prep.sink(sink, responses);
+                responseId = prep.responseId();
+                if (prep.rewritten()) { // references expanded: the offsets the rest works from are the new body's
+                    body = prep.body();
+                    scan = rescan = ResponseState.scan(body, rewrites.outline(dialect));
+                }
+            }
+            try {
+                call(body, scan, sink, model, stream, gemini, target);
+            } finally {
+                if (rescan != null) {
+                    rescan.release();
+                }
+            }
+        }
+
+        private void call(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink, String model,
+                          boolean stream, GeminiPath gemini, ModelRouter.Route target) {
+            ProviderConfig p = target.provider();
             trace = ops.begin(request.startNanos(), route.label, model, stream, key == null ? null : key.name(),
                     p.name(), target.upstreamModel(), body.readableBytes());
             trace.capture(capture);
             Operation op = route.operation();
-            if (op != Operation.CHAT && refusedOperation(op, p, sink)) {
+            if (op != Operation.CHAT && ModelTargets.refusedOperation(op, p, dialect, sink)) {
                 body.release();
                 return;
             }
@@ -190,7 +229,7 @@ public final class ChatService {
                     messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
-                    rewrite.plan().edits(), rewrite.plan().effective()));
+                    rewrite.plan().edits(), rewrite.plan().effective(), responseId));
             this.target = target;
             if (!dedup.enabled()) {
                 start(sink);
@@ -250,22 +289,6 @@ public final class ChatService {
             planner.release();
         }
 
-        /** Claude Code's warm-up, quota check or title request answered here ({@link ClaudeCliBypass}). */
-        private boolean bypassed(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink) {
-            ClaudeCliBypass.Match m = ClaudeCliBypass.match(bypass, request.headers(), body);
-            if (m == null) {
-                return false;
-            }
-            body.release();
-            String model = scan.model() == null ? "" : scan.model();
-            String kind = m.kind().name().toLowerCase(java.util.Locale.ROOT);
-            metrics.bypassed(kind);
-            ops.log(BYPASS_LOG, LogLevel.INFO, "bypass", "Claude Code's " + kind + " request answered by Sluice,"
-                    + " no provider called", Text.printable(model), 200, 0L, null);
-            ClaudeCliBypass.answer(m, model, scan.stream(), sink);
-            return true;
-        }
-
         /**
          * The global system prompt and the thinking budget for this request (noted in its trace and request log), or
          * null after answering a request they cannot be applied to: 400 for a member they touch given twice or for
@@ -303,30 +326,6 @@ public final class ChatService {
 
         private ModelRouter.Route route(String model, ResponseSink sink) {
             return ModelTargets.route(routing, request.path(), route, key, model, sink);
-        }
-
-        /**
-         * Embeddings and image generation go to the provider as they are, only the model value spliced: only a
-         * provider that speaks OpenAI's chat API and has the capability can take them; the others get 400
-         * {@code unsupported_operation} (no translation exists for these operations). True when refused.
-         */
-        private boolean refusedOperation(Operation op, ProviderConfig p, ResponseSink sink) {
-            String what = op == Operation.EMBEDDINGS ? "embeddings" : "image generation";
-            String refusal = null;
-            if (!p.descriptor().supports(op)) {
-                refusal = "provider " + p.name() + " does not support " + what;
-            } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())
-                    && !(op == Operation.EMBEDDINGS && "gemini".equals(p.dialect()))) {
-                refusal = "provider " + p.name() + " speaks the " + p.dialect()
-                        + " API, which has no OpenAI-compatible " + what + " endpoint";
-            }
-            if (refusal == null) {
-                return false;
-            }
-            SimpleHandler.full(sink, HttpResponses.error(dialect, sink.alloc(), HttpResponses.error(
-                    HttpResponseStatus.BAD_REQUEST, refusal, "unsupported_operation").withCode("unsupported_operation",
-                    "model")));
-            return true;
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.sluice.proxy.service;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -11,10 +12,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.codec.dialect.JsonIo;
+import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.proxy.config.BypassConfig;
 import io.sluice.proxy.exchange.HttpResponses;
+import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.json.JsonText;
+import io.sluice.proxy.json.Text;
+import io.sluice.proxy.logs.LogLevel;
+import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.ops.Operations;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -227,5 +234,25 @@ final class ClaudeCliBypass {
             }
         }
         return sb.length() > MAX_TEXT ? sb.substring(0, MAX_TEXT) : sb.toString();
+    }
+
+    /**
+     * Claude Code's warm-up, quota check or title request answered here, logged under {@link ChatService#BYPASS_LOG}
+     * and counted; false (nothing done) for any other request.
+     */
+    static boolean answered(BypassConfig bypass, InboundRequest request, CompositeByteBuf body,
+                            ChatRequestScanner scan, ResponseSink sink, SluiceMetrics metrics, Operations ops) {
+        Match m = match(bypass, request.headers(), body);
+        if (m == null) {
+            return false;
+        }
+        body.release();
+        String model = scan.model() == null ? "" : scan.model();
+        String kind = m.kind().name().toLowerCase(java.util.Locale.ROOT);
+        metrics.bypassed(kind);
+        ops.log(ChatService.BYPASS_LOG, LogLevel.INFO, "bypass", "Claude Code's " + kind
+                + " request answered by Sluice, no provider called", Text.printable(model), 200, 0L, null);
+        answer(m, model, scan.stream(), sink);
+        return true;
     }
 }

@@ -87,6 +87,8 @@ public final class Dispatcher implements RequestRouter {
             case CHAT: case MESSAGES: case RESPONSES: case GEMINI: case EMBEDDINGS: case IMAGES: case GEMINI_EMBED:
                 return post ? chat.open(request, route, v.key(), credential)
                         : new Refusal(request, route, dialect, metrics, "POST");
+            case RESPONSE_OBJECTS:
+                return chat.storedResponses(request, v.key());
             case COUNT_TOKENS:
                 return post ? countTokens.open(request) : new Refusal(request, route, dialect, metrics, "POST");
             case GEMINI_COUNT_TOKENS:

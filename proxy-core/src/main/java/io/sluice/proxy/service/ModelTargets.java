@@ -1,8 +1,12 @@
 package io.sluice.proxy.service;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.codec.dialect.Dialect;
+import io.sluice.providers.Operation;
 import io.sluice.providers.ProviderDescriptor;
 import io.sluice.proxy.access.ClientKeys;
+import io.sluice.proxy.config.ProviderConfig;
+import io.sluice.proxy.exchange.HttpResponses;
 import io.sluice.proxy.exchange.ResponseSink;
 import io.sluice.proxy.json.Text;
 import io.sluice.proxy.route.ModelRouter;
@@ -77,5 +81,29 @@ final class ModelTargets {
             return null;
         }
         return target;
+    }
+
+    /**
+     * Embeddings and image generation go to the provider as they are, only the model value spliced: only a
+     * provider that speaks OpenAI's chat API (or Gemini's, for embeddings) and has the capability can take them; the
+     * others get 400 {@code unsupported_operation}. True when refused (answered in {@code dialect}).
+     */
+    static boolean refusedOperation(Operation op, ProviderConfig p, Dialect dialect, ResponseSink sink) {
+        String what = op == Operation.EMBEDDINGS ? "embeddings" : "image generation";
+        String refusal = null;
+        if (!p.descriptor().supports(op)) {
+            refusal = "provider " + p.name() + " does not support " + what;
+        } else if (!ProviderConfig.DIALECT_OPENAI.equals(p.dialect())
+                && !(op == Operation.EMBEDDINGS && "gemini".equals(p.dialect()))) {
+            refusal = "provider " + p.name() + " speaks the " + p.dialect()
+                    + " API, which has no OpenAI-compatible " + what + " endpoint";
+        }
+        if (refusal == null) {
+            return false;
+        }
+        SimpleHandler.full(sink, HttpResponses.error(dialect, sink.alloc(), HttpResponses.error(
+                HttpResponseStatus.BAD_REQUEST, refusal, "unsupported_operation").withCode("unsupported_operation",
+                "model")));
+        return true;
     }
 }

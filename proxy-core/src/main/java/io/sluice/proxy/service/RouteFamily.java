@@ -10,6 +10,8 @@ public enum RouteFamily {
     MESSAGES("/v1/messages", Dialects.ANTHROPIC),
     COUNT_TOKENS("/v1/messages/count_tokens", Dialects.ANTHROPIC),
     RESPONSES("/v1/responses", Dialects.RESPONSES),
+    /** Stored Responses answers: {@code GET}/{@code DELETE /v1/responses/{id}}, {@code …/{id}/input_items}. */
+    RESPONSE_OBJECTS("/v1/responses/{id}", Dialects.RESPONSES),
     GEMINI("/v1beta/models/{model}:generateContent", Dialects.GEMINI),
     GEMINI_COUNT_TOKENS("/v1beta/models/{model}:countTokens", Dialects.GEMINI),
     /** {@code :embedContent} and {@code :batchEmbedContents}. */
@@ -98,7 +100,8 @@ public enum RouteFamily {
 
     /** Routes a client key opens (when keys are configured): model routes, the model list, the helpers, speech. */
     boolean needsClientKey() {
-        return readsBody() || this == MODELS || this == GEMINI_MODELS || helper() || this == TTS;
+        return readsBody() || this == MODELS || this == GEMINI_MODELS || helper() || this == TTS
+                || this == RESPONSE_OBJECTS;
     }
 
     /** The route of a path (query already removed). */
@@ -138,6 +141,9 @@ public enum RouteFamily {
             default:
                 if (path.startsWith(AdminService.PREFIX)) {
                     return ADMIN;
+                }
+                if (path.startsWith("/v1/responses/") || path.startsWith("/responses/")) {
+                    return RESPONSE_OBJECTS;
                 }
                 return gemini(path);
         }

@@ -44,6 +44,7 @@ class ArchitectureTest {
             Map.entry("rewrite", 62),   // the global system prompt and the thinking budget, per request
             Map.entry("upstream", 60),  // pools and the relay; knows nothing of attempts
             Map.entry("mock", 60),      // the built-in mock provider
+            Map.entry("state", 58),     // state that outlives a request (stored Responses answers); local or shared
             Map.entry("dedup", 55),     // request signatures, the answer cache, answers shared in flight
             Map.entry("exchange", 50),  // contracts (exchange, sink, request, outcome) and the request planner
             Map.entry("ops", 45),       // request traces, usage, logs and sessions together

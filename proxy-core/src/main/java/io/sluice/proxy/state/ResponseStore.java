@@ -1,0 +1,28 @@
+package io.sluice.proxy.state;
+
+/**
+ * Where Responses API answers are kept, per scope (client key). Every lookup is scoped: an answer of another scope is
+ * absent, exactly as one that never existed. Expired answers are absent too. Calls may come from any event loop and
+ * must not block on I/O.
+ */
+public interface ResponseStore extends AutoCloseable {
+
+    /** The answer {@code id} of {@code scope}, or null. */
+    StoredResponse get(String scope, String id);
+
+    /** The answer of {@code scope} whose input or output holds the item {@code itemId}, or null. */
+    StoredResponse owner(String scope, String itemId);
+
+    /** Keeps {@code r}, replacing an answer of the same scope and id; evicts the oldest beyond the caps. */
+    void put(StoredResponse r);
+
+    /** Forgets the answer {@code id} of {@code scope}; false when there was none. */
+    boolean delete(String scope, String id);
+
+    /** Answers kept now, for tests and stats. */
+    int size();
+
+    /** Finishes pending writes; further writes are dropped. */
+    @Override
+    void close();
+}
