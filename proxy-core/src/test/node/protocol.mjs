@@ -59,6 +59,8 @@ export function protocolClients({ base, key, assert, embedModels, listedIds }) {
           { role: 'user', content: 'ping' },
         ] });
         assert.equal(r2.output_text, 'Echo: ping (turns=2, system=)');
+        // an id Sluice does not hold: 404 from Sluice, or from a Responses provider it is passed on to (which may
+        // hold it); this one stores nothing and answers as OpenAI does
         await notFound(openai.responses.create({ model, input: [{ type: 'item_reference', id: 'msg_unknown' },
           { role: 'user', content: 'ping' }] }), 'unknown item_reference');
       },

@@ -97,6 +97,10 @@ public final class ScriptedLlm implements Function<Received, Reply> {
                 case GEMINI -> geminiTurns(r, body);
                 case RESPONSES -> responsesTurns(r, body);
             };
+        } catch (UnknownItem e) {
+            // as OpenAI answers a reference to an item it does not hold
+            return Reply.json(404, "{\"error\":{\"message\":\"Item with id '" + e.getMessage() + "' not found.\","
+                    + "\"type\":\"invalid_request_error\",\"param\":\"input\",\"code\":null}}");
         } catch (RuntimeException e) {
             return Reply.json(400, "{\"error\":{\"message\":\"mock cannot read: " + e + "\"}}");
         }
@@ -220,7 +224,7 @@ public final class ScriptedLlm implements Function<Received, Reply> {
             if (type.equals("function_call_output")) {
                 results.add(text(item.path("output")));
             } else if (type.equals("item_reference")) {
-                throw new IllegalArgumentException("item_reference reached the provider: " + item);
+                throw new UnknownItem(item.path("id").asText()); // this provider stores nothing
             } else if (type.equals("message")) {
                 String role = item.path("role").asText();
                 if (role.equals("system") || role.equals("developer")) {
@@ -244,6 +248,10 @@ public final class ScriptedLlm implements Function<Received, Reply> {
         if (text.startsWith("{")) {
             try {
                 JsonNode o = JSON.readTree(text);
+                // the AI SDK's Gemini provider sends {"name": <tool>, "content": <result>}
+                if (o.size() == 2 && TOOL.equals(o.path("name").asText())) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) o).remove("name");
+                }
                 if (o.size() == 1) {
                     for (String k : List.of("result", "content", "output")) {
                         if (o.has(k)) {
@@ -256,6 +264,15 @@ public final class ScriptedLlm implements Function<Received, Reply> {
             }
         }
         return text;
+    }
+
+    /** An {@code item_reference} reached this provider, which stores nothing. */
+    private static final class UnknownItem extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownItem(String id) {
+            super(id, null, false, false);
+        }
     }
 
     /** A content value's text: a string, or the text of its parts/blocks joined. */
