@@ -172,7 +172,7 @@ public final class ChatService {
                     inBody ? scan.modelEnd() : -1, body, messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
-                    rewrite.plan().edits(), rewrite.plan().effective()));
+                    rewrite.plan().edits(), rewrite.plan().effective()), routing::capabilities);
             this.target = target;
             if (!dedup.enabled()) {
                 start(sink);
