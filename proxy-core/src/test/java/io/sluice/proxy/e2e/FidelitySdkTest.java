@@ -11,10 +11,13 @@ import com.anthropic.models.messages.SystemMessageParam;
 import com.anthropic.models.messages.ThinkingConfigAdaptive;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.proxy.SluiceServer;
+import io.sluice.proxy.testing.Await;
+import io.sluice.proxy.testing.Http;
 import io.sluice.proxy.testing.Sdks;
 import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
 import io.sluice.proxy.testing.TestUpstream.Reply;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,5 +162,38 @@ class FidelitySdkTest {
         assertThat(sent.get("model").asText()).isEqualTo("o3");
         assertThat(sent.get("reasoning_effort").asText()).isEqualTo("medium");
         assertThat(sent.get("max_completion_tokens").asInt()).isEqualTo(32_000);
+    }
+
+    @Test
+    void whatAProvidersModelListReportsDrivesTheRules() throws Exception {
+        // An OpenRouter-shaped list: one model that takes no reasoning and writes at most 8,192 tokens.
+        try (TestUpstream router = new TestUpstream(r -> r.method().equals("GET")
+                ? Reply.json(200, "{\"data\":[{\"id\":\"acme/small\",\"context_length\":32768,"
+                        + "\"architecture\":{\"input_modalities\":[\"text\"]},\"top_provider\":"
+                        + "{\"max_completion_tokens\":8192},\"supported_parameters\":[\"max_tokens\",\"tools\"]},"
+                        + "{\"id\":\"acme/thinker\",\"context_length\":131072,\"supported_parameters\":"
+                        + "[\"reasoning\",\"include_reasoning\"]}]}")
+                : Reply.json(200, OpenAiSdkTest.COMPLETION))) {
+            SluiceServer s = TestConfig.startYaml(config().yaml() + "providersFromEnv: false\nproviders:\n"
+                    + "  or:\n    type: openai-compatible\n    baseUrl: http://127.0.0.1:" + router.port() + "/v1\n"
+                    + "    apiKey: sk-or-0123456789abcdef\n    discoverModels: true\n");
+            AnthropicClient client = Sdks.anthropic(s, "sk-ant-client-never-forwarded");
+            try {
+                assertThat(router.take().uri()).isEqualTo("/v1/models");
+                Await.until("the list is served", Duration.ofSeconds(10),
+                        () -> Http.get(s, "/v1/models").body().contains("acme/thinker"));
+                client.messages().create(thinking("or/acme/small"));
+                client.messages().create(thinking("or/acme/thinker"));
+            } finally {
+                client.close();
+                s.close();
+            }
+            JsonNode small = json(router.take().body());
+            assertThat(small.has("reasoning_effort")).isFalse();
+            assertThat(small.get("max_completion_tokens").asInt()).isEqualTo(8192);
+            JsonNode thinker = json(router.take().body());
+            assertThat(thinker.get("reasoning_effort").asText()).isEqualTo("medium");
+            assertThat(thinker.get("max_completion_tokens").asInt()).isEqualTo(32_000);
+        }
     }
 }
