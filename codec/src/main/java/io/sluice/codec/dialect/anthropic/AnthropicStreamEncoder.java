@@ -97,7 +97,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         }
         startWritten = true;
         String model = startModel;
-        Usage usage = startUsage;
+        Usage reported = startUsage;
         try {
             JsonGenerator g = json.beginEvent(out(), MESSAGE_START);
             g.writeStartObject();
@@ -112,11 +112,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             g.writeNullField("stop_reason");
             g.writeNullField("stop_sequence");
             g.writeObjectFieldStart("usage");
-            if (usage != null && usage.promptTokens() >= 0) {
+            if (reported != null && reported.promptTokens() >= 0) {
                 // The provider's own prompt figures, given before the content; output counts come at the end
                 // (clients that add message_start's output to message_delta's would count them twice).
-                AnthropicUsage.writeFields(g, new Usage(usage.promptTokens(), 0, usage.promptTokens(),
-                        usage.cachedTokens(), Usage.ABSENT, usage.cacheWriteTokens()), true);
+                AnthropicUsage.writeFields(g, new Usage(reported.promptTokens(), 0, reported.promptTokens(),
+                        reported.cachedTokens(), Usage.ABSENT, reported.cacheWriteTokens()), true);
             } else {
                 // Sluice's estimate of the prompt (LangChain reads input tokens here); message_delta carries the
                 // provider's real counts at the end.
