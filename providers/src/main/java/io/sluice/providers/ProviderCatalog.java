@@ -31,19 +31,22 @@ public final class ProviderCatalog {
                     .baseUrl("https://api.openai.com/v1").env("OPENAI", "EXT_OPENAI")
                     .models("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o4-mini", "o3",
                             "gpt-5", "gpt-5-mini", "text-embedding-3-small", "text-embedding-3-large", "gpt-image-1")
-                    .limits(CatalogLimits.OPENAI).capabilities(VISION, EMBEDDINGS, IMAGES).build(),
+                    .limits(CatalogLimits.OPENAI)
+                    .modelCapabilities(CatalogCapabilities.OPENAI).capabilities(VISION, EMBEDDINGS, IMAGES).build(),
             ProviderDescriptor.builder("anthropic").displayName("Anthropic")
                     .dialect("anthropic").auth(AuthScheme.X_API_KEY).baseUrl("https://api.anthropic.com/v1")
                     .bareHostPath("/v1") // ANTHROPIC_BASE_URL=https://api.anthropic.com, as the seed's .env writes it
                     .models("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1", "claude-3-5-sonnet-latest",
                             "claude-3-5-haiku-latest")
-                    .limits(CatalogLimits.ANTHROPIC).capabilities(VISION).build(),
+                    .limits(CatalogLimits.ANTHROPIC)
+                    .modelCapabilities(CatalogCapabilities.ANTHROPIC).capabilities(VISION).build(),
             ProviderDescriptor.builder("gemini").displayName("Google Gemini").aliases("google").seedIdName("google")
                     .dialect("gemini").auth(AuthScheme.X_GOOG_API_KEY)
                     .baseUrl("https://generativelanguage.googleapis.com/v1beta")
                     .env("GEMINI", "GOOGLE_AI", "GOOGLE").keyVars("GOOGLE_API_KEY").baseUrlVars("GOOGLE_BASE_URL")
                     .models("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash")
-                    .limits(CatalogLimits.GEMINI).capabilities(VISION, EMBEDDINGS).build(),
+                    .limits(CatalogLimits.GEMINI)
+                    .modelCapabilities(CatalogCapabilities.GEMINI).capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("azure").displayName("Azure OpenAI").aliases("azure-openai")
                     .auth(AuthScheme.AZURE_API_KEY).pathStyle(ProviderDescriptor.PathStyle.AZURE_DEPLOYMENT)
                     .modelsPath(null)
@@ -59,11 +62,13 @@ public final class ProviderCatalog {
                     .baseUrl("https://openrouter.ai/api/v1").header("X-Title", "Sluice")
                     .models("openai/gpt-4o", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5",
                             "google/gemini-2.5-flash", "meta-llama/llama-3.3-70b-instruct", "deepseek/deepseek-chat")
-                    .limits(CatalogLimits.OPENROUTER).capabilities(VISION, EMBEDDINGS).build(),
+                    .limits(CatalogLimits.OPENROUTER)
+                    .modelCapabilities(CatalogCapabilities.OPENROUTER).capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("xai").displayName("xAI")
                     .baseUrl("https://api.x.ai/v1").env("XAI", "GROK")
                     .models("grok-4", "grok-3", "grok-3-mini", "grok-2-image")
-                    .limits(CatalogLimits.XAI).capabilities(VISION, IMAGES).build(),
+                    .limits(CatalogLimits.XAI)
+                    .modelCapabilities(CatalogCapabilities.XAI).capabilities(VISION, IMAGES).build(),
             ProviderDescriptor.builder("litellm").displayName("LiteLLM proxy")
                     .baseUrl("http://localhost:4000/v1").keyOptional().discoverModels()
                     .capabilities(VISION, EMBEDDINGS, IMAGES).build(),
@@ -76,6 +81,7 @@ public final class ProviderCatalog {
                     .baseUrl("https://models.github.ai/inference").modelPrefix("atlas-").modelsPath(null)
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .models(GitHubModels.MODELS).limits(GitHubModels.LIMITS)
+                    .modelCapabilities(CatalogCapabilities.GITHUB_MODELS)
                     .capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("github-copilot").displayName("GitHub Copilot")
                     .aliases("githubcopilot", "copilot").env("GITHUB_COPILOT")
@@ -91,13 +97,15 @@ public final class ProviderCatalog {
                     .models("gpt-4o", "gpt-4.1", "gpt-5", "gpt-5-mini", "o3-mini", "o4-mini", "claude-3.7-sonnet",
                             "claude-sonnet-4", "gemini-2.5-pro", "gpt-4", "gpt-4-turbo", "gpt-3.5-turbo",
                             "claude-3-opus", "claude-3-sonnet") // the last two: the seed's ext-copilot- ids
-                    .limits(CatalogLimits.GITHUB_COPILOT).capabilities(VISION, EMBEDDINGS).build(),
+                    .limits(CatalogLimits.GITHUB_COPILOT)
+                    .modelCapabilities(CatalogCapabilities.GITHUB_COPILOT).capabilities(VISION, EMBEDDINGS).build(),
             ProviderDescriptor.builder("claude-code").displayName("Claude Code (Anthropic for code)")
                     .aliases("claude_code").dialect("anthropic").auth(AuthScheme.X_API_KEY)
                     .baseUrl("https://api.anthropic.com/v1").bareHostPath("/v1").modelPrefix("ext-claude-code-")
                     .models("claude-sonnet-4-5", "claude-3-5-sonnet-20241022", "claude-3-opus-20240229",
                             "claude-3-sonnet-20240229", "claude-3-haiku-20240307")
-                    .limits(CatalogLimits.CLAUDE_CODE).capabilities(VISION).build(),
+                    .limits(CatalogLimits.CLAUDE_CODE)
+                    .modelCapabilities(CatalogCapabilities.CLAUDE_CODE).capabilities(VISION).build(),
             ProviderDescriptor.builder("cursor-agent").displayName("Cursor Agent")
                     .aliases("cursor_agent", "cursor").baseUrl("https://api.cursor.sh/v1").modelPrefix("ext-cursor-")
                     .modelsPath(null)

@@ -70,6 +70,7 @@ public final class ProviderDescriptor {
     private final int defaultMaxConcurrent;
     private final boolean discoverByDefault;
     private final Map<String, ModelLimits> limits;
+    private final Map<String, ModelCapabilities> modelCapabilities;
 
     private ProviderDescriptor(Builder b) {
         if (b.id == null || !ID_PATTERN.matcher(b.id).matches()) {
@@ -107,6 +108,9 @@ public final class ProviderDescriptor {
         Map<String, ModelLimits> l = new java.util.HashMap<>();
         b.limits.forEach((m, v) -> l.put(m.toLowerCase(java.util.Locale.ROOT), v));
         this.limits = Map.copyOf(l);
+        Map<String, ModelCapabilities> c = new java.util.HashMap<>();
+        b.modelCapabilities.forEach((m, v) -> c.put(m.toLowerCase(java.util.Locale.ROOT), v));
+        this.modelCapabilities = Map.copyOf(c);
     }
 
     public static Builder builder(String id) {
@@ -265,6 +269,20 @@ public final class ProviderDescriptor {
         return model == null ? null : limits.get(model.toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * What the catalog knows of {@code model} (an upstream model id, case-insensitive) for this provider type: its
+     * limits and its reasoning, vision and tool flags; {@link ModelCapabilities#UNKNOWN} when nothing is known.
+     */
+    public ModelCapabilities modelCapabilities(String model) {
+        if (model == null) {
+            return ModelCapabilities.UNKNOWN;
+        }
+        String key = model.toLowerCase(java.util.Locale.ROOT);
+        ModelCapabilities c = modelCapabilities.getOrDefault(key, ModelCapabilities.UNKNOWN);
+        ModelLimits l = limits.get(key);
+        return l == null ? c : c.withLimits(l);
+    }
+
     /** Whether the provider is useless without a key (a local server or the mock needs none). */
     public boolean keyRequired() {
         return !keyOptional;
@@ -345,6 +363,7 @@ public final class ProviderDescriptor {
         private int defaultMaxConcurrent;
         private boolean discoverByDefault;
         private final Map<String, ModelLimits> limits = new LinkedHashMap<>();
+        private final Map<String, ModelCapabilities> modelCapabilities = new LinkedHashMap<>();
 
         private Builder(String id) {
             this.id = id;
@@ -464,6 +483,12 @@ public final class ProviderDescriptor {
         /** Sourced context windows and output caps of models of this type, by upstream model id. */
         public Builder limits(Map<String, ModelLimits> v) {
             limits.putAll(v);
+            return this;
+        }
+
+        /** Sourced reasoning, vision and tool flags of models of this type, by upstream model id. */
+        public Builder modelCapabilities(Map<String, ModelCapabilities> v) {
+            modelCapabilities.putAll(v);
             return this;
         }
 

@@ -67,6 +67,7 @@ public final class SluiceServer implements AutoCloseable {
         this.connections = new ConnectionLimit(config.server().maxConnections(), metrics);
         this.discovery = new ModelDiscovery(config, group.next(), ModelDiscovery.DEFAULT_REFRESH,
                 proxy.routing()::discovered, (p, req) -> proxy.upstreams().send(p, req, group.next()));
+        discovery.onCapabilities(proxy.routing()::discoveredCapabilities);
         proxy.live().subscribe(discovery::reconfigure); // after the router: lists dropped reach the new one
     }
 

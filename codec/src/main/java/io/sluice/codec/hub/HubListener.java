@@ -45,6 +45,15 @@ public interface HubListener {
     /** @param stopSequence the matched stop sequence when the provider says which, else null */
     void onFinish(FinishReason reason, String stopSequence);
 
+    /**
+     * The usage a provider reported with its start, before any content (Gemini's first chunk carries the prompt
+     * count): called at most once, right after {@link #onStart}. A hint for encoders that announce the prompt up front
+     * (Anthropic's {@code message_start}); only its prompt figures mean anything yet, and accounting reads
+     * {@link #onUsage}, which follows with the same or later figures.
+     */
+    default void onStartUsage(Usage usage) {
+    }
+
     /** Cumulative usage; a later call replaces an earlier one. */
     void onUsage(Usage usage);
 

@@ -8,13 +8,17 @@ import io.sluice.codec.dialect.Dialect;
 import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.hub.Reasoning;
 import io.sluice.codec.json.Edit;
 import io.sluice.codec.json.ModelSplice;
 import io.sluice.codec.rewrite.HubRewriter;
+import io.sluice.providers.CapabilityRules;
+import io.sluice.providers.ModelCapabilities;
 import io.sluice.providers.Operation;
 import io.sluice.proxy.config.ProviderConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The one place that decides splice-or-translate: for each provider a client request is tried on, either the
@@ -35,8 +39,18 @@ public final class RequestPlanner {
     private String writtenModel;
     private boolean released;
 
+    /** What is known of a provider's model: its catalog entry and what the provider's own model list reported. */
+    private final BiFunction<ProviderConfig, String, ModelCapabilities> capabilities;
+
+    /** A planner that knows models by the built-in catalog only. */
     public RequestPlanner(ClientRequest client) {
+        this(client, (p, model) -> p.descriptor().modelCapabilities(model));
+    }
+
+    /** @param capabilities what is known of a provider's model, for {@link CapabilityRules} */
+    public RequestPlanner(ClientRequest client, BiFunction<ProviderConfig, String, ModelCapabilities> capabilities) {
         this.client = client;
+        this.capabilities = capabilities;
     }
 
     public ClientRequest client() {
@@ -92,13 +106,21 @@ public final class RequestPlanner {
                 written = null;
             }
             String clientModel = hub.model;
+            Reasoning reasoning = hub.reasoning;
+            Integer maxTokens = hub.maxTokens;
             hub.model = upstreamModel;
             hub.maxTokensParam = null; // set by the quirks of the provider tried before, if any
             try {
                 p.descriptor().quirks().apply(hub);
+                List<String> changed = CapabilityRules.apply(hub, capabilities.apply(p, upstreamModel));
+                if (!changed.isEmpty() && LOG.isDebugEnabled()) {
+                    LOG.debug("{} -> {} {}/{}: {}", c.dialect().name(), pd.name(), p.name(), upstreamModel, changed);
+                }
                 written = pd.writeRequest(hub, alloc);
             } finally {
                 hub.model = clientModel == null ? c.model() : clientModel;
+                hub.reasoning = reasoning; // the next provider's model may take what this one could not
+                hub.maxTokens = maxTokens;
             }
             writtenFor = p;
             writtenModel = upstreamModel;

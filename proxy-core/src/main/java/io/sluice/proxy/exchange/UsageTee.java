@@ -90,6 +90,11 @@ final class UsageTee implements HubListener {
     }
 
     @Override
+    public void onStartUsage(Usage usage) {
+        target.onStartUsage(usage);
+    }
+
+    @Override
     public void onUsage(Usage usage) {
         if (trace != null) {
             trace.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(),

@@ -1,13 +1,11 @@
 package io.sluice.proxy.route;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.sluice.codec.dialect.Dialects;
-import io.sluice.codec.dialect.JsonIo;
+import io.sluice.providers.ModelCapabilities;
 import io.sluice.proxy.config.ProviderConfig;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.upstream.Auth;
@@ -18,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +49,8 @@ public final class ModelDiscovery implements AutoCloseable {
     private final Map<String, List<String>> found = new ConcurrentHashMap<>();
     private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
     private final Consumer<Map<String, List<String>>> onChange;
+    private final Map<String, Map<String, ModelCapabilities>> reported = new ConcurrentHashMap<>();
+    private volatile Consumer<Map<String, Map<String, ModelCapabilities>>> onCapabilities = c -> { };
     private final EventExecutor timer;
     private final Duration every;
     private final Sender sender;
@@ -87,6 +86,14 @@ public final class ModelDiscovery implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /**
+     * Calls {@code listener} (from the HTTP client's thread) with what every provider's list reported of its models
+     * (OpenRouter's and Gemini's limits and flags) whenever that changes. Set before {@link #start}.
+     */
+    public void onCapabilities(Consumer<Map<String, Map<String, ModelCapabilities>>> listener) {
+        this.onCapabilities = listener;
+    }
+
     /** Fetches now, then every period (a reconfigured provider set may add providers that discover models). */
     public synchronized void start() {
         if (task == null && !closed) {
@@ -107,11 +114,13 @@ public final class ModelDiscovery implements AutoCloseable {
             ProviderConfig now = after.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
             if (now == null || !before.contains(now)) {
                 dropped |= found.remove(name) != null;
+                reported.remove(name);
                 failing.remove(name);
             }
         }
         if (dropped) {
             onChange.accept(Map.copyOf(found));
+            onCapabilities.accept(capabilities());
         }
         if (task != null && !closed) {
             after.stream().filter(p -> !before.contains(p)).forEach(p -> timer.execute(() -> fetch(p)));
@@ -150,7 +159,11 @@ public final class ModelDiscovery implements AutoCloseable {
                 if (res.body().length() > MAX_BODY_CHARS) {
                     throw new IOException("model list larger than " + MAX_BODY_CHARS + " characters");
                 }
-                List<String> ids = parse(res.body());
+                ModelList list = ModelList.parse(res.body(), MAX_MODELS);
+                List<String> ids = list.ids();
+                if (!list.capabilities().equals(reported.put(p.name(), list.capabilities()))) {
+                    onCapabilities.accept(capabilities());
+                }
                 if (failing.remove(p.name()) != null) {
                     LOG.info("provider {}: model list at {} is back ({} models)", p.name(), uri, ids.size());
                 }
@@ -172,53 +185,14 @@ public final class ModelDiscovery implements AutoCloseable {
         return Map.copyOf(found);
     }
 
-    /**
-     * The ids of a model list: OpenAI's and Anthropic's {@code {"data":[{"id":…}]}}, Gemini's and Ollama's native
-     * {@code {"models":[{"name":…}]}} (Gemini's {@code models/} prefix removed). Ids that would not pass
-     * {@link ModelRouter#invalid} are skipped.
-     */
+    /** Provider name → what its model list reported of each model (lowercased id), for providers that did. */
+    public Map<String, Map<String, ModelCapabilities>> capabilities() {
+        return Map.copyOf(reported);
+    }
+
+    /** The ids of a model list ({@link ModelList}). */
     static List<String> parse(String body) throws IOException {
-        Map<String, Boolean> ids = new LinkedHashMap<>();
-        try (JsonParser p = JsonIo.FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("expected a JSON object");
-            }
-            boolean listSeen = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                boolean openAi = field.equals("data");
-                if ((openAi || field.equals("models")) && v == JsonToken.START_ARRAY) {
-                    listSeen = true;
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        String id = null;
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String name = p.currentName();
-                            JsonToken t = p.nextToken();
-                            if (t == JsonToken.VALUE_STRING && name.equals(openAi ? "id" : "name")) {
-                                id = p.getText();
-                            } else if (t == JsonToken.VALUE_STRING && id == null && name.equals("model")) {
-                                id = p.getText(); // Ollama's native list has both name and model
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                        if (id != null && id.startsWith("models/")) {
-                            id = id.substring("models/".length());
-                        }
-                        if (id != null && !id.isEmpty() && ModelRouter.invalid(id) == null && ids.size() < MAX_MODELS) {
-                            ids.put(id, Boolean.TRUE);
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-            if (!listSeen) {
-                throw new IOException("no data or models list in the response");
-            }
-        }
-        return List.copyOf(ids.keySet());
+        return ModelList.parse(body, MAX_MODELS).ids();
     }
 
     @Override

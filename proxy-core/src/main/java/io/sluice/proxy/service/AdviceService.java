@@ -10,6 +10,7 @@ import io.sluice.codec.dialect.Dialects;
 import io.sluice.codec.dialect.RequestException;
 import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.hub.TokenEstimate;
 import io.sluice.providers.ModelLimits;
 import io.sluice.proxy.access.Access;
 import io.sluice.proxy.access.Admission;

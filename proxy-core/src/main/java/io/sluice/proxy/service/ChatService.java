@@ -229,7 +229,7 @@ public final class ChatService {
                     messages ? header("anthropic-beta") : null,
                     messages ? header("anthropic-version") : null, op, trace,
                     op == Operation.CHAT && inBody && stream ? scan.includeUsageEdit() : null,
-                    rewrite.plan().edits(), rewrite.plan().effective(), responseId));
+                    rewrite.plan().edits(), rewrite.plan().effective(), responseId), routing::capabilities);
             this.target = target;
             if (!dedup.enabled()) {
                 start(sink);

@@ -12,6 +12,7 @@ import io.sluice.codec.dialect.WorkBudgetException;
 import io.sluice.codec.dialect.anthropic.AnthropicDialect;
 import io.sluice.codec.dialect.gemini.GeminiDialect;
 import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.hub.TokenEstimate;
 import io.sluice.codec.json.ChatRequestScanner;
 import io.sluice.proxy.exchange.InboundRequest;
 import io.sluice.proxy.exchange.RequestHandler;

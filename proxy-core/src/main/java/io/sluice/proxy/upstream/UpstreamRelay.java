@@ -285,8 +285,10 @@ public final class UpstreamRelay implements Exchange, UpstreamHandler.Listener {
             }
         }
         end(upstreamKeepAlive);
-        report(Outcome.Committed.INSTANCE);
+        // The sink first: a translating sink decodes a whole answer (and a stream's last chunk) here, so the
+        // provider's usage is in the trace before the outcome counts it for the key and dedup accounts the call.
         sink.end(lastChunk);
+        report(Outcome.Committed.INSTANCE);
     }
 
     /** A non-2xx answer read whole (its connection stays reusable): an early failure, with what to tell the client. */

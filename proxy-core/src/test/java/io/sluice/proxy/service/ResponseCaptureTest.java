@@ -27,13 +27,19 @@ class ResponseCaptureTest {
             + "\"instructions\":null,\"previous_response_id\":null,\"store\":false,\"model\":\"m\",\"output\":"
             + "[{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":"
             + "\"{}\",\"status\":\"completed\"}],\"usage\":null}";
+
+    /** {@link #RESPONSE} with {@code status}. */
+    static String response(String status) {
+        return RESPONSE.replace("%s", status);
+    }
+
     static final String STREAM = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
-            + "\"response\":" + RESPONSE.formatted("in_progress") + "}\n\n"
+            + "\"response\":" + response("in_progress") + "}\n\n"
             + ": ping\n\n"
             + "event: response.output_text.delta\r\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"x\"}"
             + "\r\n\r\n"
             + "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":2,\n"
-            + "data: \"response\":" + RESPONSE.formatted("completed") + "}\n\n";
+            + "data: \"response\":" + response("completed") + "}\n\n";
 
     private final EmbeddedResponseStore store = new EmbeddedResponseStore(ResponseStoreConfig.defaults(), null,
             System::currentTimeMillis);
@@ -100,7 +106,7 @@ class ResponseCaptureTest {
         ResponseCapture failed = capture(1 << 20, new RecordingSink());
         failed.head(head("text/event-stream"));
         feed(failed, upToDone + "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":"
-                + RESPONSE.formatted("failed") + "}\n\n", step);
+                + response("failed") + "}\n\n", step);
         failed.end(null);
         assertThat(store.size()).isZero();
     }
@@ -110,7 +116,7 @@ class ResponseCaptureTest {
     void aWholeBodyIsStoredAtItsEnd(int step) {
         ResponseCapture sink = capture(1 << 20);
         sink.head(head("application/json"));
-        feed(sink, RESPONSE.formatted("incomplete"), step);
+        feed(sink, response("incomplete"), step);
         assertThat(store.size()).isZero();
         sink.end(null);
         assertThat(store.get("alice", "resp_1")).isNotNull();
@@ -121,7 +127,7 @@ class ResponseCaptureTest {
     void errorsOversizeAndOtherBodiesAreNotStored(String kind) {
         ResponseCapture sink = capture(kind.equals("big") ? 64 : 1 << 20);
         String body = kind.equals("notAResponse") ? "{\"object\":\"list\",\"id\":\"resp_1\"}"
-                : RESPONSE.formatted("completed");
+                : response("completed");
         HttpResponseStatus status = kind.equals("error") ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK;
         DefaultFullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

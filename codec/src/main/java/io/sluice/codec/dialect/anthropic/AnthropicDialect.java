@@ -41,7 +41,7 @@ public final class AnthropicDialect implements Dialect {
 
     @Override
     public StreamEncoder streamEncoder(ByteBufAllocator alloc, HubRequest request) {
-        return new AnthropicStreamEncoder(alloc, request == null ? null : request.model);
+        return new AnthropicStreamEncoder(alloc, request == null ? null : request.model, request);
     }
 
     @Override

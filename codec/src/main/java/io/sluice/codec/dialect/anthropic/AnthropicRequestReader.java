@@ -140,8 +140,9 @@ final class AnthropicRequestReader {
         switch (role) {
             case "user" -> addUser(req, text, blocks);
             case "assistant" -> addAssistant(req, text, blocks, path);
+            case "system" -> addSystem(req, text, blocks, path);
             default -> throw new RequestException(path + ".role: " + JsonIo.quote(role)
-                    + " (expected: \"user\" or \"assistant\")", path + ".role");
+                    + " (expected: \"user\", \"assistant\" or \"system\")", path + ".role");
         }
     }
 
@@ -163,6 +164,27 @@ final class AnthropicRequestReader {
         if (!user.parts().isEmpty()) {
             req.messages.add(user);
         }
+    }
+
+    /**
+     * A system turn inside {@code messages} (beta {@code mid-conversation-system-2026-04-07}, sent by Claude Code and
+     * the SDKs' {@code SystemMessageParam}): text only, kept where it stands.
+     */
+    private static void addSystem(HubRequest req, String text, List<Object> blocks, String path)
+            throws RequestException {
+        Message m = new Message(Role.SYSTEM);
+        if (blocks == null) {
+            m.add(new Part.Text(text));
+        } else {
+            for (Object b : blocks) {
+                if (!(b instanceof Part.Text)) {
+                    throw new RequestException(path + ".content: a system message holds text blocks only",
+                            path + ".content");
+                }
+                m.add((Part) b);
+            }
+        }
+        req.messages.add(m);
     }
 
     private static void addAssistant(HubRequest req, String text, List<Object> blocks, String path)
@@ -364,7 +386,7 @@ final class AnthropicRequestReader {
 
     private static void readSystem(JsonParser p, JsonToken t, HubRequest req) throws IOException, RequestException {
         if (t == JsonToken.VALUE_STRING) {
-            req.messages.add(Message.text(Role.SYSTEM, p.getText()));
+            req.messages.add(0, Message.text(Role.SYSTEM, p.getText())); // ahead of messages[] read before it
             return;
         }
         if (t == JsonToken.VALUE_NULL) {

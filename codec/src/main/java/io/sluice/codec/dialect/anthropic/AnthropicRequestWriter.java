@@ -9,6 +9,7 @@ import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
 import io.sluice.codec.hub.ResponseFormat;
 import io.sluice.codec.hub.Role;
+import io.sluice.codec.hub.SystemTurns;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import io.sluice.codec.hub.ToolChoice;
@@ -20,7 +21,10 @@ import java.util.List;
 /**
  * {@link HubRequest} → a Messages API request body.
  *
- * <p>Turns: SYSTEM messages go to the top-level {@code system} array. TOOL messages become {@code tool_result} blocks
+ * <p>Turns: the leading SYSTEM messages go to the top-level {@code system} array; a SYSTEM message later in the
+ * conversation becomes a {@link SystemTurns#note marked text block} of the user turn it joins (the one after it, or
+ * before it when an assistant turn follows): a {@code system} role in {@code messages} needs a beta on Anthropic and
+ * is unknown to Anthropic-compatible servers. TOOL messages become {@code tool_result} blocks
  * of a user turn; consecutive same-role messages share one turn (parallel tool results must sit in one user message,
  * and a user message following tool results joins them), with the tool results first, as Anthropic requires. Messages
  * that would be empty (empty text, only unsigned thinking) are skipped so no turn is empty.
@@ -142,11 +146,8 @@ final class AnthropicRequestWriter {
 
     private static void writeSystem(JsonGenerator g, HubRequest req) throws IOException {
         boolean opened = false;
-        for (Message m : req.messages) {
-            if (m.role() != Role.SYSTEM) {
-                continue;
-            }
-            for (Part p : m.parts()) {
+        for (int i = 0, n = SystemTurns.leadingCount(req.messages); i < n; i++) {
+            for (Part p : req.messages.get(i).parts()) {
                 if (!(p instanceof Part.Text t)) {
                     req.drop("system.image");
                     continue;
@@ -172,8 +173,10 @@ final class AnthropicRequestWriter {
         g.writeArrayFieldStart("messages");
         List<Message> turn = new ArrayList<>(4);
         boolean turnIsUser = false;
-        for (Message m : req.messages) {
-            if (m.role() == Role.SYSTEM || isEmpty(m, req)) {
+        List<Message> ms = req.messages;
+        for (int i = SystemTurns.leadingCount(ms); i < ms.size(); i++) {
+            Message m = ms.get(i);
+            if (m.role() == Role.SYSTEM ? SystemTurns.note(m).isEmpty() : isEmpty(m, req)) {
                 continue;
             }
             boolean user = m.role() != Role.ASSISTANT;
@@ -234,6 +237,11 @@ final class AnthropicRequestWriter {
             for (Message m : turn) {
                 if (m.role() == Role.USER) {
                     writeUserParts(g, m, req);
+                } else if (m.role() == Role.SYSTEM) {
+                    g.writeStartObject();
+                    g.writeStringField("type", "text");
+                    g.writeStringField("text", SystemTurns.note(m));
+                    g.writeEndObject();
                 }
             }
         } else {

@@ -7,6 +7,8 @@ import io.sluice.codec.dialect.JsonOut;
 import io.sluice.codec.dialect.StreamEncoder;
 import io.sluice.codec.hub.FinishReason;
 import io.sluice.codec.hub.HubError;
+import io.sluice.codec.hub.HubRequest;
+import io.sluice.codec.hub.TokenEstimate;
 import io.sluice.codec.json.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,9 @@ import java.util.Arrays;
 /**
  * Hub events → an Anthropic Messages stream: {@code message_start}, content blocks with dense indexes, one
  * {@code message_delta} (stop reason and usage, written at {@code onEnd} because usage may follow the finish), then
- * {@code message_stop}.
+ * {@code message_stop}. The {@code message_start} usage carries an input figure: the provider's when it reported one
+ * with the start ({@link #onStartUsage}: Gemini's first chunk), else Sluice's {@link TokenEstimate} of the client's
+ * request.
  *
  * <p>One block is open at a time, as in Anthropic's own streams: a change of kind (text, thinking, tool call) closes
  * it and opens the next. A signature closes its thinking block; a redacted-thinking block opens and closes at once.
@@ -56,10 +60,20 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private FinishReason finish;
     private String stopSequence;
     private Usage usage;
+    private final HubRequest request;
+    private String startModel;
+    private Usage startUsage;
+    private boolean startWritten;
 
     AnthropicStreamEncoder(ByteBufAllocator alloc, String requestModel) {
+        this(alloc, requestModel, null);
+    }
+
+    /** @param request the client's request, for the input-token estimate of {@code message_start}; null for none */
+    AnthropicStreamEncoder(ByteBufAllocator alloc, String requestModel, HubRequest request) {
         this.alloc = alloc;
         this.requestModel = requestModel;
+        this.request = request;
     }
 
     @Override
@@ -69,6 +83,21 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         }
         started = true;
         messageId = id == null ? "msg_sluice" : id;
+        startModel = model;
+    }
+
+    /**
+     * Writes {@code message_start} once, at the first event after the start or when the output is taken, so that the
+     * usage a provider reports with its start ({@link #onStartUsage}) gives the input figure. It leaves in the same
+     * {@link #take} as before.
+     */
+    private void writeStart() {
+        if (startWritten || !started) {
+            return;
+        }
+        startWritten = true;
+        String model = startModel;
+        Usage reported = startUsage;
         try {
             JsonGenerator g = json.beginEvent(out(), MESSAGE_START);
             g.writeStartObject();
@@ -83,15 +112,30 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             g.writeNullField("stop_reason");
             g.writeNullField("stop_sequence");
             g.writeObjectFieldStart("usage");
-            // Real counts come in message_delta: the hub reports usage at the end.
-            g.writeNumberField("input_tokens", 0);
-            g.writeNumberField("output_tokens", 0);
+            if (reported != null && reported.promptTokens() >= 0) {
+                // The provider's own prompt figures, given before the content; output counts come at the end
+                // (clients that add message_start's output to message_delta's would count them twice).
+                AnthropicUsage.writeFields(g, new Usage(reported.promptTokens(), 0, reported.promptTokens(),
+                        reported.cachedTokens(), Usage.ABSENT, reported.cacheWriteTokens()), true);
+            } else {
+                // Sluice's estimate of the prompt (LangChain reads input tokens here); message_delta carries the
+                // provider's real counts at the end.
+                g.writeNumberField("input_tokens", request == null ? 0 : TokenEstimate.of(request));
+                g.writeNumberField("output_tokens", 0);
+            }
             g.writeEndObject();
             g.writeEndObject();
             g.writeEndObject();
             json.endEvent();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void onStartUsage(Usage startUsage) {
+        if (started && !startWritten) {
+            this.startUsage = startUsage;
         }
     }
 
@@ -265,6 +309,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         if (done) {
             return;
         }
+        writeStart();
         done = true;
         try {
             // The open block stays open: the client's SDK raises on the error event whatever its state.
@@ -278,6 +323,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     @Override
     public ByteBuf take() {
+        if (!done) {
+            writeStart();
+        }
         ByteBuf b = out;
         out = null;
         return b;
@@ -293,8 +341,13 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         json.close();
     }
 
+    /** Whether events may be written now; writes the pending {@code message_start} first. */
     private boolean live() {
-        return started && !done;
+        if (!started || done) {
+            return false;
+        }
+        writeStart();
+        return true;
     }
 
     private ByteBuf out() {

@@ -59,6 +59,12 @@ final class GeminiEmitter {
         if (id == null) {
             id = c.responseId != null ? c.responseId : "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
             host.hostStart(id, c.modelVersion);
+            if (c.hasUsage) {
+                Usage u = GeminiMappings.usageFromGemini(c);
+                if (u.promptTokens() >= 0) {
+                    listener.onStartUsage(u); // the prompt count, before this chunk's content
+                }
+            }
         }
         if (!finishSeen) {
             for (int i = 0; i < c.parts.size(); i++) {

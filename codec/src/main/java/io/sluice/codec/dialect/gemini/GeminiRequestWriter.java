@@ -11,6 +11,7 @@ import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
 import io.sluice.codec.hub.ResponseFormat;
 import io.sluice.codec.hub.Role;
+import io.sluice.codec.hub.SystemTurns;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolChoice;
 import java.io.IOException;
@@ -23,7 +24,10 @@ import java.util.List;
  * GeminiDialect#path}), never in the body. Fields follow the proto's order: contents, tools, toolConfig,
  * systemInstruction, generationConfig.
  *
- * <p>System messages (wherever they stand) become {@code systemInstruction}; tool results become {@code user} turns of
+ * <p>The leading system messages become {@code systemInstruction}. Gemini has no system turn inside {@code contents}:
+ * a system message later in the conversation becomes a {@link SystemTurns#note marked text part} of a user turn, and
+ * consecutive user and such system messages share one turn so turns still alternate. Tool results become {@code user}
+ * turns of
  * {@code functionResponse} parts, consecutive results sharing one turn (Gemini answers parallel calls that way); a
  * result that is a JSON object is the {@code response} itself, other text is wrapped as {@code {"result": text}} or
  * {@code {"error": text}} for a failed tool (the API reference suggests exactly these keys). Call ids are not sent
@@ -68,14 +72,12 @@ final class GeminiRequestWriter {
 
     private static void writeContents(HubRequest r, JsonGenerator g) throws IOException {
         g.writeArrayFieldStart("contents");
-        List<Message> ms = r.messages;
-        for (int i = 0; i < ms.size(); i++) {
+        List<Message> ms = SystemTurns.toolSafeOrder(r.messages);
+        int leading = SystemTurns.leadingCount(ms);
+        for (int i = leading; i < ms.size(); i++) {
             Message m = ms.get(i);
             switch (m.role()) {
-                case SYSTEM -> {
-                    // systemInstruction
-                }
-                case USER -> writeUser(r, g, m);
+                case SYSTEM, USER -> i = writeUserTurn(r, g, ms, i) - 1;
                 case ASSISTANT -> {
                     if (GeminiModelParts.hasContent(m.parts(), m.toolCalls())) {
                         g.writeStartObject();
@@ -101,20 +103,59 @@ final class GeminiRequestWriter {
         g.writeEndArray();
     }
 
-    private static void writeUser(HubRequest r, JsonGenerator g, Message m) throws IOException {
+    /**
+     * Writes the run of user and mid-conversation system messages starting at {@code from} as one user turn (Gemini
+     * wants turns to alternate; a system message becomes a marked text part) and returns the index after the run.
+     */
+    private static int writeUserTurn(HubRequest r, JsonGenerator g, List<Message> ms, int from) throws IOException {
+        int end = from;
         boolean any = false;
-        for (Part p : m.parts()) {
-            if (p instanceof Part.Image || p instanceof Part.Text t && !t.text().isEmpty()) {
-                any = true;
-                break;
-            }
+        while (end < ms.size() && (ms.get(end).role() == Role.USER || ms.get(end).role() == Role.SYSTEM)) {
+            any |= hasUserParts(ms.get(end));
+            end++;
         }
         if (!any) {
-            return; // Gemini rejects a turn without parts
+            return end; // Gemini rejects a turn without parts
         }
         g.writeStartObject();
         g.writeStringField("role", "user");
         g.writeArrayFieldStart("parts");
+        for (int i = from; i < end; i++) {
+            Message m = ms.get(i);
+            if (m.role() == Role.USER) {
+                writeUserParts(r, g, m);
+                continue;
+            }
+            for (Part p : m.parts()) {
+                if (!(p instanceof Part.Text)) {
+                    r.drop("system message content (non-text)");
+                }
+            }
+            String note = SystemTurns.note(m);
+            if (!note.isEmpty()) {
+                g.writeStartObject();
+                g.writeStringField("text", note);
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        return end;
+    }
+
+    private static boolean hasUserParts(Message m) {
+        if (m.role() == Role.SYSTEM) {
+            return !m.joinedText().isEmpty();
+        }
+        for (Part p : m.parts()) {
+            if (p instanceof Part.Image || p instanceof Part.Text t && !t.text().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void writeUserParts(HubRequest r, JsonGenerator g, Message m) throws IOException {
         for (Part p : m.parts()) {
             if (p instanceof Part.Text t) {
                 if (t.cacheControl() != null) {
@@ -133,8 +174,6 @@ final class GeminiRequestWriter {
                 r.drop("thinking (in a user message)");
             }
         }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static void writeToolResult(HubRequest r, JsonGenerator g, Message m) throws IOException {
@@ -230,11 +269,8 @@ final class GeminiRequestWriter {
 
     private static void writeSystem(HubRequest r, JsonGenerator g) throws IOException {
         boolean open = false;
-        for (Message m : r.messages) {
-            if (m.role() != Role.SYSTEM) {
-                continue;
-            }
-            for (Part p : m.parts()) {
+        for (int i = 0, n = SystemTurns.leadingCount(r.messages); i < n; i++) {
+            for (Part p : r.messages.get(i).parts()) {
                 if (p instanceof Part.Text t && !t.text().isEmpty()) {
                     if (!open) {
                         g.writeObjectFieldStart("systemInstruction");

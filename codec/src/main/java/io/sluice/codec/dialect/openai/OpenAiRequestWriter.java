@@ -9,6 +9,7 @@ import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
 import io.sluice.codec.hub.ResponseFormat;
 import io.sluice.codec.hub.Role;
+import io.sluice.codec.hub.SystemTurns;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import io.sluice.codec.hub.ToolChoice;
@@ -50,7 +51,7 @@ final class OpenAiRequestWriter {
         g.writeStartObject();
         g.writeStringField("model", r.model);
         g.writeArrayFieldStart("messages");
-        for (Message m : r.messages) {
+        for (Message m : SystemTurns.toolSafeOrder(r.messages)) {
             writeMessage(m);
         }
         g.writeEndArray();

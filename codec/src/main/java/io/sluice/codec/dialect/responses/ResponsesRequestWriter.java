@@ -7,17 +7,20 @@ import io.sluice.codec.dialect.JsonOut;
 import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.Message;
 import io.sluice.codec.hub.Part;
+import io.sluice.codec.hub.SystemTurns;
 import io.sluice.codec.hub.Tool;
 import io.sluice.codec.hub.ToolCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * A {@link HubRequest} as a {@code POST /v1/responses} body for OpenAI. Always {@code "store": false}: Sluice is
  * stateless, so nothing is kept at OpenAI and every turn carries its full input.
  *
  * <ul>
- *   <li>System messages → {@code instructions} (joined by blank lines); user/assistant messages → message items
+ *   <li>Leading system messages → {@code instructions} (joined by blank lines); a system message later in the
+ *       conversation → a {@code system} message item where it stands; user/assistant messages → message items
  *       ({@code input_text}/{@code input_image}; assistant text as {@code output_text}); assistant tool calls →
  *       {@code function_call} items; tool messages → {@code function_call_output} (a string, or parts when the result
  *       has images).</li>
@@ -57,21 +60,18 @@ final class ResponsesRequestWriter {
     private static void write(JsonGenerator g, HubRequest r) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", r.model);
-        String system = r.systemText();
+        String system = SystemTurns.leadingText(r.messages);
         if (!system.isEmpty()) {
             g.writeStringField("instructions", system);
         }
         g.writeFieldName("input");
         g.writeStartArray();
-        for (Message m : r.messages) {
+        List<Message> messages = SystemTurns.toolSafeOrder(r.messages);
+        int leading = SystemTurns.leadingCount(messages);
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
             switch (m.role()) {
-                case SYSTEM -> {
-                    for (Part part : m.parts()) {
-                        if (!(part instanceof Part.Text)) {
-                            r.drop("system." + partName(part));
-                        }
-                    }
-                }
+                case SYSTEM -> systemMessage(g, m, r, i >= leading);
                 case USER -> userMessage(g, m, r);
                 case ASSISTANT -> assistantMessage(g, m, r);
                 case TOOL -> toolOutput(g, m, r);
@@ -144,6 +144,27 @@ final class ResponsesRequestWriter {
         if (r.topK != null) {
             r.drop("top_k");
         }
+    }
+
+    /** A leading system message went to {@code instructions}; a later one stays an input item where it stands. */
+    private static void systemMessage(JsonGenerator g, Message m, HubRequest r, boolean mid) throws IOException {
+        for (Part part : m.parts()) {
+            if (!(part instanceof Part.Text)) {
+                r.drop("system." + partName(part));
+            }
+        }
+        String text = m.joinedText();
+        if (!mid || text.isEmpty()) {
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("type", "message");
+        g.writeStringField("role", "system");
+        g.writeFieldName("content");
+        g.writeStartArray();
+        inputText(g, text);
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void userMessage(JsonGenerator g, Message m, HubRequest r) throws IOException {

@@ -157,8 +157,11 @@ class AnthropicRequestTest {
         "{\"model\":7,\"max_tokens\":1,\"messages\":[]}|model: 7 (expected: a string)|model",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":{}}"
                 + "|messages: an object (expected: an array of messages)|messages",
-        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"
-                + "|messages[0].role: \"system\" (expected: \"user\" or \"assistant\")|messages[0].role",
+        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"
+                + "|messages[0].role: \"tool\" (expected: \"user\", \"assistant\" or \"system\")|messages[0].role",
+        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image\","
+                + "\"source\":{\"type\":\"url\",\"url\":\"https://x/y.png\"}}]}]}"
+                + "|messages[0].content: a system message holds text blocks only|messages[0].content",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\"}]}"
                 + "|messages[0].content: Field required|messages[0].content",
         "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"x\"}]}]}"

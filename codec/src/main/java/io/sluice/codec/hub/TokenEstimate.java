@@ -1,28 +1,24 @@
-package io.sluice.proxy.service;
-
-import io.sluice.codec.hub.HubRequest;
-import io.sluice.codec.hub.Message;
-import io.sluice.codec.hub.Part;
-import io.sluice.codec.hub.Tool;
-import io.sluice.codec.hub.ToolCall;
+package io.sluice.codec.hub;
 
 /**
  * An honest, cheap estimate of a request's input tokens for {@code /v1/messages/count_tokens} when no provider
  * tokenizer is at hand: about 4 UTF-16 characters per token for English prose and code (the rule of thumb OpenAI and
  * Anthropic both publish), a few tokens of framing per message and tool, and Anthropic's published upper figure for
- * one image (~1,600 tokens). It is an estimate and documented as one; accounting never uses it.
+ * one image (~1,600 tokens). It is an estimate and documented as one; accounting never uses it. Also the input
+ * figure of a translated Anthropic stream's {@code message_start} when the provider reports none before its content.
+ * Linear in the request's size; it reads lengths, copies nothing.
  */
-final class TokenEstimate {
+public final class TokenEstimate {
 
-    static final int CHARS_PER_TOKEN = 4;
-    static final int PER_MESSAGE = 3;
-    static final int PER_TOOL = 8;
-    static final int PER_IMAGE = 1600;
+    public static final int CHARS_PER_TOKEN = 4;
+    public static final int PER_MESSAGE = 3;
+    public static final int PER_TOOL = 8;
+    public static final int PER_IMAGE = 1600;
 
     private TokenEstimate() {
     }
 
-    static long of(HubRequest r) {
+    public static long of(HubRequest r) {
         long chars = 0;
         long extra = 0;
         for (Message m : r.messages) {
