@@ -80,15 +80,16 @@ export function protocolClients({ base, key, assert, embedModels, listedIds }) {
       'mid-conversation system turn': async (model) => {
         const m = await anthropic.messages.create({ model, max_tokens: 256, system: 'be brief',
           messages: midSystem }, beta);
+        // the turn reaches every provider: in place where the dialect has system turns, else marked in the user turn
+        // next to it (Gemini), so the last user text may begin with it
         const text = m.content[0].text;
-        assert.ok(text.startsWith('Echo: ping'), text);
-        assert.ok(text.includes('notes=NOTE-42'), text);
+        assert.ok(/ping \(turns=2, system=be brief(\|NOTE-42 the user prefers French)?\) notes=NOTE-42$/.test(text), text);
       },
       'mid-conversation system turn stream': async (model) => {
         const m = await anthropic.messages.stream({ model, max_tokens: 256, system: 'be brief',
           messages: midSystem }, beta).finalMessage();
         const text = m.content[0].text;
-        assert.ok(text.startsWith('Echo: ping') && text.includes('notes=NOTE-42'), text);
+        assert.ok(/ping \(turns=2, system=be brief(\|NOTE-42 the user prefers French)?\) notes=NOTE-42$/.test(text), text);
       },
       'models.list + retrieve': async (model) => {
         const all = [];
