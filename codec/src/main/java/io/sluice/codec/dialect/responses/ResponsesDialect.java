@@ -12,9 +12,9 @@ import io.sluice.codec.hub.HubRequest;
 import io.sluice.codec.hub.HubResponse;
 
 /**
- * OpenAI's Responses API ({@code POST /v1/responses}), stateless: requests must carry their whole input
- * ({@code previous_response_id}, {@code conversation} and item references are refused) and requests to OpenAI are sent
- * with {@code store: false}. The work is split by job: {@link ResponsesRequestReader}, {@link ResponsesRequestWriter},
+ * OpenAI's Responses API ({@code POST /v1/responses}). The codec is stateless: a request reaching it carries its whole
+ * input (the proxy's response store expands {@code previous_response_id} and item references first; what remains,
+ * {@code conversation} included, is refused) and translated requests are sent with {@code store: false}. The work is split by job: {@link ResponsesRequestReader}, {@link ResponsesRequestWriter},
  * {@link ResponsesStreamDecoder}, {@link ResponsesStreamEncoder}, {@link ResponsesResponseDecoder},
  * {@link ResponsesResponseEncoder}, {@link ResponsesErrors}.
  */

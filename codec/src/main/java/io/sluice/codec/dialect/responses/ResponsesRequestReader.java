@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code POST /v1/responses} body into a {@link HubRequest}. Sluice's Responses endpoint is stateless: everything
- * that refers to state stored at OpenAI ({@code previous_response_id}, {@code conversation}, {@code item_reference}
- * items) is refused, the rest is translated or dropped by name.
+ * A {@code POST /v1/responses} body into a {@link HubRequest}. The reader itself keeps no state: the proxy expands
+ * references to answers it stored ({@code previous_response_id}, {@code item_reference}) before the body gets here,
+ * so whatever still refers to stored state ({@code conversation}, an unknown reference) is refused; the rest is
+ * translated or dropped by name.
  *
  * <ul>
  *   <li>{@code instructions} → a system message first; {@code input} a string → one user message, or items:
@@ -38,7 +39,12 @@ import java.util.List;
  */
 final class ResponsesRequestReader {
 
-    static final String STATELESS = ": Sluice's Responses endpoint is stateless; send the full input";
+    /**
+     * Why a reference to stored state reached the reader: the proxy expands the {@code previous_response_id} and
+     * {@code item_reference} of answers it stored before a request is read here, so what is left is state Sluice
+     * does not hold ({@code conversation} objects, or another client's or an expired answer).
+     */
+    static final String STATELESS = ": Sluice holds no such stored state for this request; send the full input";
 
     private ResponsesRequestReader() {
     }

@@ -205,11 +205,11 @@ class ResponsesRequestTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"model\":\"m\",\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}|previous_response_id is not supported: "
-            + "Sluice's Responses endpoint is stateless; send the full input|previous_response_id",
-        "{\"model\":\"m\",\"input\":\"hi\",\"conversation\":\"conv_1\"}|conversation is not supported: Sluice's "
-            + "Responses endpoint is stateless; send the full input|conversation",
+            + "Sluice holds no such stored state for this request; send the full input|previous_response_id",
+        "{\"model\":\"m\",\"input\":\"hi\",\"conversation\":\"conv_1\"}|conversation is not supported: Sluice "
+            + "holds no such stored state for this request; send the full input|conversation",
         "{\"model\":\"m\",\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_1\"}]}|input[0]: item_reference is not "
-            + "supported: Sluice's Responses endpoint is stateless; send the full input|input[0]",
+            + "supported: Sluice holds no such stored state for this request; send the full input|input[0]",
         "{\"input\":\"hi\"}|model: missing (expected: a model name)|model",
         "{\"model\":\"m\"}|input: missing (expected: a string or an array of input items)|input",
         "{\"model\":\"m\",\"input\":42}|input: 42 (expected: a string or an array of input items)|input",
