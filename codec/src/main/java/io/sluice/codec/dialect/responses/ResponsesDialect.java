@@ -15,8 +15,9 @@ import io.sluice.codec.hub.HubResponse;
  * OpenAI's Responses API ({@code POST /v1/responses}). The codec is stateless: a request reaching it carries its whole
  * input (the proxy's response store expands {@code previous_response_id} and item references first; what remains,
  * {@code conversation} included, is refused) and translated requests are sent with {@code store: false}. The work
- * is split by job: {@link ResponsesRequestReader}, {@link ResponsesRequestWriter}, {@link ResponsesStreamDecoder}, {@link ResponsesStreamEncoder}, {@link ResponsesResponseDecoder},
- * {@link ResponsesResponseEncoder}, {@link ResponsesErrors}.
+ * is split by job: {@link ResponsesRequestReader}, {@link ResponsesRequestWriter}, {@link ResponsesStreamDecoder},
+ * {@link ResponsesStreamEncoder}, {@link ResponsesResponseDecoder}, {@link ResponsesResponseEncoder},
+ * {@link ResponsesErrors}.
  */
 public final class ResponsesDialect implements Dialect {
 
