@@ -43,10 +43,11 @@ libc_dir="$(dirname "$(grep -m 1 '/libc\.so\.6$' "$libs")")"
 for extra in libgcc_s.so.1 libnss_files.so.2 libnss_dns.so.2 libresolv.so.2; do
   if [ -e "$libc_dir/$extra" ]; then echo "$libc_dir/$extra" >> "$libs"; fi
 done
-sort -u "$libs" | while read -r lib; do
+sort -u -o "$libs" "$libs"
+while read -r lib; do
   mkdir -p "$out$(dirname "$lib")"
   cp -L "$lib" "$out$lib" # the file, not a link: Jib copies regular files
-done
+done < "$libs"
 
 cat > "$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
