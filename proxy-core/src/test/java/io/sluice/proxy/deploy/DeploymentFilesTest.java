@@ -246,8 +246,9 @@ class DeploymentFilesTest {
         assertThat(one(service, "NoNewPrivileges")).isEqualTo("yes");
         assertThat(one(service, "ProtectSystem")).isEqualTo("strict");
         assertThat(service).doesNotContainKey("MemoryDenyWriteExecute"); // the JIT writes code
-        assertThat(one(service, "ExecStartPost")).contains("curl").contains("/health}")
-                .contains("$${SLUICE_PORT:-4000}");
+        String healthCheck = one(service, "ExecStartPost");
+        assertThat(healthCheck).contains(execStart.substring(execStart.indexOf("-jar "), execStart.indexOf(" serve")))
+                .endsWith(" health --wait 60s");
         // the config Sluice ships (the unit's -c file is a copy): its grace fits in TimeoutStopSec
         SluiceConfig cfg = imageConfig(conf().resolve("sluice.yaml"), dir);
         assertThat(seconds(one(service, "TimeoutStopSec"))).isGreaterThan(cfg.server().shutdownGrace().toSeconds());

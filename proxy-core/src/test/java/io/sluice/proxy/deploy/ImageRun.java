@@ -102,14 +102,33 @@ final class ImageRun {
             InterruptedException {
         JsonNode c = image.config.path("config");
         int port = freePort();
-        List<String> env = new ArrayList<>();
-        c.path("Env").forEach(e -> env.add(e.asText()));
-        env.add("SLUICE_PORT=" + port);
+        List<String> env = new ArrayList<>(List.of("SLUICE_PORT=" + port));
         if (clientKey) {
             env.add("SLUICE_CLIENT_KEY=" + CLIENT_KEY);
         }
+        List<String> argv = new ArrayList<>();
+        c.path("Entrypoint").forEach(a -> argv.add(a.asText()));
+        c.path("Cmd").forEach(a -> argv.add(a.asText()));
+        return launch(image, rootfs, log, env, argv, port);
+    }
+
+    /**
+     * Runs {@code argv} in the image (as {@code docker exec} or a compose healthcheck would, with the image's
+     * environment plus {@code env}) and returns its exit code; its output goes to {@code log}.
+     */
+    static int exec(ImageTar image, Path rootfs, Path log, List<String> env, List<String> argv)
+            throws IOException, InterruptedException {
+        ImageRun run = launch(image, rootfs, log, env, argv, 0);
+        return run.awaitExit();
+    }
+
+    private static ImageRun launch(ImageTar image, Path rootfs, Path log, List<String> extraEnv, List<String> argv,
+            int port) throws IOException, InterruptedException {
+        JsonNode c = image.config.path("config");
+        List<String> env = new ArrayList<>();
+        c.path("Env").forEach(e -> env.add(e.asText()));
+        env.addAll(extraEnv);
         List<String> command = new ArrayList<>();
-        String user = c.path("User").asText();
         boolean namespaces = canUnshare();
         if (namespaces) {
             command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
@@ -122,9 +141,8 @@ final class ImageRun {
         command.add("env");
         command.add("-i");
         command.addAll(env);
-        command.addAll(List.of(chroot(), "--userspec=" + user, rootfs.toString()));
-        c.path("Entrypoint").forEach(a -> command.add(a.asText()));
-        c.path("Cmd").forEach(a -> command.add(a.asText()));
+        command.addAll(List.of(chroot(), "--userspec=" + c.path("User").asText(), rootfs.toString()));
+        command.addAll(argv);
         Files.writeString(log, "# " + (namespaces ? "mount namespace" : "no namespaces") + "\n",
                 StandardCharsets.UTF_8);
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -143,6 +161,9 @@ final class ImageRun {
     }
 
     private static void deviceNodes(Path dev) throws IOException, InterruptedException {
+        if (Files.exists(dev.resolve("null"))) {
+            return; // made for an earlier run in this root
+        }
         for (Map.Entry<String, String> node : Map.of("null", "3", "zero", "5", "random", "8", "urandom", "9")
                 .entrySet()) {
             Process p = new ProcessBuilder("mknod", "-m", "666", dev.resolve(node.getKey()).toString(), "c", "1",

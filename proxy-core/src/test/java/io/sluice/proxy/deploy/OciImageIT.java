@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sluice.proxy.deploy.ImageTar.Entry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +162,11 @@ class OciImageIT {
             assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
             assertThat(chat.body()).contains("hello image");
             assertThat(run.get("/metrics").body()).contains("jvm_memory_used_bytes", "http_requests_total");
+            // The compose file's healthcheck, run inside the image as Docker would: exit 0 while serving.
+            List<String> healthcheck = composeHealthcheck();
+            Path healthLog = dir.resolve("health.log");
+            assertThat(ImageRun.exec(image, rootfs, healthLog, List.of("SLUICE_PORT=" + run.port()), healthcheck))
+                    .as(Files.readString(healthLog, StandardCharsets.UTF_8)).isZero();
         } finally {
             run.stop();
         }
@@ -186,6 +193,15 @@ class OciImageIT {
         } finally {
             ImageRun.delete(dir);
         }
+    }
+
+    /** {@code healthcheck.test} of the compose file's instances, without its leading {@code CMD}. */
+    static List<String> composeHealthcheck() throws IOException {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(
+                DeploymentFilesTest.conf().resolve("compose/compose.yaml").toFile());
+        List<String> test = strings(compose.path("x-sluice").path("healthcheck").path("test"));
+        assertThat(test).first().isEqualTo("CMD");
+        return test.subList(1, test.size());
     }
 
     static String projectVersion() {
