@@ -15,10 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParseResult;
 
-/** The {@code sluice} command line: {@code serve}, {@code check-config}, {@code models}. */
+/** The {@code sluice} command line: {@code serve}, {@code check-config}, {@code models}, {@code health}. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Streaming gateway for LLM APIs.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ModelsCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ModelsCommand.class, HealthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
