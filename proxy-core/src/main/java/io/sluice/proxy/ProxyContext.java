@@ -39,6 +39,7 @@ import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
 import io.sluice.proxy.state.EmbeddedResponseStore;
 import io.sluice.proxy.state.ResponseStore;
+import io.sluice.proxy.state.SharedState;
 import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
 import io.sluice.proxy.upstream.UpstreamRelay;
@@ -54,6 +55,7 @@ public final class ProxyContext {
     private final LiveConfig live;
     private final SettingsStore settings;
     private final SluiceMetrics metrics;
+    private final SharedState state;
     private final Upstreams upstreams;
     private final Routing routing;
     private final Operations ops;
@@ -73,6 +75,7 @@ public final class ProxyContext {
     public ProxyContext(SluiceConfig config, ConfigSource source, SluiceMetrics metrics, UpstreamPools pools) {
         this.config = config;
         this.live = new LiveConfig(config);
+        this.state = SharedState.start(config.state(), metrics); // connects in the background, never blocks
         this.settings = new SettingsStore(config.ops().dataDir()); // services register theirs as they are built
         this.metrics = metrics;
         this.upstreams = new Upstreams(config, pools, metrics);
@@ -119,7 +122,7 @@ public final class ProxyContext {
         this.dispatcher = new Dispatcher(admission, cors, metrics, chat,
                 new CountTokensService(ops, metrics),
                 new ModelsService(routing, metrics),
-                new HealthService(metrics),
+                new HealthService(metrics, state),
                 new MetricsService(metrics, config.ops().metricsEnabled(), config.ops().metricsPath()),
                 new AdminService(config, monitoring, metrics), seed);
     }
@@ -169,6 +172,7 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        state.close();
         speech.close();
         dedup.close();
         if (responses != null) {
@@ -179,6 +183,11 @@ public final class ProxyContext {
     /** Request dedup: the cache of recent answers and the answers in flight; closed after the event loops. */
     public Dedup dedup() {
         return dedup;
+    }
+
+    /** Where this instance shares state with others: nowhere (embedded) or Redis. */
+    public SharedState state() {
+        return state;
     }
 
     /** What answers each client request; the server edge calls it once per request head. */

@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("server", "upstream", "providers", "routing", "providersFromEnv",
             "resilience", "rateLimits", "concurrency", "usage", "logs", "access", "metrics", "dataDir",
-            "claudeCliBypass", "tts", "systemPrompt", "thinkingBudget", "dedup", "responses");
+            "claudeCliBypass", "tts", "systemPrompt", "thinkingBudget", "dedup", "responses", "state");
     /** Whether {@code <P>_ENABLED} variables add providers the file does not name ({@link EnvProviders}). */
     public static final boolean DEFAULT_PROVIDERS_FROM_ENV = true;
 
@@ -86,7 +86,8 @@ public final class ConfigLoader {
                         SystemPromptConfig.read(root.get("systemPrompt")),
                         ThinkingBudgetConfig.read(root.get("thinkingBudget")),
                         DedupSection.read(root.get("dedup"), env),
-                        ResponsesSection.read(root.get("responses"), env)));
+                        ResponsesSection.read(root.get("responses"), env)),
+                StateSection.read(root.get("state"), env));
         return config;
     }
 

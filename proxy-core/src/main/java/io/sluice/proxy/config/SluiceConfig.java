@@ -18,13 +18,15 @@ import java.util.Set;
  * @param ops         usage accounting and logs
  * @param access      client keys and IP rules
  * @param services    the request services around routing (the Claude CLI bypass, ...)
+ * @param state       where several instances share state; the embedded single-instance state unless configured
  */
 public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
                            RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
                            ConcurrencyConfig concurrency, OpsConfig ops, AccessConfig access,
-                           ServicesConfig services) {
+                           ServicesConfig services, StateConfig state) {
 
     public SluiceConfig {
+        state = state == null ? StateConfig.embedded() : state;
         services = services == null ? ServicesConfig.defaults() : services;
         ops = ops == null ? OpsConfig.defaults() : ops;
         access = access == null ? AccessConfig.open() : access;
@@ -60,6 +62,13 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
                         + " (expected: a client key different from the admin key, which opens the admin API)");
             }
         }
+    }
+
+    /** Everything but {@code state}: the embedded single-instance state. */
+    public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers,
+                        RoutingConfig routing, ResilienceConfig resilience, RateLimitConfig rateLimits,
+                        ConcurrencyConfig concurrency, OpsConfig ops, AccessConfig access, ServicesConfig services) {
+        this(server, upstream, providers, routing, resilience, rateLimits, concurrency, ops, access, services, null);
     }
 
     public SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<ProviderConfig> providers) {
@@ -106,18 +115,17 @@ public record SluiceConfig(ServerConfig server, UpstreamConfig upstream, List<Pr
 
     public SluiceConfig withServer(ServerConfig newServer) {
         return new SluiceConfig(newServer, upstream, providers, routing,
-                resilience, rateLimits, concurrency, ops, access, services);
+                resilience, rateLimits, concurrency, ops, access, services, state);
     }
 
     public SluiceConfig withUpstream(UpstreamConfig newUpstream) {
         return new SluiceConfig(server, newUpstream, providers, routing,
-                resilience, rateLimits, concurrency, ops, access, services);
+                resilience, rateLimits, concurrency, ops, access, services, state);
     }
-
 
     public SluiceConfig withProviders(List<ProviderConfig> newProviders) {
         return new SluiceConfig(server, upstream, newProviders, routing,
-                resilience, rateLimits, concurrency, ops, access, services);
+                resilience, rateLimits, concurrency, ops, access, services, state);
     }
 
     /** Before the ops settings existed: defaults for them. */

@@ -260,6 +260,28 @@ public final class SluiceMetrics implements AutoCloseable {
                 .tags("provider", provider).strongReference(true).register(registry);
     }
 
+    /**
+     * The shared-state link (issue 19): {@code sluice_state_redis_up} 1/0, {@code sluice_state_degraded} 1 while Redis
+     * is unreachable, and counters of what could not be published or run there.
+     */
+    public void sharedState(java.util.function.BooleanSupplier up, java.util.function.LongSupplier unpublished,
+                            java.util.function.LongSupplier failed) {
+        held.add(up);
+        held.add(unpublished);
+        held.add(failed);
+        Gauge.builder("sluice.state.redis.up", up, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 while the shared-state Redis is reachable").strongReference(true).register(registry);
+        Gauge.builder("sluice.state.degraded", up, s -> s.getAsBoolean() ? 0 : 1)
+                .description("1 while shared state is configured and Redis is unreachable (serving from local state)")
+                .strongReference(true).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice.state.unpublished", unpublished,
+                s -> s.getAsLong()).description("State events that could not be published to Redis")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice.state.failed.calls", failed,
+                s -> s.getAsLong()).description("Redis commands that failed or were refused while it was down")
+                .register(registry);
+    }
+
     /** A {@code /tts} answer, by how its audio was found: hit, coalesced, miss or uncached. */
     public void ttsServed(String cache) {
         counters.computeIfAbsent("tts " + cache, k -> Counter.builder("tts.requests")
