@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
     static final List<String> ALL = List.of("capacity", "sweep", "half-knee", "stream", "slow-streams", "prompts",
-            "dedup");
+            "dedup", "cluster");
 
     @Option(names = "--sluice-jar", required = true, description = "The shaded proxy-core jar.")
     Path sluiceJar;
@@ -112,7 +112,8 @@ public final class BenchMain implements Callable<Integer> {
                         : null;
                 s.hiccup = hiccup;
                 // slow-streams and dedup start fresh Sluices of their own.
-                boolean shared = run.stream().anyMatch(x -> !x.equals("slow-streams") && !x.equals("dedup"));
+                boolean shared = run.stream().anyMatch(x -> !x.equals("slow-streams") && !x.equals("dedup")
+                        && !x.equals("cluster"));
                 try (ChildProcess sluice = shared ? startSluice(config) : null) {
                     if (sluice != null) {
                         o.println("mock: " + mock + ", sluice: " + sluice);
@@ -166,6 +167,13 @@ public final class BenchMain implements Callable<Integer> {
                         Files.deleteIfExists(on);
                     }
                 }
+                List<ClusterScenario.Run> cluster = List.of();
+                if (run.contains("cluster")) {
+                    o.println("[cluster] closed loop, 32 connections: direct, one Sluice (embedded state), two Sluice"
+                            + " instances sharing a redis-server (same CPU)");
+                    cluster = new ClusterScenario(mock, o, this::startSluice, scale)
+                            .run(sluiceConfig(mock.port(), slow + 100));
+                }
                 {
                     Report report = new Report(s, setup);
                     o.println();
@@ -173,6 +181,10 @@ public final class BenchMain implements Callable<Integer> {
                     if (s.dedup != null) {
                         o.println();
                         o.print(DedupScenario.text(s.dedup));
+                    }
+                    if (!cluster.isEmpty()) {
+                        o.println();
+                        o.print(ClusterScenario.text(cluster));
                     }
                     o.println();
                     o.println("Targets (issue 3):");
