@@ -37,6 +37,7 @@ import io.sluice.proxy.service.ResponseState;
 import io.sluice.proxy.service.SeedServices;
 import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
+import io.sluice.proxy.state.ClusterUsage;
 import io.sluice.proxy.state.EmbeddedResponseStore;
 import io.sluice.proxy.state.ResponseStore;
 import io.sluice.proxy.state.SharedState;
@@ -56,6 +57,8 @@ public final class ProxyContext {
     private final SettingsStore settings;
     private final SluiceMetrics metrics;
     private final SharedState state;
+    /** The usage of every instance; null without shared state. */
+    private final ClusterUsage clusterUsage;
     private final Upstreams upstreams;
     private final Routing routing;
     private final Operations ops;
@@ -81,6 +84,8 @@ public final class ProxyContext {
         this.upstreams = new Upstreams(config, pools, metrics);
         this.routing = new Routing(config);
         this.ops = new Operations(config, metrics, System::currentTimeMillis, System::nanoTime);
+        this.clusterUsage = state.redis() == null ? null : ClusterUsage.start(state.redis(), ops.usage(),
+                System::currentTimeMillis, ClusterUsage.INTERVAL_MILLIS);
         AttemptFactory attempts = (request, sink, key, listener) -> request.provider().isMock()
                 ? new MockExchange(request, sink, request.provider().mock(), listener)
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
@@ -105,7 +110,7 @@ public final class ProxyContext {
         live.subscribe(ops::reconfigure);
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
-                System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
+                System::currentTimeMillis, ops, new ProviderProbe(attempts, ops), clusterUsage);
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ResponseStoreConfig stored = config.services().responses();
@@ -172,6 +177,9 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        if (clusterUsage != null) {
+            clusterUsage.close(); // the last counts of this run, before the link goes
+        }
         state.close();
         speech.close();
         dedup.close();
