@@ -39,6 +39,7 @@ import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
 import io.sluice.proxy.state.ClusterUsage;
 import io.sluice.proxy.state.EmbeddedResponseStore;
+import io.sluice.proxy.state.RedisResponseStore;
 import io.sluice.proxy.state.ResponseStore;
 import io.sluice.proxy.state.SharedState;
 import io.sluice.proxy.upstream.ProxyProbe;
@@ -114,8 +115,9 @@ public final class ProxyContext {
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ResponseStoreConfig stored = config.services().responses();
-        this.responses = stored.enabled()
-                ? new EmbeddedResponseStore(stored, config.ops().dataDir(), System::currentTimeMillis) : null;
+        this.responses = !stored.enabled() ? null : state.redis() != null
+                ? new RedisResponseStore(stored, state.redis(), System::currentTimeMillis)
+                : new EmbeddedResponseStore(stored, config.ops().dataDir(), System::currentTimeMillis);
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
                 config.services().claudeCliBypass(), rewrites, dedup,
                 new ResponseState(stored, responses, System::currentTimeMillis));
@@ -180,12 +182,12 @@ public final class ProxyContext {
         if (clusterUsage != null) {
             clusterUsage.close(); // the last counts of this run, before the link goes
         }
+        if (responses != null) {
+            responses.close(); // answers still being written to Redis, before the link goes
+        }
         state.close();
         speech.close();
         dedup.close();
-        if (responses != null) {
-            responses.close();
-        }
     }
 
     /** Request dedup: the cache of recent answers and the answers in flight; closed after the event loops. */
