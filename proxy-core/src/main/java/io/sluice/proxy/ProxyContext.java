@@ -41,6 +41,7 @@ import io.sluice.proxy.state.ClusterUsage;
 import io.sluice.proxy.state.EmbeddedResponseStore;
 import io.sluice.proxy.state.RedisResponseStore;
 import io.sluice.proxy.state.ResponseStore;
+import io.sluice.proxy.state.SharedAnswers;
 import io.sluice.proxy.state.SharedState;
 import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
@@ -58,6 +59,8 @@ public final class ProxyContext {
     private final SettingsStore settings;
     private final SluiceMetrics metrics;
     private final SharedState state;
+    /** Dedup's cached answers shared with every instance; null without shared state. */
+    private final SharedAnswers sharedAnswers;
     /** The usage of every instance; null without shared state. */
     private final ClusterUsage clusterUsage;
     private final Upstreams upstreams;
@@ -106,6 +109,7 @@ public final class ProxyContext {
                 settings.register("thinking-budget", config.services().thinkingBudget(),
                         ThinkingBudgetConfig.CODEC), metrics);
         this.dedup = new Dedup(config.services().dedup(), metrics, System::nanoTime);
+        this.sharedAnswers = state.redis() == null ? null : SharedAnswers.start(state.redis(), dedup);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
@@ -184,6 +188,9 @@ public final class ProxyContext {
         }
         if (responses != null) {
             responses.close(); // answers still being written to Redis, before the link goes
+        }
+        if (sharedAnswers != null) {
+            sharedAnswers.close();
         }
         state.close();
         speech.close();
