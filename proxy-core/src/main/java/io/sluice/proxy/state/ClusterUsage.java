@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  * reply, or repeated after a reconnect, sets the same values again, so nothing is counted twice; a write that failed
  * is simply superseded by the next one, so nothing is lost. A Redis that restarted empty is noticed (the run's hash is
  * gone while this instance believed it written) and the whole run is written again. Only the tuples that changed
- * since the last acknowledged write are sent.
+ * since the last acknowledged write are sent; an idle run still writes its {@code @meta} (its heartbeat, and how a lost
+ * hash is noticed).
  *
  * <p>Keys: {@code <ns>:usage:runs} (a set of run ids, {@code <instance>@<start millis>}) and
  * {@code <ns>:usage:run:<run id>} (a hash: {@code @meta} and one field per tuple, a JSON array of provider, model,
@@ -94,7 +95,7 @@ public final class ClusterUsage implements AutoCloseable {
     private volatile long readAt;
     private volatile boolean closed;
 
-    private record Run(String instance, long since, long updated, List<UsageLedger.Row> rows) {
+    record Run(String instance, long since, long updated, List<UsageLedger.Row> rows) {
     }
 
     private ClusterUsage(RedisLink redis, UsageLedger ledger, LongSupplier clock, long intervalMillis) {
@@ -186,9 +187,6 @@ public final class ClusterUsage implements AutoCloseable {
             if (!value.equals(written.get(field))) {
                 changed.put(field, value);
             }
-        }
-        if (changed.isEmpty() && !written.isEmpty()) {
-            return CompletableFuture.completedFuture(true);
         }
         long now = clock.getAsLong();
         List<String> args = new ArrayList<>(4 + 2 * changed.size());
