@@ -37,8 +37,11 @@ import io.sluice.proxy.service.ResponseState;
 import io.sluice.proxy.service.SeedServices;
 import io.sluice.proxy.service.TtsService;
 import io.sluice.proxy.speech.SpeechCache;
+import io.sluice.proxy.state.ClusterUsage;
 import io.sluice.proxy.state.EmbeddedResponseStore;
+import io.sluice.proxy.state.RedisResponseStore;
 import io.sluice.proxy.state.ResponseStore;
+import io.sluice.proxy.state.SharedAnswers;
 import io.sluice.proxy.state.SharedState;
 import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
@@ -56,6 +59,10 @@ public final class ProxyContext {
     private final SettingsStore settings;
     private final SluiceMetrics metrics;
     private final SharedState state;
+    /** Dedup's cached answers shared with every instance; null without shared state. */
+    private final SharedAnswers sharedAnswers;
+    /** The usage of every instance; null without shared state. */
+    private final ClusterUsage clusterUsage;
     private final Upstreams upstreams;
     private final Routing routing;
     private final Operations ops;
@@ -81,6 +88,8 @@ public final class ProxyContext {
         this.upstreams = new Upstreams(config, pools, metrics);
         this.routing = new Routing(config);
         this.ops = new Operations(config, metrics, System::currentTimeMillis, System::nanoTime);
+        this.clusterUsage = state.redis() == null ? null : ClusterUsage.start(state.redis(), ops.usage(),
+                System::currentTimeMillis, ClusterUsage.INTERVAL_MILLIS);
         AttemptFactory attempts = (request, sink, key, listener) -> request.provider().isMock()
                 ? new MockExchange(request, sink, request.provider().mock(), listener)
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
@@ -100,17 +109,19 @@ public final class ProxyContext {
                 settings.register("thinking-budget", config.services().thinkingBudget(),
                         ThinkingBudgetConfig.CODEC), metrics);
         this.dedup = new Dedup(config.services().dedup(), metrics, System::nanoTime);
+        this.sharedAnswers = state.redis() == null ? null : SharedAnswers.start(state.redis(), dedup);
         // A provider edit reaches the scheduler first, so that no route names a provider without its runtime.
         live.subscribe(scheduler::reconfigure);
         live.subscribe(ops::reconfigure);
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
-                System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
+                System::currentTimeMillis, ops, new ProviderProbe(attempts, ops), clusterUsage);
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ResponseStoreConfig stored = config.services().responses();
-        this.responses = stored.enabled()
-                ? new EmbeddedResponseStore(stored, config.ops().dataDir(), System::currentTimeMillis) : null;
+        this.responses = !stored.enabled() ? null : state.redis() != null
+                ? new RedisResponseStore(stored, state.redis(), System::currentTimeMillis)
+                : new EmbeddedResponseStore(stored, config.ops().dataDir(), System::currentTimeMillis);
         ChatService chat = new ChatService(admission, routing, scheduler, ops, metrics,
                 config.services().claudeCliBypass(), rewrites, dedup,
                 new ResponseState(stored, responses, System::currentTimeMillis));
@@ -172,12 +183,18 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        if (clusterUsage != null) {
+            clusterUsage.close(); // the last counts of this run, before the link goes
+        }
+        if (responses != null) {
+            responses.close(); // answers still being written to Redis, before the link goes
+        }
+        if (sharedAnswers != null) {
+            sharedAnswers.close();
+        }
         state.close();
         speech.close();
         dedup.close();
-        if (responses != null) {
-            responses.close();
-        }
     }
 
     /** Request dedup: the cache of recent answers and the answers in flight; closed after the event loops. */

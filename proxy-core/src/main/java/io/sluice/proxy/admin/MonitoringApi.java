@@ -15,6 +15,7 @@ import io.sluice.proxy.json.Text;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.schedule.ProviderRuntime;
+import io.sluice.proxy.state.ClusterUsage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -85,6 +86,13 @@ public final class MonitoringApi {
     public MonitoringApi(LiveConfig config, ConfigSource source, SettingsStore settings,
                          Function<ProviderConfig, ProviderRuntime> runtimes, Supplier<ModelRouter> router,
                          LongSupplier epochMillis, Operations ops, Probe probe) {
+        this(config, source, settings, runtimes, router, epochMillis, ops, probe, null);
+    }
+
+    /** @param cluster the usage of every instance sharing state, or null for this instance's alone */
+    public MonitoringApi(LiveConfig config, ConfigSource source, SettingsStore settings,
+                         Function<ProviderConfig, ProviderRuntime> runtimes, Supplier<ModelRouter> router,
+                         LongSupplier epochMillis, Operations ops, Probe probe, ClusterUsage cluster) {
         this.config = config;
         this.settings = new SettingsEndpoints(settings);
         this.edits = new ProviderConfigEndpoint(config, source, ops);
@@ -92,7 +100,7 @@ public final class MonitoringApi {
         this.logs = new LogEndpoints(config, ops);
         this.policy = new PolicyEndpoints(config, runtimes, () -> settings.get("ip-filter") != null
                 && settings.get("ip-filter").get() instanceof IpRules r ? r : IpRules.of(config.current().access()));
-        this.traffic = new TrafficEndpoints(ops, epochMillis);
+        this.traffic = new TrafficEndpoints(ops, epochMillis, cluster);
     }
 
     /** Registers {@code POST /api/settings/<setting>/<name>} (e.g. {@code proxy/test}). */

@@ -8,6 +8,7 @@ import io.sluice.proxy.ops.LiveStats;
 import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.ops.RequestHistory;
 import io.sluice.proxy.ops.RequestTrace;
+import io.sluice.proxy.state.ClusterUsage;
 import io.sluice.proxy.usage.UsageLedger;
 import io.sluice.proxy.usage.UsageTotals;
 import java.time.Instant;
@@ -24,9 +25,12 @@ final class TrafficEndpoints {
     private final Operations ops;
     private final LongSupplier epochMillis;
     private final long startMillis;
+    /** Null without shared state. */
+    private final ClusterUsage cluster;
 
-    TrafficEndpoints(Operations ops, LongSupplier epochMillis) {
+    TrafficEndpoints(Operations ops, LongSupplier epochMillis, ClusterUsage cluster) {
         this.ops = ops;
+        this.cluster = cluster;
         this.epochMillis = epochMillis;
         this.startMillis = epochMillis.getAsLong();
     }
@@ -64,20 +68,46 @@ final class TrafficEndpoints {
                 .numbers("perSecond", s.perSecond()).end().toString();
     }
 
+    /**
+     * {@code /v1/stats}: this instance's usage; with shared state, the cluster's (every instance's runs summed) with
+     * a line per instance and this instance's own under {@code local}. Never waits for Redis.
+     */
     String stats() {
-        UsageLedger.Snapshot s = ops.usage().snapshot();
-        UsageTotals t = s.total();
-        JsonText j = new JsonText().begin().field("object", "stats").field("since", s.since())
-                .field("requests", t.requests()).field("errors", t.errors())
-                .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
-                .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
-                .field("total", t.totalTokens()).end()
-                .field("estimatedRequests", t.estimatedRequests()).field("dedupRequests", t.dedupRequests());
+        UsageLedger.Snapshot local = ops.usage().snapshot();
+        if (cluster == null) {
+            JsonText j = new JsonText().begin().field("object", "stats");
+            return usage(j, local).end().toString();
+        }
+        ClusterUsage.View v = cluster.view();
+        JsonText j = new JsonText().begin().field("object", "stats").field("scope", "cluster")
+                .field("instance", cluster.instanceId()).field("readAt", v.readAt() == 0 ? null : v.readAt());
+        usage(j, v.cluster());
+        j.array("instances");
+        for (ClusterUsage.Instance i : v.instances()) {
+            j.begin().field("instance", i.instance()).field("since", i.since()).field("updated", i.updated())
+                    .field("live", i.live());
+            totals(j, i.totals()).end();
+        }
+        j.endArray().begin("local").field("instance", cluster.instanceId()).field("since", local.since());
+        return totals(j, local.total()).end().end().toString();
+    }
+
+    private static JsonText usage(JsonText j, UsageLedger.Snapshot s) {
+        j.field("since", s.since());
+        totals(j, s.total());
         rows(j, "providers", s.byProvider());
         rows(j, "models", s.byModel());
         rows(j, "keys", s.byKey());
         rows(j, "clientKeys", s.byClient());
-        return j.end().toString();
+        return j;
+    }
+
+    private static JsonText totals(JsonText j, UsageTotals t) {
+        return j.field("requests", t.requests()).field("errors", t.errors())
+                .begin("tokens").field("prompt", t.promptTokens()).field("completion", t.completionTokens())
+                .field("cached", t.cachedTokens()).field("reasoning", t.reasoningTokens())
+                .field("total", t.totalTokens()).end()
+                .field("estimatedRequests", t.estimatedRequests()).field("dedupRequests", t.dedupRequests());
     }
 
     /**

@@ -1,9 +1,14 @@
 package io.sluice.proxy.dedup;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -46,6 +51,8 @@ public final class Dedup implements AutoCloseable {
     static final String BYPASS = "bypass";
     static final List<String> RESULTS = List.of(HIT, COALESCED, MISS, BYPASS);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Answers larger than this are cached by their instance only. */
+    public static final int SHARE_MAX_BYTES = 1 << 20;
 
     /**
      * One model request as dedup signs it.
@@ -87,6 +94,8 @@ public final class Dedup implements AutoCloseable {
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final AnswerCache cache;
     private volatile ScheduledFuture<?> sweeper;
+    /** Where cached answers are shared with other instances; null when they are not. */
+    private volatile SharedAnswer.Sink sharing;
 
     public Dedup(DedupConfig config, SluiceMetrics metrics, LongSupplier nanoClock) {
         this.config = config;
@@ -245,7 +254,47 @@ public final class Dedup implements AutoCloseable {
             body.writeBytes(b, b.readerIndex(), b.readableBytes());
         }
         long now = nanoClock.getAsLong();
+        SharedAnswer.Sink share = sharing;
+        if (share != null && bytes <= SHARE_MAX_BYTES) {
+            byte[] copy = new byte[bytes];
+            body.getBytes(body.readerIndex(), copy);
+            share.publish(new SharedAnswer(f.signature.hex(), config.window().toMillis(), head.status().code(),
+                    head.headers().entries(), full, copy));
+        }
         cache.put(new CachedAnswer(f.signature, head, full, body, now + config.window().toNanos()), now);
+    }
+
+    /** Shares every answer cached from now on through {@code sink}. */
+    public void share(SharedAnswer.Sink sink) {
+        this.sharing = sink;
+    }
+
+    /**
+     * Caches an answer another instance cached, for what is left of its window; from any thread. Ignored when dedup
+     * is off, caches nothing, or the answer is malformed.
+     */
+    public void accept(SharedAnswer a) {
+        if (!config.enabled() || config.window().isZero() || a.ttlMillis() <= 0 || a.signature().length() != 32) {
+            return;
+        }
+        Signature sig;
+        try {
+            sig = new Signature(Long.parseUnsignedLong(a.signature().substring(0, 16), 16),
+                    Long.parseUnsignedLong(a.signature().substring(16), 16));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        HttpHeaders h = new DefaultHttpHeaders();
+        a.headers().forEach(e -> h.add(e.getKey(), e.getValue()));
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()), h);
+        long now = nanoClock.getAsLong();
+        long ttl = Math.min(TimeUnit.MILLISECONDS.toNanos(a.ttlMillis()), config.window().toNanos());
+        if (!cache.makeRoom(a.body().length, now)) {
+            return;
+        }
+        ByteBuf body = PooledByteBufAllocator.DEFAULT.directBuffer(a.body().length, a.body().length);
+        body.writeBytes(a.body());
+        cache.put(new CachedAnswer(sig, head, a.full(), body, now + ttl), now);
     }
 
     private synchronized void startSweeper(ResponseSink client) {

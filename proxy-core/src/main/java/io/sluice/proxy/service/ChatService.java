@@ -168,22 +168,30 @@ public final class ChatService {
                 SimpleHandler.deny(sink, dialect, notAllowed);
                 return;
             }
+            if (route != RouteFamily.RESPONSES) {
+                call(body, scan, sink, model, stream, gemini, target);
+            } else if (!responses.await(body, key, sink, rewrites.outline(dialect), (b, s) -> responses(b, s,
+                    sink, model, stream, target))) { // answers another instance stored are read first
+                responses(body, scan, sink, model, stream, target);
+            }
+        }
+
+        /** A Responses request: references expanded from the store, its answer captured into it. */
+        private void responses(CompositeByteBuf body, ChatRequestScanner scan, ResponseSink sink, String model,
+                               boolean stream, ModelRouter.Route target) {
+            ResponseState.Prepared prep = responses.prepare(body, key, target.provider(), sink);
+            if (prep == null) {
+                body.release();
+                return;
+            }
             ChatRequestScanner rescan = null;
-            if (route == RouteFamily.RESPONSES) {
-                ResponseState.Prepared prep = responses.prepare(body, key, p, sink);
-                if (prep == null) {
-                    body.release();
-                    return;
-                }
-                sink = prep.sink(sink, responses);
-                responseId = prep.responseId();
-                if (prep.rewritten()) { // references expanded: the offsets the rest works from are the new body's
-                    body = prep.body();
-                    scan = rescan = ResponseState.scan(body, rewrites.outline(dialect));
-                }
+            responseId = prep.responseId();
+            if (prep.rewritten()) { // references expanded: the offsets the rest works from are the new body's
+                body = prep.body();
+                scan = rescan = ResponseState.scan(body, rewrites.outline(dialect));
             }
             try {
-                call(body, scan, sink, model, stream, gemini, target);
+                call(body, scan, prep.sink(sink, responses), model, stream, null, target);
             } finally {
                 if (rescan != null) {
                     rescan.release();

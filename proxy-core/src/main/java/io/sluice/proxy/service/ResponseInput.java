@@ -107,7 +107,7 @@ final class ResponseInput {
     }
 
     /** {@code {"type":"item_reference","id":…}}; {@code type} is optional (openai-java leaves it out). */
-    private static boolean isReference(JsonNode item) {
+    static boolean isReference(JsonNode item) {
         if (!item.isObject() || !item.path("id").isTextual()) {
             return false;
         }

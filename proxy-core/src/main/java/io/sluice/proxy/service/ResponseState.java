@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -112,6 +114,63 @@ public final class ResponseState {
         // Used only where the answer is translated (a Responses provider's passthrough keeps its own ids), also after
         // a fallback from a Responses provider to another dialect.
         return new Prepared(out, e.changed(), capture, "resp_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /** Goes on with a request once the answers it refers to are at hand. */
+    interface Resume {
+        /** @param scan a scan of {@code body}, released after */
+        void run(CompositeByteBuf body, ChatRequestScanner scan);
+    }
+
+    /**
+     * When {@code body} refers to answers a shared store must read first, holds the body, returns true and calls
+     * {@code then} on the sink's event loop once they are read (or Redis failed: then they are absent); false when
+     * there is nothing to wait for. A client gone meanwhile has its body released.
+     */
+    boolean await(CompositeByteBuf body, ClientKeys.Key key, ResponseSink sink, RequestOutline outline, Resume then) {
+        if (store == null || !store.shared()) {
+            return false;
+        }
+        ObjectNode root = parse(body);
+        if (root == null) {
+            return false;
+        }
+        JsonNode prev = root.get("previous_response_id");
+        List<String> items = new ArrayList<>();
+        JsonNode input = root.get("input");
+        if (input != null && input.isArray()) {
+            for (JsonNode item : input) {
+                if (ResponseInput.isReference(item)) {
+                    items.add(item.path("id").asText());
+                }
+            }
+        }
+        CompletionStage<Void> ready = store.load(scope(key), prev != null && prev.isTextual() ? prev.textValue()
+                : null, items);
+        if (ready == null) {
+            return false;
+        }
+        ready.whenComplete((v, e) -> {
+            try {
+                sink.eventLoop().execute(() -> resume(body, sink, outline, then));
+            } catch (RejectedExecutionException x) {
+                body.release(); // shutting down
+            }
+        });
+        return true;
+    }
+
+    private static void resume(CompositeByteBuf body, ResponseSink sink, RequestOutline outline, Resume then) {
+        if (sink.isDone()) {
+            body.release();
+            return;
+        }
+        ChatRequestScanner scan = scan(body, outline);
+        try {
+            then.run(body, scan);
+        } finally {
+            scan.release();
+        }
     }
 
     /** A scan of a rewritten body: its model offsets and outline (owned by the caller, who releases it). */

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code GET /v1/responses/{id}}, {@code DELETE /v1/responses/{id}} and {@code GET /v1/responses/{id}/input_items}
@@ -66,21 +68,41 @@ final class StoredResponses {
                     return;
                 }
                 String scope = ResponseState.scope(key);
-                StoredResponse r = store == null ? null : store.get(scope, t.id());
-                if (r == null) {
-                    notFound(sink, "Response with id '" + ResponseInput.shown(t.id()) + "' not found.");
-                } else if (t.inputItems()) {
-                    json(sink, HttpResponseStatus.OK, list(r, request).toString());
-                } else if (get) {
-                    json(sink, HttpResponseStatus.OK, new String(r.response(), StandardCharsets.UTF_8));
-                } else {
-                    store.delete(scope, t.id());
-                    ObjectNode done = ResponseInput.JSON.createObjectNode().put("id", r.id())
-                            .put("object", "response").put("deleted", true);
-                    json(sink, HttpResponseStatus.OK, done.toString());
+                CompletionStage<Void> ready = store == null ? null : store.load(scope, t.id(), List.of());
+                if (ready == null) {
+                    reply(sink, store, scope, t, request);
+                    return;
                 }
+                ready.whenComplete((v, e) -> { // an answer another instance stored: read from Redis first
+                    try {
+                        sink.eventLoop().execute(() -> {
+                            if (!sink.isDone()) {
+                                reply(sink, store, scope, t, request);
+                            }
+                        });
+                    } catch (RejectedExecutionException x) {
+                        // shutting down: the connection goes with the loop
+                    }
+                });
             }
         };
+    }
+
+    private static void reply(ResponseSink sink, ResponseStore store, String scope, Target t,
+                              InboundRequest request) {
+        StoredResponse r = store == null ? null : store.get(scope, t.id());
+        if (r == null) {
+            notFound(sink, "Response with id '" + ResponseInput.shown(t.id()) + "' not found.");
+        } else if (t.inputItems()) {
+            SimpleHandler.json(sink, HttpResponseStatus.OK, list(r, request).toString());
+        } else if (request.method().equals(HttpMethod.GET)) {
+            SimpleHandler.json(sink, HttpResponseStatus.OK, new String(r.response(), StandardCharsets.UTF_8));
+        } else {
+            store.delete(scope, t.id());
+            ObjectNode done = ResponseInput.JSON.createObjectNode().put("id", r.id())
+                    .put("object", "response").put("deleted", true);
+            SimpleHandler.json(sink, HttpResponseStatus.OK, done.toString());
+        }
     }
 
     private static void notFound(ResponseSink sink, String message) {

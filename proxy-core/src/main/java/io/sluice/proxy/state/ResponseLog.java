@@ -96,6 +96,15 @@ final class ResponseLog {
         return entries;
     }
 
+    /** The answer of a {@link #putLine} line, as another instance wrote it to shared state. */
+    static StoredResponse parsePut(String line) throws IOException {
+        StoredResponse r = entry(JSON.readTree(line)).put();
+        if (r == null) {
+            throw new IOException("not a put");
+        }
+        return r;
+    }
+
     private static Entry entry(JsonNode n) throws IOException {
         String op = n.path("op").asText();
         String scope = n.get("scope").asText();

@@ -1,5 +1,8 @@
 package io.sluice.proxy.state;
 
+import java.util.Collection;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Where Responses API answers are kept, per scope (client key). Every lookup is scoped: an answer of another scope is
  * absent, exactly as one that never existed. Expired answers are absent too. Calls may come from any event loop and
@@ -18,6 +21,23 @@ public interface ResponseStore extends AutoCloseable {
 
     /** Forgets the answer {@code id} of {@code scope}; false when there was none. */
     boolean delete(String scope, String id);
+
+    /** Shared with other instances: references not held locally are worth a {@link #load}. */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
+     * Makes what {@link #get} and {@link #owner} would answer for these ids available locally: null when it is at
+     * hand already (always, for the embedded store), else a stage completing (on another thread, never exceptionally)
+     * once a shared store has read what it did not hold. Callers on an event loop go on from there on their loop.
+     *
+     * @param responseId an answer's id, or null
+     * @param itemIds    ids of items referred to, possibly empty
+     */
+    default CompletionStage<Void> load(String scope, String responseId, Collection<String> itemIds) {
+        return null;
+    }
 
     /** Answers kept now, for tests and stats. */
     int size();

@@ -18,6 +18,33 @@ final class Counts {
         return c;
     }
 
+    static Counts of(UsageTotals t) {
+        Counts c = new Counts();
+        c.requests = t.requests();
+        c.errors = t.errors();
+        c.estimated = t.estimatedRequests();
+        c.promptTokens = t.promptTokens();
+        c.completionTokens = t.completionTokens();
+        c.cachedTokens = t.cachedTokens();
+        c.reasoningTokens = t.reasoningTokens();
+        c.deduplicated = t.dedupRequests();
+        return c;
+    }
+
+    /** {@code this - c}, field by field, never below 0. */
+    Counts minus(Counts c) {
+        Counts d = new Counts();
+        d.requests = Math.max(0, requests - c.requests);
+        d.errors = Math.max(0, errors - c.errors);
+        d.estimated = Math.max(0, estimated - c.estimated);
+        d.promptTokens = Math.max(0, promptTokens - c.promptTokens);
+        d.completionTokens = Math.max(0, completionTokens - c.completionTokens);
+        d.cachedTokens = Math.max(0, cachedTokens - c.cachedTokens);
+        d.reasoningTokens = Math.max(0, reasoningTokens - c.reasoningTokens);
+        d.deduplicated = Math.max(0, deduplicated - c.deduplicated);
+        return d;
+    }
+
     void add(UsageRecord r) {
         requests++;
         if (r.isError()) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +57,9 @@ public final class UsageLedger implements AutoCloseable {
     static final int QUEUE_CAPACITY = 65_536;
     static final String THREAD_NAME = "sluice-usage";
 
-    private static final Comparator<Row> ROW_ORDER = Comparator
-            .comparingLong((Row r) -> r.totals().requests()).reversed()
-            .thenComparing(Row::provider, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(Row::model, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(Row::key, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(Row::client, Comparator.nullsLast(Comparator.naturalOrder()));
-
     private final ConcurrentHashMap<UsageTuple, LiveCounts> tuples = new ConcurrentHashMap<>();
+    /** The counts replayed at open: {@link #runRows} is what was counted since, by this process. */
+    private final Map<UsageTuple, Counts> replayed = new HashMap<>();
     private final AtomicLong since;
     private final long corruptLines;
     private final AtomicLong dropped = new AtomicLong();
@@ -88,6 +82,9 @@ public final class UsageLedger implements AutoCloseable {
     private UsageLedger(Path file, FileChannel channel, UsageReplay.Result replay, LongSupplier clock,
             long maxFileBytes, int queueCapacity, ThreadFactory threads) throws IOException {
         replay.tuples().forEach((t, c) -> {
+            Counts copy = new Counts();
+            copy.add(c);
+            replayed.put(t, copy);
             LiveCounts live = new LiveCounts();
             live.add(c);
             tuples.put(t, live);
@@ -292,31 +289,25 @@ public final class UsageLedger implements AutoCloseable {
      * in {@code byKey} or {@code byClient} with that field null. Sums over the tuples (thousands at most), no lock.
      */
     public Snapshot snapshot() {
-        Counts total = new Counts();
-        Map<UsageTuple, Counts> byProvider = new HashMap<>();
-        Map<UsageTuple, Counts> byModel = new HashMap<>();
-        Map<UsageTuple, Counts> byKey = new HashMap<>();
-        Map<UsageTuple, Counts> byClient = new HashMap<>();
+        UsageGroups groups = new UsageGroups();
+        tuples.forEach((t, live) -> groups.add(t, live.sum()));
+        return groups.snapshot(since.get());
+    }
+
+    /**
+     * What this process counted since it opened the ledger (the replayed counts left out), one row per finest
+     * tuple with all four fields, tuples without requests since left out: what an instance shares with others.
+     */
+    public List<Row> runRows() {
+        List<Row> rows = new ArrayList<>();
         tuples.forEach((t, live) -> {
             Counts c = live.sum();
-            total.add(c);
-            sum(byProvider, new UsageTuple(t.provider(), null, null, null), c);
-            sum(byModel, new UsageTuple(t.provider(), t.model(), null, null), c);
-            sum(byKey, new UsageTuple(t.provider(), null, t.key(), null), c);
-            sum(byClient, new UsageTuple(null, null, null, t.client()), c);
+            Counts before = replayed.get(t);
+            Counts run = before == null ? c : c.minus(before);
+            if (run.requests > 0) {
+                rows.add(new Row(t.provider(), t.model(), t.key(), t.client(), run.toTotals()));
+            }
         });
-        return new Snapshot(since.get(), total.toTotals(), rows(byProvider), rows(byModel), rows(byKey),
-                rows(byClient));
-    }
-
-    private static void sum(Map<UsageTuple, Counts> group, UsageTuple key, Counts c) {
-        group.computeIfAbsent(key, k -> new Counts()).add(c);
-    }
-
-    private static List<Row> rows(Map<UsageTuple, Counts> group) {
-        List<Row> rows = new ArrayList<>(group.size());
-        group.forEach((t, c) -> rows.add(new Row(t.provider(), t.model(), t.key(), t.client(), c.toTotals())));
-        rows.sort(ROW_ORDER);
         return rows;
     }
 

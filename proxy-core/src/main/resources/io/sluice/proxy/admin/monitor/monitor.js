@@ -312,6 +312,19 @@
       $('uptime').textContent = 'up ' + dur(Date.now() - b.since);
     }
     out.append(table(cols, rows.length ? rows : [empty(cols, 'no requests yet')], foot));
+    const instances = arr(b.instances);
+    if (instances.length) {
+      // shared state: the figures above are the cluster's; one line per instance
+      const icols = [{ label: 'instance' }, { label: 'state' }, { label: 'requests', num: true },
+        { label: 'errors', num: true }, { label: 'tokens', num: true }, { label: 'updated', num: true }];
+      const irows = instances.map((i) => el('tr', { 'data-instance': i.instance },
+        td(i.instance + (i.instance === b.instance ? ' (this one)' : ''), 'mono'),
+        td(i.live ? badge('live', 'ok') : badge('not seen', 'warn', { title: 'no update for 15 s: stopped or cut off' })),
+        tdNum(i.requests), tdNum(i.errors), tdNum(i.tokens && i.tokens.total),
+        td(isNum(i.updated) ? new Date(i.updated).toLocaleTimeString('en-GB') : '–', 'num')));
+      out.append(el('h3', null, 'Instances (' + instances.length + ')'));
+      out.append(table(icols, irows));
+    }
   }
 
   function renderSessions(b, out) {
