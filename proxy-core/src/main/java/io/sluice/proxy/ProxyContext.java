@@ -24,6 +24,7 @@ import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
+import io.sluice.proxy.schedule.KeyEvents;
 import io.sluice.proxy.service.AdminService;
 import io.sluice.proxy.service.AdviceService;
 import io.sluice.proxy.service.ChatService;
@@ -60,6 +61,8 @@ public final class ProxyContext {
     private final Routing routing;
     private final Operations ops;
     private final AttemptScheduler scheduler;
+    /** Key penalties and breaker transitions shared with the other instances; null in the embedded state. */
+    private final KeyEvents keyEvents;
     private final Dispatcher dispatcher;
     private final Cors cors;
     private final SpeechCache speech;
@@ -86,6 +89,11 @@ public final class ProxyContext {
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
         this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
                 System::currentTimeMillis);
+        this.keyEvents = state.redis() == null ? null
+                : new KeyEvents(state.redis(), scheduler, System::currentTimeMillis);
+        if (keyEvents != null) {
+            scheduler.share(keyEvents);
+        }
         Admission admission = new Admission(config, metrics, System::nanoTime);
         Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
         admission.access().ipRules(ipRules.get());
@@ -172,6 +180,9 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        if (keyEvents != null) {
+            keyEvents.close();
+        }
         state.close();
         speech.close();
         dedup.close();
