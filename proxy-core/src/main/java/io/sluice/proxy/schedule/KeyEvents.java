@@ -69,6 +69,7 @@ public final class KeyEvents implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        timer.execute(() -> received("{}")); // starts the thread and loads the parser before the first event
         link.subscribe(channel, this::received);
         link.onReconnect(this::reconcile);
     }
@@ -208,6 +209,8 @@ public final class KeyEvents implements AutoCloseable {
 
     /** After a (re)connection: load what the others know, then publish what this instance learnt meanwhile. */
     private void reconcile() {
+        // Every instance hears it (and ignores it): the publish and receive paths are warm before the first event.
+        link.publish(channel, new JsonText().begin().field("i", instanceId()).field("e", "hello").end().toString());
         for (SharedKeys s : providers.values()) {
             load(s);
             s.republish();

@@ -76,34 +76,35 @@ final class SharedKeys implements KeyScheduler.Listener, CircuitBreaker.Listener
         return runtime.keys().keyName(key);
     }
 
+    // The listeners publish on the failing request's thread: a few microseconds of JSON, then Lettuce queues the
+    // commands for its own I/O thread (never waiting for Redis; refused at once while it is down). No extra hop,
+    // so the event leaves as soon as the penalty is in force here.
+
     @Override
     public void cooled(int key, long nanos, int status) {
-        events.run(() -> events.publish(this, COOL, key, null, nanos, status));
+        events.publish(this, COOL, key, null, nanos, status);
     }
 
     @Override
     public void avoided(int key, long nanos) {
-        events.run(() -> events.publish(this, AVOID, key, null, nanos, 0));
+        events.publish(this, AVOID, key, null, nanos, 0);
     }
 
     @Override
     public void locked(int key, String model, long nanos) {
-        events.run(() -> events.publish(this, LOCK, key, model, nanos, 0));
+        events.publish(this, LOCK, key, model, nanos, 0);
     }
 
     @Override
     public void opened(CircuitBreaker breaker, CircuitBreaker.Phase open) {
-        long nanos = open.probeAt() - runtime.keys().now();
-        events.run(() -> {
-            events.publish(this, OPEN, -1, null, nanos, 0);
-            events.unlock(this, false); // a failed probe frees the lock: the next round is anyone's
-        });
+        events.publish(this, OPEN, -1, null, open.probeAt() - runtime.keys().now(), 0);
+        events.unlock(this, false); // a failed probe frees the lock: the next round is anyone's
         events.scheduleProbe(this, open);
     }
 
     @Override
     public void closed(CircuitBreaker breaker) {
-        events.run(() -> events.publishClose(this));
+        events.publishClose(this);
     }
 
     /** Another instance's event: {@code fingerprint} unknown here (a key this instance does not have) is ignored. */
