@@ -114,6 +114,9 @@ public final class ProxyContext {
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops));
+        if (state.redis() != null) {
+            monitoring.share(state.redis(), config.state().secret(), settings);
+        }
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ResponseStoreConfig stored = config.services().responses();
