@@ -12,7 +12,9 @@ import io.sluice.proxy.state.RedisLink;
 import io.sluice.proxy.state.Sealer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +35,8 @@ final class SharedEdits {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String NOT_SHARED = "Not shared with the other instances: the change holds a secret and state.secret"
             + " is not set.";
+
+    private static final long RELOAD_AFTER_MILLIS = 1_000;
 
     /** Applies a provider field edit another instance made. */
     interface ProviderApplier {
@@ -69,7 +73,13 @@ final class SharedEdits {
         this.providers = providers;
         this.channel = link.key("config");
         link.subscribe(channel, m -> AdminEdits.executor().execute(() -> receive(m)));
-        link.onReconnect(() -> AdminEdits.executor().execute(this::reconcile));
+        // Instances reconnecting together (Redis restarted) may read before the others pushed what they made
+        // meanwhile: a second read a moment later picks that up.
+        link.onReconnect(() -> {
+            AdminEdits.executor().execute(this::reconcile);
+            CompletableFuture.delayedExecutor(RELOAD_AFTER_MILLIS, TimeUnit.MILLISECONDS, AdminEdits.executor())
+                    .execute(this::reconcile);
+        });
     }
 
     /** Shares setting {@code s}'s value in force (or its reset); null when shared, else why not. */

@@ -48,6 +48,8 @@ public final class KeyEvents implements AutoCloseable {
             + "if ARGV[2] == '1' then redis.call('HDEL', KEYS[2], 'b') end return 1";
     /** The soonest a lost probe lock is tried again. */
     private static final long MIN_RETRY_MILLIS = 10;
+    /** When a reconnected instance loads the hashes a second time. */
+    private static final long RELOAD_AFTER_MILLIS = 1_000;
     /** How long a deadline field outlives its deadline in the hash. */
     private static final long HASH_SLACK_MILLIS = 1_000;
 
@@ -215,6 +217,9 @@ public final class KeyEvents implements AutoCloseable {
             load(s);
             s.republish();
         }
+        // Instances reconnecting together (Redis restarted) may load before the others republished, and
+        // subscribe after they published: a second load a moment later picks that up.
+        later(() -> providers.values().forEach(this::load), TimeUnit.MILLISECONDS.toNanos(RELOAD_AFTER_MILLIS));
     }
 
     private String hash(SharedKeys s) {

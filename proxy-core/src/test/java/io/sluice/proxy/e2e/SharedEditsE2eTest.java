@@ -148,4 +148,24 @@ class SharedEditsE2eTest {
         assertThat(s.get(1).config().provider("p").orElseThrow().apiKeys()).containsExactly(OLD_KEY);
         assertThat(redis.command(null, "HGETALL", NS + ":config")).doesNotContain(NEW_KEY);
     }
+
+    @Test
+    void aChangeMadeWhileRedisIsDownIsSharedWhenItIsBack() throws Exception {
+        RedisServer redis = closing(RedisServer.start());
+        TestUpstream up = upstream();
+        List<SluiceServer> s = cluster(redis, up, SECRET);
+        redis.kill();
+        Await.until("degraded", Duration.ofSeconds(10), () -> Http.get(s.get(0), "/health").body()
+                .contains("\"status\":\"degraded\""));
+        HttpResponse<String> put = Http.send(s.get(0), "PUT", "/api/settings/system-prompt",
+                "{\"enabled\":true,\"prompt\":\"Be brief.\",\"mode\":\"prepend\"}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200); // in force here at once
+        assertThat(json(Http.get(s.get(1), "/api/settings/system-prompt")).path("value").path("prompt").asText())
+                .isNotEqualTo("Be brief.");
+        redis.restart();
+        for (SluiceServer other : List.of(s.get(1), s.get(2))) {
+            Await.until("setting shared after reconnection", Duration.ofSeconds(20), () -> json(Http.get(other,
+                    "/api/settings/system-prompt")).path("value").path("prompt").asText().equals("Be brief."));
+        }
+    }
 }

@@ -233,6 +233,36 @@ class SharedKeyStateE2eTest {
         assertThat(redis.command(null, "EXISTS", NS + ":probe:q")).isEqualTo(":0\r\n"); // the lock was freed
     }
 
+    @Test
+    void redisDownNeverFailsARequestAndWhatWasLearntMeanwhileIsSharedOnReconnection() throws Exception {
+        List<Hit> hits = new CopyOnWriteArrayList<>();
+        RedisServer redis = closing(RedisServer.start());
+        TestUpstream up = closing(new TestUpstream(r -> {
+            hits.add(new Hit(System.nanoTime(), keyOf(r), r.body()));
+            return keyOf(r).equals(KEY_A) && r.body().contains("trigger")
+                    ? Reply.json(429, "{\"error\":{\"message\":\"Rate limit reached\"}}").header("retry-after", "60")
+                    : Reply.json(200, OpenAiSdkTest.COMPLETION);
+        }));
+        List<SluiceServer> s = cluster(redis, providers(up, 1), "");
+        redis.kill();
+        Await.until("degraded", Duration.ofSeconds(10), () -> Http.get(s.get(0), "/health").body()
+                .contains("\"status\":\"degraded\""));
+        assertThat(Http.chat(s.get(0), CHAT.formatted("p1", "trigger")).statusCode()).isEqualTo(200);
+        assertThat(cooling(s.get(0), "p1", 0)).isTrue();
+        for (SluiceServer each : s) { // served throughout; B and C cannot know yet
+            assertThat(Http.chat(each, CHAT.formatted("p1", "meanwhile")).statusCode()).isEqualTo(200);
+        }
+        assertThat(cooling(s.get(1), "p1", 0)).isFalse();
+
+        redis.restart();
+        for (SluiceServer other : List.of(s.get(1), s.get(2))) {
+            Await.until("block shared after reconnection", Duration.ofSeconds(20), () -> cooling(other, "p1", 0));
+        }
+        int before = hits.size();
+        assertThat(Http.chat(s.get(1), CHAT.formatted("p1", "after")).statusCode()).isEqualTo(200);
+        assertThat(hits.subList(before, hits.size())).extracting(Hit::key).containsOnly(KEY_B);
+    }
+
     private static CircuitBreaker.State state(SluiceServer s) {
         return runtime(s, "q").breaker().state();
     }
