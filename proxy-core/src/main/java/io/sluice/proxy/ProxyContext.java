@@ -24,6 +24,7 @@ import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
+import io.sluice.proxy.schedule.KeyEvents;
 import io.sluice.proxy.service.AdminService;
 import io.sluice.proxy.service.AdviceService;
 import io.sluice.proxy.service.ChatService;
@@ -67,6 +68,8 @@ public final class ProxyContext {
     private final Routing routing;
     private final Operations ops;
     private final AttemptScheduler scheduler;
+    /** Key penalties and breaker transitions shared with the other instances; null in the embedded state. */
+    private final KeyEvents keyEvents;
     private final Dispatcher dispatcher;
     private final Cors cors;
     private final SpeechCache speech;
@@ -95,6 +98,11 @@ public final class ProxyContext {
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
         this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
                 System::currentTimeMillis);
+        this.keyEvents = state.redis() == null ? null
+                : new KeyEvents(state.redis(), scheduler, System::currentTimeMillis);
+        if (keyEvents != null) {
+            scheduler.share(keyEvents);
+        }
         Admission admission = new Admission(config, metrics, System::nanoTime);
         Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
         admission.access().ipRules(ipRules.get());
@@ -116,6 +124,9 @@ public final class ProxyContext {
         live.subscribe(routing::reconfigure);
         MonitoringApi monitoring = new MonitoringApi(live, source, settings, scheduler::runtime, routing::router,
                 System::currentTimeMillis, ops, new ProviderProbe(attempts, ops), clusterUsage);
+        if (state.redis() != null) {
+            monitoring.share(state.redis(), config.state().secret(), settings);
+        }
         monitoring.settingAction("proxy", "test", new ProxyTestAction(live, upstreams::proxies,
                 new ProxyProbe(pools)));
         ResponseStoreConfig stored = config.services().responses();
@@ -183,6 +194,9 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        if (keyEvents != null) {
+            keyEvents.close();
+        }
         if (clusterUsage != null) {
             clusterUsage.close(); // the last counts of this run, before the link goes
         }

@@ -151,6 +151,11 @@ public final class SluiceServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The composition root of this server (tests and embedding). */
+    public ProxyContext context() {
+        return proxy;
+    }
+
     public SluiceMetrics metrics() {
         return metrics;
     }

@@ -16,6 +16,7 @@ import io.sluice.proxy.ops.Operations;
 import io.sluice.proxy.route.ModelRouter;
 import io.sluice.proxy.schedule.ProviderRuntime;
 import io.sluice.proxy.state.ClusterUsage;
+import io.sluice.proxy.state.RedisLink;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -104,6 +105,16 @@ public final class MonitoringApi {
     }
 
     /** Registers {@code POST /api/settings/<setting>/<name>} (e.g. {@code proxy/test}). */
+    /**
+     * Shares runtime settings and provider edits with the other instances through {@code link}; changes holding a
+     * secret are sealed with {@code secret}, or not shared when it is null. Called once, by the composition root.
+     */
+    public void share(RedisLink link, String secret, SettingsStore store) {
+        SharedEdits shared = new SharedEdits(link, secret, store, edits::applyShared);
+        settings.share(shared);
+        edits.share(shared);
+    }
+
     public void settingAction(String setting, String name, SettingAction action) {
         settings.action(setting, name, action);
     }

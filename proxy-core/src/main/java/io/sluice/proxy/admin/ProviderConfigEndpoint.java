@@ -1,5 +1,7 @@
 package io.sluice.proxy.admin;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -17,6 +19,7 @@ import io.sluice.proxy.ops.Operations;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,11 +41,35 @@ final class ProviderConfigEndpoint {
     private final LiveConfig live;
     private final ConfigSource source;
     private final Operations ops;
+    /** Shares edits with the other instances; null in the embedded state. */
+    private volatile SharedEdits shared;
 
     ProviderConfigEndpoint(LiveConfig live, ConfigSource source, Operations ops) {
         this.live = live;
         this.source = source;
         this.ops = ops;
+    }
+
+    void share(SharedEdits edits) {
+        this.shared = edits;
+    }
+
+    /**
+     * An edit another instance took, applied as {@link #post} applies one but not written to this instance's
+     * {@code .env} (Redis keeps it for the cluster). On the admin edit thread.
+     */
+    void applyShared(String name, String body) {
+        ProviderEdits.Result r = ProviderEdits.apply(live.current(), source, name, ProviderEdit.parse(body));
+        if (r == null) {
+            return;
+        }
+        live.swap(r.next());
+        source.update(r.set(), r.remove());
+        ProviderConfig p = r.provider();
+        String summary = "reconfigured by the operator on another instance: " + ProviderEndpoints.status(p) + ", "
+                + p.apiKeys().size() + " key(s) " + p.maskedApiKeys() + ", " + p.models().size() + " model(s)";
+        ops.log(p.name(), LogLevel.INFO, "config", summary, null, null, null, null);
+        LOG.info("provider {} {}", p.name(), summary);
     }
 
     CompletableFuture<MonitoringApi.Answer> post(String name, String body) {
@@ -79,6 +106,7 @@ final class ProviderConfigEndpoint {
         ProviderConfig p = r.provider();
         List<String> notes = new ArrayList<>();
         boolean persisted = persist(r, notes);
+        Boolean sharedAll = share(name, edit, notes);
         String summary = (r.created() ? "configured by the operator" : "reconfigured by the operator") + ": "
                 + ProviderEndpoints.status(p) + ", " + p.apiKeys().size() + " key(s) " + p.maskedApiKeys()
                 + ", base URL " + p.baseUrl() + ", " + p.models().size() + " model(s)"
@@ -87,6 +115,7 @@ final class ProviderConfigEndpoint {
         LOG.info("provider {} {}", p.name(), summary);
         JsonText j = new JsonText().begin().field("success", true).field("provider", p.name())
                 .field("created", r.created()).field("applied", true).field("persisted", persisted)
+                .field("shared", sharedAll)
                 .field("file", persisted ? source.dotEnv().toString() : null)
                 .field("note", notes.isEmpty() ? null : String.join(" ", notes))
                 .stringArray("variables", List.copyOf(r.set().keySet())).stringArray("removed",
@@ -97,6 +126,38 @@ final class ProviderConfigEndpoint {
                 .stringArray("maskedKeys", p.maskedApiKeys()).stringArray("keyNames", p.keyNames())
                 .stringArray("models", p.models()).end();
         return new MonitoringApi.Answer(HttpResponseStatus.OK, j.end().toString());
+    }
+
+    /** Publishes each field of the edit; null without other instances, else whether all of it was shared. */
+    private Boolean share(String name, ProviderEdit edit, List<String> notes) {
+        SharedEdits edits = shared;
+        if (edits == null) {
+            return null;
+        }
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<String> refused = new ArrayList<>();
+        if (edit.enabled() != null) {
+            refused.add(edits.provider(name, "enabled", f.booleanNode(edit.enabled()), false));
+        }
+        if (edit.apiKeys() != null) {
+            ArrayNode keys = f.arrayNode();
+            edit.apiKeys().forEach(keys::add);
+            refused.add(edits.provider(name, "api_keys", keys, !edit.apiKeys().isEmpty()));
+        }
+        if (edit.baseUrl() != null) {
+            refused.add(edits.provider(name, "base_url", edit.baseUrl().isEmpty() ? f.nullNode()
+                    : f.textNode(edit.baseUrl()), edit.baseUrl().contains("@")));
+        }
+        if (edit.models() != null) {
+            ArrayNode models = f.arrayNode();
+            edit.models().forEach(models::add);
+            refused.add(edits.provider(name, "models", models, false));
+        }
+        refused.removeIf(Objects::isNull);
+        if (!refused.isEmpty()) {
+            notes.add(refused.get(0));
+        }
+        return refused.isEmpty();
     }
 
     /** Writes the edit's variables to the {@code .env}; false (with the reason in {@code notes}) when it cannot. */

@@ -31,9 +31,15 @@ final class SettingsEndpoints {
 
     private final SettingsStore store;
     private final Map<String, MonitoringApi.SettingAction> actions = new ConcurrentHashMap<>();
+    /** Shares changes with the other instances; null in the embedded state. */
+    private volatile SharedEdits shared;
 
     SettingsEndpoints(SettingsStore store) {
         this.store = store;
+    }
+
+    void share(SharedEdits edits) {
+        this.shared = edits;
     }
 
     void action(String setting, String name, MonitoringApi.SettingAction action) {
@@ -87,7 +93,7 @@ final class SettingsEndpoints {
         return now(MonitoringApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET, PUT or DELETE"));
     }
 
-    private static <T> MonitoringApi.Answer change(Setting<T> s, String body) {
+    private <T> MonitoringApi.Answer change(Setting<T> s, String body) {
         T next;
         try {
             next = s.parse(body);
@@ -101,10 +107,10 @@ final class SettingsEndpoints {
                     + " in " + s.file() + ": " + e.getMessage() + " (nothing changed)");
         }
         LOG.info("setting {} changed by the operator: {}", s.name(), s.show());
-        return ok(describe(s).put("success", true).put("name", s.name()));
+        return ok(shared(describe(s).put("success", true).put("name", s.name()), s, false));
     }
 
-    private static MonitoringApi.Answer reset(Setting<?> s) {
+    private MonitoringApi.Answer reset(Setting<?> s) {
         try {
             s.reset();
         } catch (IOException e) {
@@ -112,7 +118,20 @@ final class SettingsEndpoints {
                     + e.getMessage());
         }
         LOG.info("setting {} reset by the operator to the config file's value", s.name());
-        return ok(describe(s).put("success", true).put("name", s.name()));
+        return ok(shared(describe(s).put("success", true).put("name", s.name()), s, true));
+    }
+
+    /** Shares the change when there are other instances; says whether it was. */
+    private ObjectNode shared(ObjectNode answer, Setting<?> s, boolean reset) {
+        SharedEdits edits = shared;
+        if (edits != null) {
+            String why = edits.setting(s, reset);
+            answer.put("shared", why == null);
+            if (why != null) {
+                answer.put("note", why);
+            }
+        }
+        return answer;
     }
 
     private static ObjectNode describe(Setting<?> s) {

@@ -127,6 +127,11 @@ public final class Setting<T> {
         }
     }
 
+    /** The value in force as kept on disk, secrets included (shared state seals it before it leaves). */
+    public JsonNode json() {
+        return codec.write(value);
+    }
+
     /** The value in force as {@code GET} shows it (secrets masked). */
     public JsonNode show() {
         return codec.show(value);

@@ -13,9 +13,14 @@ import java.util.Locale;
  * @param instanceId     this instance's name in shared state (usage per instance, who holds a probe)
  * @param commandTimeout how long a Redis command may take before it counts as failed (never on the request path)
  * @param maxBackoff     the longest wait between reconnect attempts while Redis is down
+ * @param secret         the shared secret (at least {@value #MIN_SECRET_CHARS} characters) that seals what instances
+ *                       share through Redis and must not hold in clear (provider keys in admin edits); null: such
+ *                       changes stay on the instance that made them
  */
 public record StateConfig(URI redisUrl, String namespace, String instanceId, Duration commandTimeout,
-                          Duration maxBackoff) {
+                          Duration maxBackoff, String secret) {
+
+    public static final int MIN_SECRET_CHARS = 16;
 
     public static final String DEFAULT_NAMESPACE = "sluice";
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -34,6 +39,10 @@ public record StateConfig(URI redisUrl, String namespace, String instanceId, Dur
         maxBackoff = maxBackoff == null ? DEFAULT_MAX_BACKOFF : maxBackoff;
         Check.positive("commandTimeout", commandTimeout);
         Check.positive("maxBackoff", maxBackoff);
+        if (secret != null && secret.length() < MIN_SECRET_CHARS) {
+            throw ConfigException.invalid("secret", secret.length() + " characters", "at least " + MIN_SECRET_CHARS
+                    + " characters (a long random string, the same on every instance)");
+        }
         if (redisUrl != null) {
             String scheme = redisUrl.getScheme() == null ? "" : redisUrl.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {
@@ -48,7 +57,7 @@ public record StateConfig(URI redisUrl, String namespace, String instanceId, Dur
 
     /** The embedded single-instance state: nothing shared. */
     public static StateConfig embedded() {
-        return new StateConfig(null, null, null, null, null);
+        return new StateConfig(null, null, null, null, null, null);
     }
 
     public boolean shared() {
@@ -87,6 +96,7 @@ public record StateConfig(URI redisUrl, String namespace, String instanceId, Dur
     @Override
     public String toString() {
         return "StateConfig[redisUrl=" + redisUrlMasked() + ", namespace=" + namespace + ", instanceId=" + instanceId
-                + ", commandTimeout=" + commandTimeout + ", maxBackoff=" + maxBackoff + "]";
+                + ", commandTimeout=" + commandTimeout + ", maxBackoff=" + maxBackoff + ", secret="
+                + (secret == null ? null : Secrets.HIDDEN) + "]";
     }
 }

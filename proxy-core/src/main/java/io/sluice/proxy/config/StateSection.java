@@ -7,14 +7,16 @@ import java.util.Map;
 
 /**
  * {@code state}: {@code redis.url} (or {@code SLUICE_REDIS_URL}), {@code namespace}, {@code instanceId} (or
- * {@code SLUICE_INSTANCE_ID}), {@code redis.commandTimeout}, {@code redis.maxBackoff}. Absent: the embedded state.
+ * {@code SLUICE_INSTANCE_ID}), {@code redis.commandTimeout}, {@code redis.maxBackoff}, {@code secret} (or
+ * {@code SLUICE_STATE_SECRET}). Absent: the embedded state.
  */
 final class StateSection {
 
-    static final List<String> KEYS = List.of("redis", "namespace", "instanceId");
+    static final List<String> KEYS = List.of("redis", "namespace", "instanceId", "secret");
     static final List<String> REDIS_KEYS = List.of("url", "commandTimeout", "maxBackoff");
     static final String ENV_URL = "SLUICE_REDIS_URL";
     static final String ENV_INSTANCE = "SLUICE_INSTANCE_ID";
+    static final String ENV_SECRET = "SLUICE_STATE_SECRET";
 
     private StateSection() {
     }
@@ -37,10 +39,15 @@ final class StateSection {
         if (instance == null && env.get(ENV_INSTANCE) != null && !env.get(ENV_INSTANCE).isBlank()) {
             instance = env.get(ENV_INSTANCE).strip();
         }
+        String secret = n.get("secret").secret().string(null, "a string");
+        if (secret == null && env.get(ENV_SECRET) != null && !env.get(ENV_SECRET).isBlank()) {
+            secret = env.get(ENV_SECRET).strip();
+        }
+        String key = secret;
         Duration timeout = redis.get("commandTimeout").duration(null);
         Duration backoff = redis.get("maxBackoff").duration(null);
         URI u = url;
         String id = instance;
-        return Records.build(n, () -> new StateConfig(u, namespace, id, timeout, backoff));
+        return Records.build(n, () -> new StateConfig(u, namespace, id, timeout, backoff, key));
     }
 }

@@ -30,6 +30,8 @@ public final class AttemptScheduler {
     private final Operations ops;
     private final LongSupplier nanoClock;
     private final LongSupplier epochMillis;
+    /** Shares key and breaker state with other instances; null in the embedded state. */
+    private KeyEvents shared;
 
     /**
      * @param attempts    makes the exchange of each attempt (relay or mock)
@@ -66,6 +68,9 @@ public final class AttemptScheduler {
                     gone.put(p.name(), rt);
                 }
                 rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), nanoClock);
+                if (shared != null) {
+                    shared.adopt(rt);
+                }
             }
             fresh.put(p.name(), rt);
             // Every provider has the gauges from the start: 0 without a gate (the seed's upstream_queue_length).
@@ -81,6 +86,25 @@ public final class AttemptScheduler {
         this.config = next;
         this.replaced = Map.copyOf(gone);
         this.runtimes = Map.copyOf(fresh);
+    }
+
+    /**
+     * Shares the key penalties and breaker transitions of every provider, now and after each swap, through
+     * {@code events}. Called once, by the composition root.
+     */
+    public synchronized void share(KeyEvents events) {
+        this.shared = events;
+        runtimes.values().forEach(events::adopt);
+    }
+
+    /** The runtime in force for the provider named {@code name}, or null. */
+    ProviderRuntime current(String name) {
+        return runtimes.get(name);
+    }
+
+    /** The runtimes in force. */
+    java.util.Collection<ProviderRuntime> current() {
+        return runtimes.values();
     }
 
     private int gateCount(String provider, boolean active) {

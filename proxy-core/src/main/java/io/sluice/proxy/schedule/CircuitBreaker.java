@@ -27,7 +27,23 @@ public final class CircuitBreaker {
      * The state and, for OPEN and HALF_OPEN, the clock value from which the next probe may go. A HALF_OPEN phase is
      * also the pass of the probe that created it (compared by identity).
      */
-    record Phase(State state, long probeAt) {
+    record Phase(State state, long probeAt, boolean held) {
+        Phase(State state, long probeAt) {
+            this(state, probeAt, false);
+        }
+    }
+
+    /**
+     * Told of the transitions made here, not of those applied from other instances ({@link #openShared},
+     * {@link #closeShared}): the shared state publishes them. Called on the thread of the transition (an event loop):
+     * must not block.
+     */
+    public interface Listener {
+        /** The circuit opened here (threshold reached or the probe failed) until {@code open}'s probe time. */
+        void opened(CircuitBreaker breaker, Phase open);
+
+        /** The probe succeeded here: the circuit closed. */
+        void closed(CircuitBreaker breaker);
     }
 
     private static final Phase CLOSED = new Phase(State.CLOSED, 0);
@@ -37,6 +53,11 @@ public final class CircuitBreaker {
     private final LongSupplier nanoClock;
     private final AtomicReference<Phase> phase = new AtomicReference<>(CLOSED);
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    /**
+     * Null in the embedded state. When set, every OPEN phase is <em>held</em>: no probe goes when its time comes
+     * until the listener's owner {@link #release releases} it (this instance won the cluster's one probe).
+     */
+    private volatile Listener listener;
 
     /**
      * @param threshold consecutive failures that open the circuit, > 0
@@ -69,8 +90,8 @@ public final class CircuitBreaker {
             return p;
         }
         long now = nanoClock.getAsLong();
-        if (now - p.probeAt < 0) {
-            return null; // open and cooling, or a probe is out
+        if (now - p.probeAt < 0 || p.held) {
+            return null; // open and cooling, a probe is out, or another instance has the cluster's probe
         }
         // One CAS winner per phase object: that caller is the probe. A probe that never reported is replaced.
         Phase probe = new Phase(State.HALF_OPEN, now + openNanos);
@@ -94,6 +115,10 @@ public final class CircuitBreaker {
         if (p.state == State.HALF_OPEN) {
             if (phase.compareAndSet(p, CLOSED)) {
                 consecutiveFailures.set(0);
+                Listener l = listener;
+                if (l != null) {
+                    l.closed(this);
+                }
             }
         } else if (p.state == State.CLOSED && consecutiveFailures.get() != 0) {
             consecutiveFailures.set(0);
@@ -104,16 +129,79 @@ public final class CircuitBreaker {
     public void failure() {
         Phase p = phase.get();
         if (p.state == State.HALF_OPEN) {
-            phase.compareAndSet(p, open());
+            Phase open = open();
+            if (phase.compareAndSet(p, open)) {
+                opened(open);
+            }
         } else if (p.state == State.CLOSED && consecutiveFailures.incrementAndGet() >= threshold) {
-            if (phase.compareAndSet(CLOSED, open())) {
+            Phase open = open();
+            if (phase.compareAndSet(CLOSED, open)) {
                 consecutiveFailures.set(0);
+                opened(open);
             }
         }
     }
 
+    private void opened(Phase open) {
+        Listener l = listener;
+        if (l != null) {
+            l.opened(this, open);
+        }
+    }
+
     private Phase open() {
-        return new Phase(State.OPEN, nanoClock.getAsLong() + openNanos);
+        return new Phase(State.OPEN, nanoClock.getAsLong() + openNanos, listener != null);
+    }
+
+    /** Shares this breaker's transitions with {@code l} from now on; its OPEN phases are held from now on. */
+    void listen(Listener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Another instance opened the circuit for {@code nanos}: it is open (held) here too, unless it already is for
+     * longer or this instance has the probe out. Returns the phase set, or null when nothing changed.
+     */
+    Phase openShared(long nanos) {
+        for (;;) {
+            Phase p = phase.get();
+            long until = nanoClock.getAsLong() + nanos;
+            if (p.state == State.HALF_OPEN || p.state == State.OPEN && p.probeAt - until >= 0) {
+                return null;
+            }
+            Phase open = new Phase(State.OPEN, until, true);
+            if (phase.compareAndSet(p, open)) {
+                consecutiveFailures.set(0);
+                return open;
+            }
+        }
+    }
+
+    /** Another instance's probe succeeded: the circuit closes here too. False when it was closed already. */
+    boolean closeShared() {
+        for (;;) {
+            Phase p = phase.get();
+            if (p.state == State.CLOSED) {
+                return false;
+            }
+            if (phase.compareAndSet(p, CLOSED)) {
+                consecutiveFailures.set(0);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * This instance won the cluster's probe for {@code held}: its probe may go once its time has come. False when
+     * the phase changed meanwhile (closed, or opened again).
+     */
+    boolean release(Phase held) {
+        return held.held && phase.compareAndSet(held, new Phase(State.OPEN, held.probeAt, false));
+    }
+
+    /** The phase in force (the shared state checks whether a held phase is still the one it scheduled). */
+    Phase phase() {
+        return phase.get();
     }
 
     /** The state as last transitioned: OPEN stays OPEN past its deadline until a caller takes the probe. */

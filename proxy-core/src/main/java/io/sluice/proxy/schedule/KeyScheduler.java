@@ -45,6 +45,21 @@ public final class KeyScheduler {
     /** The weighted sequence is scaled down to about this many slots, so odd weights (997:1) cost bounded memory. */
     static final int MAX_WEIGHT_SLOTS = WeightedSlots.MAX_SLOTS;
 
+    /**
+     * Told of every penalty this instance puts on a key (not of those applied from other instances), on the thread
+     * of the failure (an event loop): must not block. The shared state publishes them.
+     */
+    public interface Listener {
+        /** Key {@code key} cools down for {@code nanos} after answering {@code status}. */
+        void cooled(int key, long nanos, int status);
+
+        /** Key {@code key} is avoided for {@code nanos} after a 5xx. */
+        void avoided(int key, long nanos);
+
+        /** Model {@code model} is locked on key {@code key} for {@code nanos}. */
+        void locked(int key, String model, long nanos);
+    }
+
     private final String provider;
     private final Strategy strategy;
     private final KeyState[] keys;
@@ -60,6 +75,8 @@ public final class KeyScheduler {
      */
     /** Racy on purpose: read by the monitoring API only. */
     private int lastPicked = -1;
+    /** Null in the embedded state. */
+    private volatile Listener listener;
 
     public KeyScheduler(String provider, List<String> keyNames, Strategy strategy, int[] weightsOrNull,
             LongSupplier nanoClock) {
@@ -159,9 +176,14 @@ public final class KeyScheduler {
         KeyState s = keys[key];
         s.exit();
         s.countRequest(0);
+        Listener l = listener;
         if (scope == Scope.MODEL && model != null) {
-            long lock = retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_429_COOLDOWN_NANOS;
-            s.lockModel(model, nanoClock.getAsLong() + Math.min(lock, MAX_COOLDOWN_NANOS));
+            long lock = Math.min(retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_429_COOLDOWN_NANOS,
+                    MAX_COOLDOWN_NANOS);
+            s.lockModel(model, nanoClock.getAsLong() + lock);
+            if (l != null) {
+                l.locked(key, model, lock);
+            }
         } else if (scope == Scope.KEY || scope == Scope.MODEL) {
             int failures = s.countFailure();
             long cool;
@@ -172,11 +194,49 @@ public final class KeyScheduler {
             } else {
                 cool = backoffNanos(failures);
             }
-            s.coolUntil(nanoClock.getAsLong() + Math.min(cool, MAX_COOLDOWN_NANOS));
+            cool = Math.min(cool, MAX_COOLDOWN_NANOS);
+            s.coolUntil(nanoClock.getAsLong() + cool);
+            if (l != null) {
+                l.cooled(key, cool, status);
+            }
         } else if (scope == Scope.PROVIDER && status >= 500 && status <= 599) {
             int failures = s.countFailure();
-            s.avoidUntil(nanoClock.getAsLong() + serverErrorAvoidNanos(failures));
+            long avoid = serverErrorAvoidNanos(failures);
+            s.avoidUntil(nanoClock.getAsLong() + avoid);
+            if (l != null) {
+                l.avoided(key, avoid);
+            }
         }
+    }
+
+    /** Shares this scheduler's key penalties with {@code l} from now on. */
+    void listen(Listener l) {
+        this.listener = l;
+    }
+
+    /** Another instance cooled key {@code key} for {@code nanos}: cooled here too (a later deadline stays). */
+    void coolShared(int key, long nanos) {
+        keys[key].coolUntil(nanoClock.getAsLong() + Math.min(Math.max(0, nanos), MAX_COOLDOWN_NANOS));
+    }
+
+    /** Another instance avoids key {@code key} for {@code nanos}: avoided here too. */
+    void avoidShared(int key, long nanos) {
+        keys[key].avoidUntil(nanoClock.getAsLong() + Math.min(Math.max(0, nanos), MAX_COOLDOWN_NANOS));
+    }
+
+    /** Another instance locked {@code model} on key {@code key} for {@code nanos}: locked here too. */
+    void lockShared(int key, String model, long nanos) {
+        keys[key].lockModel(model, nanoClock.getAsLong() + Math.min(Math.max(0, nanos), MAX_COOLDOWN_NANOS));
+    }
+
+    /** The model locks of key (model → nanoClock deadline), for reconciliation; expired ones included. */
+    Map<String, Long> modelLocks(int key) {
+        return Map.copyOf(keys[key].modelLocks);
+    }
+
+    /** The nanoClock now, as this scheduler reads it. */
+    long now() {
+        return nanoClock.getAsLong();
     }
 
     /** {@link #SERVER_ERROR_AVOID_BASE_NANOS} × 2^(failures-1), capped at {@link #SERVER_ERROR_AVOID_MAX_NANOS}. */

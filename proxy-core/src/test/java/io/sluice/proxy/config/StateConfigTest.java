@@ -63,4 +63,18 @@ class StateConfigTest {
         assertThatThrownBy(() -> state("state: {redis: {url: 'redis:///0'}}", Map.of()))
                 .hasMessageContaining("a URL with a host");
     }
+
+    @Test
+    void theSecretFromTheFileOrTheEnvironmentMaskedAndLongEnough() {
+        StateConfig f = state("state:\n  secret: file-secret-0123456789\n  redis:\n    url: redis://127.0.0.1:6379\n",
+                Map.of("SLUICE_STATE_SECRET", "env-secret-0123456789"));
+        assertThat(f.secret()).isEqualTo("file-secret-0123456789");
+        assertThat(f.toString()).doesNotContain("file-secret");
+        assertThat(state("", Map.of("SLUICE_STATE_SECRET", "env-secret-0123456789")).secret())
+                .isEqualTo("env-secret-0123456789");
+        assertThat(state("", Map.of()).secret()).isNull();
+        assertThatThrownBy(() -> state("state:\n  secret: short-one\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("secret")
+                .hasMessageContaining("at least 16").hasMessageNotContaining("short-one");
+    }
 }

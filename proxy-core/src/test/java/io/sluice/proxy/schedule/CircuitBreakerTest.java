@@ -160,4 +160,65 @@ class CircuitBreakerTest {
         breaker.abandon(null);
         assertThat(breaker.allow()).isFalse();
     }
+
+    /** Records what a shared breaker tells the shared state. */
+    private static final class Recorder implements CircuitBreaker.Listener {
+        final java.util.List<String> events = new java.util.ArrayList<>();
+        CircuitBreaker.Phase lastOpen;
+
+        @Override
+        public void opened(CircuitBreaker b, CircuitBreaker.Phase open) {
+            events.add("opened");
+            lastOpen = open;
+        }
+
+        @Override
+        public void closed(CircuitBreaker b) {
+            events.add("closed");
+        }
+    }
+
+    @Test
+    void sharedOpenPhasesAreHeldUntilTheClusterProbeIsWon() {
+        Recorder r = new Recorder();
+        breaker.listen(r);
+        for (int i = 0; i < 3; i++) {
+            breaker.failure();
+        }
+        assertThat(r.events).containsExactly("opened");
+        clock.addAndGet(OPEN + 1);
+        assertThat(breaker.allow()).as("held past its time: another instance may have the probe").isFalse();
+        assertThat(breaker.release(r.lastOpen)).isTrue();
+        assertThat(breaker.allow()).as("the probe").isTrue();
+        assertThat(breaker.allow()).as("one probe only").isFalse();
+        breaker.success();
+        assertThat(r.events).containsExactly("opened", "closed");
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void eventsFromOtherInstancesApplyWithoutBeingToldBack() {
+        Recorder r = new Recorder();
+        breaker.listen(r);
+        CircuitBreaker.Phase open = breaker.openShared(OPEN);
+        assertThat(open).isNotNull();
+        assertThat(breaker.state()).isEqualTo(State.OPEN);
+        assertThat(breaker.openShared(OPEN / 2)).as("already open for longer").isNull();
+        clock.addAndGet(OPEN + 1);
+        assertThat(breaker.allow()).isFalse();
+        assertThat(breaker.closeShared()).isTrue();
+        assertThat(breaker.closeShared()).isFalse();
+        assertThat(breaker.release(open)).as("a stale phase").isFalse();
+        assertThat(breaker.allow()).isTrue();
+        assertThat(r.events).isEmpty();
+    }
+
+    @Test
+    void withoutSharingOpenPhasesAreNeverHeld() {
+        for (int i = 0; i < 3; i++) {
+            breaker.failure();
+        }
+        clock.addAndGet(OPEN + 1);
+        assertThat(breaker.allow()).isTrue();
+    }
 }
