@@ -30,6 +30,7 @@ public final class AttemptScheduler {
     private final Operations ops;
     private final LongSupplier nanoClock;
     private final LongSupplier epochMillis;
+    private final Limiters limiters;
 
     /**
      * @param attempts    makes the exchange of each attempt (relay or mock)
@@ -38,6 +39,14 @@ public final class AttemptScheduler {
      */
     public AttemptScheduler(SluiceConfig config, AttemptFactory attempts, SluiceMetrics metrics, Operations ops,
                             LongSupplier nanoClock, LongSupplier epochMillis) {
+        this(config, attempts, metrics, ops, Limiters.local(nanoClock), epochMillis);
+    }
+
+    /** @param limiters makes the providers' rate limiters (and holds the clock): shared across instances or not */
+    public AttemptScheduler(SluiceConfig config, AttemptFactory attempts, SluiceMetrics metrics, Operations ops,
+                            Limiters limiters, LongSupplier epochMillis) {
+        LongSupplier nanoClock = limiters.nanos();
+        this.limiters = limiters;
         this.attempts = attempts;
         this.metrics = metrics;
         this.ops = ops;
@@ -65,7 +74,7 @@ public final class AttemptScheduler {
                 if (rt != null) {
                     gone.put(p.name(), rt);
                 }
-                rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), nanoClock);
+                rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), limiters);
             }
             fresh.put(p.name(), rt);
             // Every provider has the gauges from the start: 0 without a gate (the seed's upstream_queue_length).
