@@ -89,7 +89,8 @@ public final class ProxyContext {
                 ? new MockExchange(request, sink, request.provider().mock(), listener)
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
         // Rate limits: each instance's own, or budgets leased from Redis (issue 19), never a round trip per request
-        this.limits = state.redis() == null ? null : SharedLimits.start(state.redis(), System::nanoTime);
+        this.limits = state.redis() == null ? null : SharedLimits.start(state.redis(), System::nanoTime,
+                metrics.registry());
         Limiters limiters = Limiters.of(limits, System::nanoTime);
         this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, limiters, System::currentTimeMillis);
         Admission admission = new Admission(config, metrics, limiters);

@@ -35,6 +35,8 @@ public final class LeasedBudget {
     static final long SLOW_LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** The shortest wait before asking an empty bucket again. */
     static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The wait before leasing again after a failed lease: no storm of retries on a Redis that struggles. */
+    static final long FAILED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final SharedLimits owner;
     private final String key;
@@ -72,6 +74,7 @@ public final class LeasedBudget {
     /** Spends one leased token if there is one; never waits (see the class comment for the answers). */
     public int take() {
         if (!owner.up()) {
+            owner.decidedLocally();
             return LOCAL;
         }
         if (!used) {
@@ -79,13 +82,18 @@ public final class LeasedBudget {
         }
         if (!leased) {
             lease();
+            owner.decidedLocally();
             return LOCAL;
         }
         for (;;) {
             long a = available.get();
             if (a <= 0) {
                 lease();
-                return pending.get() && nanos.getAsLong() - pendingSince > SLOW_LEASE_NANOS ? LOCAL : REFUSED;
+                if (pending.get() && nanos.getAsLong() - pendingSince > SLOW_LEASE_NANOS) {
+                    owner.decidedLocally();
+                    return LOCAL;
+                }
+                return REFUSED;
             }
             if (available.compareAndSet(a, a - 1)) {
                 if (a - 1 <= Math.max(1, block / 2)) {
@@ -135,7 +143,7 @@ public final class LeasedBudget {
             if (e != null || r == null || r.size() < 2) {
                 owed.addAndGet(owe);
                 leased = false; // the local limiter decides until a lease comes back
-                retryAt = now + MIN_RETRY_NANOS;
+                retryAt = now + FAILED_RETRY_NANOS;
                 return;
             }
             long g = ((Number) r.get(0)).longValue();

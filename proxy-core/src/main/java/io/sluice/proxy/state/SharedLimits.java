@@ -1,6 +1,9 @@
 package io.sluice.proxy.state;
 
 import io.lettuce.core.ScriptOutputType;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +40,8 @@ public final class SharedLimits implements AutoCloseable {
     static final long HEARTBEAT_TTL_MS = 5_000;
     /** A bucket untouched this long is full again, the same as no key: Redis drops it. */
     static final long BUCKET_TTL_MS = 120_000;
+    /** Scopes kept at most before idle ones are dropped (per-credential limits of many clients). */
+    static final int MAX_SCOPES = 10_000;
 
     /**
      * KEYS[1] the bucket; ARGV cap (tokens per minute and burst), want (tokens to lease), owe (tokens already spent
@@ -80,6 +87,10 @@ public final class SharedLimits implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final String liveKey;
     private volatile int instances = 1;
+    /** Leases granted by Redis, and requests the local limiter decided while limits are shared. */
+    private final LongAdder leases = new LongAdder();
+    private final LongAdder local = new LongAdder();
+    private final AtomicBoolean leaseFailureLogged = new AtomicBoolean();
 
     private SharedLimits(RedisLink link, LongSupplier nanos) {
         this.link = link;
@@ -94,7 +105,25 @@ public final class SharedLimits implements AutoCloseable {
 
     /** Shared limits on {@code link}: heartbeats start at once, leases when a limit is first used or Redis is back. */
     public static SharedLimits start(RedisLink link, LongSupplier nanos) {
+        return start(link, nanos, null);
+    }
+
+    /**
+     * {@link #start(RedisLink, LongSupplier)}, with {@code sluice_state_instances}, {@code
+     * sluice_state_limit_leases_total} and {@code sluice_state_limit_local_total} in {@code registry} when not null.
+     */
+    public static SharedLimits start(RedisLink link, LongSupplier nanos, MeterRegistry registry) {
         SharedLimits s = new SharedLimits(link, nanos);
+        if (registry != null) {
+            Gauge.builder("sluice.state.instances", s, SharedLimits::instances)
+                    .description("Live Sluice instances on the shared-state Redis, as this one last saw")
+                    .register(registry);
+            FunctionCounter.builder("sluice.state.limit.leases", s.leases, LongAdder::sum)
+                    .description("Blocks of rate-limit tokens leased from Redis").register(registry);
+            FunctionCounter.builder("sluice.state.limit.local", s.local, LongAdder::sum)
+                    .description("Requests a shared rate limit left to the local limiter (Redis down or slow, no"
+                            + " lease yet)").register(registry);
+        }
         link.onReconnect(s::reconnected);
         s.ticker.scheduleWithFixedDelay(s::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         return s;
@@ -108,8 +137,12 @@ public final class SharedLimits implements AutoCloseable {
         String id = scope + "@" + perMinute;
         return budgets.computeIfAbsent(id, k -> {
             LeasedBudget b = new LeasedBudget(this, link.key("rl", scope), perMinute, nanos);
-            if (link.up()) {
-                ticker.execute(b::prefetch);
+            if (link.up() && !ticker.isShutdown()) {
+                try {
+                    ticker.execute(b::prefetch);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // closing: the first request leases instead
+                }
             }
             return b;
         });
@@ -142,8 +175,23 @@ public final class SharedLimits implements AutoCloseable {
 
     /** Runs the lease script; completes on Lettuce's thread. */
     CompletionStage<List<Object>> lease(String key, long cap, long want, long owe) {
-        return link.call(c -> c.eval(LEASE, ScriptOutputType.MULTI, new String[] {key}, Long.toString(cap),
-                Long.toString(want), Long.toString(owe), Long.toString(BUCKET_TTL_MS)));
+        CompletionStage<List<Object>> r = link.call(c -> c.eval(LEASE, ScriptOutputType.MULTI, new String[] {key},
+                Long.toString(cap), Long.toString(want), Long.toString(owe), Long.toString(BUCKET_TTL_MS)));
+        return r.whenComplete((v, e) -> {
+            if (e == null) {
+                leases.increment();
+                leaseFailureLogged.set(false);
+            } else if (link.up() && leaseFailureLogged.compareAndSet(false, true)) {
+                // Up but failing (an ACL without EVAL, a Redis too slow): say it once, limits are local meanwhile
+                LOG.warn("state: a rate-limit lease failed ({}); limiting locally until leases succeed",
+                        e.getCause() == null ? e.toString() : e.getCause().toString());
+            }
+        });
+    }
+
+    /** A request a shared limit left to the local limiter. */
+    void decidedLocally() {
+        local.increment();
     }
 
     private void reconnected() {
@@ -169,9 +217,6 @@ public final class SharedLimits implements AutoCloseable {
             LOG.warn("state: rate-limit maintenance failed", e);
         }
     }
-
-    /** Scopes kept at most before idle ones are dropped (per-credential limits of many clients). */
-    static final int MAX_SCOPES = 10_000;
 
     private void heartbeat() {
         link.<Long>call(c -> c.eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {liveKey},

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.proxy.SluiceServer;
 import io.sluice.proxy.testing.Await;
 import io.sluice.proxy.testing.Http;
+import io.sluice.proxy.testing.Prometheus;
 import io.sluice.proxy.testing.RedisServer;
 import io.sluice.proxy.testing.TestConfig;
 import io.sluice.proxy.testing.TestUpstream;
@@ -59,7 +60,10 @@ class SharedLimitsE2eTest {
         // Each counts the others before the load starts: the fallback divides by 3, blocks are sized for 3
         Await.until("3 live instances", Duration.ofSeconds(15),
                 () -> redis.command(null, "ZCARD", namespace + ":instances").contains(":3"));
-        Thread.sleep(2_500); // a heartbeat of each after the third joined
+        for (SluiceServer s : servers) { // a heartbeat of each after the third joined
+            Await.until("sees 3 instances", Duration.ofSeconds(15), () -> Prometheus.gauge(Prometheus.scrape(s),
+                    "sluice_state_instances").orElse(0.0) == 3.0);
+        }
         return servers;
     }
 
@@ -199,6 +203,8 @@ class SharedLimitsE2eTest {
                 Run down = hammer("Redis down", servers, 600, i -> new String[0], chat("mock/echo"));
                 // Nothing fails: admitted or refused by the local limit
                 down.nothingFailed();
+                assertThat(Prometheus.gauge(Prometheus.scrape(servers.get(0)), "sluice_state_limit_local_total"))
+                        .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(200.0));
                 // Each instance limits at 600 / 3 per minute from where its own pace left it (near empty after the
                 // drain), not with a fresh burst of 600 each: a few left over, plus 10/s refilled across the three
                 assertThat(down.count(200)).as("%s", down)
