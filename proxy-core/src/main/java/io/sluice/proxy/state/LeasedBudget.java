@@ -13,10 +13,10 @@ import java.util.function.LongSupplier;
  * by requests with one CAS and no Redis round trip, refilled in the background when they fall to the low-water mark.
  *
  * <p>{@link #take()} answers {@link #TAKEN} (a leased token was spent), {@link #REFUSED} (Redis said the bucket is
- * empty and nothing is left here) or {@link #LOCAL}: decide with the local limiter, because Redis is down, slow
- * (a lease asked for more than {@link #SLOW_LEASE_NANOS} ago has not come back) or this scope holds no lease yet (its
- * first use, or after Redis came back). What the local limiter admits while Redis is up is owed: the next lease
- * charges it to the bucket, so the cluster total stays exact; what it admits while Redis is down is not charged.
+ * empty and nothing is left here) or {@link #LOCAL}: decide with the local limiter. That is so while Redis is down or
+ * the last lease failed, uncharged; and, on credit of at most one block, while this scope holds no lease yet (its
+ * first use, or after Redis came back) or a lease is late ({@link #SLOW_LEASE_NANOS}): what the local limiter admits
+ * on credit the next lease charges to the bucket, so the cluster total stays exact.
  *
  * <p>The block leased adapts to this instance's rate: what it spends in {@link #HORIZON_NANOS}, at most the limit
  * divided by eight times the live instances (so the tokens held across the cluster stay a small part of the limit), at
@@ -50,6 +50,8 @@ public final class LeasedBudget {
     private volatile long pendingSince;
     /** Holds a lease since Redis was last (re)connected. */
     private volatile boolean leased;
+    /** The last lease failed (timed out, refused): limited locally and not charged, as when Redis is down. */
+    private volatile boolean failing;
     /** Redis said the bucket is empty: no lease asked before then. */
     private volatile long retryAt;
     /** A token was spent since the last tick. */
@@ -73,7 +75,10 @@ public final class LeasedBudget {
 
     /** Spends one leased token if there is one; never waits (see the class comment for the answers). */
     public int take() {
-        if (!owner.up()) {
+        if (!owner.up() || failing) {
+            if (failing) {
+                lease(); // at most every FAILED_RETRY_NANOS
+            }
             owner.decidedLocally();
             return LOCAL;
         }
@@ -82,18 +87,13 @@ public final class LeasedBudget {
         }
         if (!leased) {
             lease();
-            owner.decidedLocally();
-            return LOCAL;
+            return onCredit();
         }
         for (;;) {
             long a = available.get();
             if (a <= 0) {
                 lease();
-                if (pending.get() && nanos.getAsLong() - pendingSince > SLOW_LEASE_NANOS) {
-                    owner.decidedLocally();
-                    return LOCAL;
-                }
-                return REFUSED;
+                return pending.get() && nanos.getAsLong() - pendingSince > SLOW_LEASE_NANOS ? onCredit() : REFUSED;
             }
             if (available.compareAndSet(a, a - 1)) {
                 if (a - 1 <= Math.max(1, block / 2)) {
@@ -104,9 +104,21 @@ public final class LeasedBudget {
         }
     }
 
-    /** The local limiter admitted a request {@link #take()} left to it: owed to the bucket while Redis is up. */
+    /**
+     * Without a lease in hand while Redis answers (a scope's first requests, a lease late): the local limiter decides,
+     * on credit of at most one block, which the next lease charges to the bucket.
+     */
+    private int onCredit() {
+        if (owed.get() >= block) {
+            return REFUSED;
+        }
+        owner.decidedLocally();
+        return LOCAL;
+    }
+
+    /** The local limiter admitted a request {@link #take()} left to it: owed to the bucket while Redis answers. */
     public void admittedLocally() {
-        if (owner.up()) {
+        if (owner.up() && !failing) {
             owed.incrementAndGet();
         }
     }
@@ -142,7 +154,8 @@ public final class LeasedBudget {
         try {
             if (e != null || r == null || r.size() < 2) {
                 owed.addAndGet(owe);
-                leased = false; // the local limiter decides until a lease comes back
+                leased = false;
+                failing = true; // the local limiter decides until a lease comes back
                 retryAt = now + FAILED_RETRY_NANOS;
                 return;
             }
@@ -151,6 +164,7 @@ public final class LeasedBudget {
             available.addAndGet(g);
             granted += g;
             leased = true;
+            failing = false;
             retryAt = g < want ? now + Math.max(MIN_RETRY_NANOS, TimeUnit.MILLISECONDS.toNanos(waitMs)) : 0;
             adapt(now);
         } finally {
@@ -181,6 +195,7 @@ public final class LeasedBudget {
     /** Redis came back: leases from before may be stale; decide locally until a fresh lease arrives. */
     void reconnected() {
         leased = false;
+        failing = false;
         retryAt = 0;
         prefetch();
     }
