@@ -47,6 +47,8 @@ public final class LeasedBudget {
     /** Admitted by the local limiter while Redis was up but this scope held no lease: charged by the next lease. */
     private final AtomicLong owed = new AtomicLong();
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** Tokens given back to the bucket unspent. */
+    private final AtomicLong returned = new AtomicLong();
     private volatile long pendingSince;
     /** Holds a lease since Redis was last (re)connected. */
     private volatile boolean leased;
@@ -130,7 +132,8 @@ public final class LeasedBudget {
 
     /** Nanos until the bucket has a token, as Redis last said; 0 when unknown or now. */
     public long nanosUntilRetry() {
-        return Math.max(0, retryAt - nanos.getAsLong());
+        long at = retryAt;
+        return at == 0 ? 0 : Math.max(0, at - nanos.getAsLong());
     }
 
     long maxBlock() {
@@ -140,7 +143,8 @@ public final class LeasedBudget {
     /** Leases a block unless a lease is in flight or the bucket said to wait. */
     void lease() {
         long now = nanos.getAsLong();
-        if (now - retryAt < 0 || !pending.compareAndSet(false, true)) {
+        long at = retryAt;
+        if ((at != 0 && now - at < 0) || !pending.compareAndSet(false, true)) {
             return;
         }
         pendingSince = now;
@@ -174,7 +178,7 @@ public final class LeasedBudget {
 
     /** Sizes the next block from the rate spent since the last lease. */
     private void adapt(long now) {
-        long spent = granted - Math.max(0, available.get());
+        long spent = granted - returned.get() - Math.max(0, available.get());
         long dt = now - lastLeaseAt;
         if (dt > 0) {
             double r = (double) Math.max(0, spent - lastSpent) / dt;
@@ -220,7 +224,7 @@ public final class LeasedBudget {
             }
             return CompletableFuture.completedFuture(null);
         }
-        granted -= n;
+        returned.addAndGet(n);
         leased = false; // the next request is admitted locally and owed, not refused for want of a lease
         return owner.lease(key, perMinute, 0, -n);
     }
