@@ -9,8 +9,10 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -234,12 +236,13 @@ public final class SharedLimits implements AutoCloseable {
         if (!link.up()) {
             return;
         }
-        CompletionStage<?> last = link.call(c -> c.zrem(liveKey, link.instanceId()));
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        sent.add(link.call(c -> c.zrem(liveKey, link.instanceId())).toCompletableFuture());
         for (LeasedBudget b : budgets.values()) {
-            last = b.giveBack();
+            sent.add(b.giveBack().toCompletableFuture());
         }
         try {
-            last.toCompletableFuture().get(500, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -76,6 +76,20 @@ class SharedLimitsTest {
     }
 
     @Test
+    void closingGivesTheLeaseBackAndLeavesTheLiveSet() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisLink a = link(redis, "t5", "a")) {
+            SharedLimits la = SharedLimits.start(a, System::nanoTime);
+            RateLimiter r = new RateLimiter(60_000, System::nanoTime, la.budget("global", 60_000));
+            Await.until("leased", () -> r.tryAcquire() && tokens(redis, "t5:rl:global") < 59_000);
+            Await.until("joined", () -> redis.command(null, "ZCARD", "t5:instances").contains(":1"));
+            la.close();
+            // Only what was spent is gone (refilled at 1,000/s meanwhile): the block held went back
+            assertThat(tokens(redis, "t5:rl:global")).isGreaterThan(59_900.0);
+            assertThat(redis.command(null, "ZCARD", "t5:instances")).contains(":0");
+        }
+    }
+
+    @Test
     void redisDownOrSlowLeavesTheDecisionToTheLocalLimiter() throws Exception {
         try (RedisServer redis = RedisServer.start(); RedisLink a = link(redis, "t4", "a");
              SharedLimits la = SharedLimits.start(a, System::nanoTime)) {
