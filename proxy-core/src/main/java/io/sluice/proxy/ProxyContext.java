@@ -25,6 +25,7 @@ import io.sluice.proxy.rewrite.RequestRewrites;
 import io.sluice.proxy.route.Routing;
 import io.sluice.proxy.schedule.AttemptScheduler;
 import io.sluice.proxy.schedule.KeyEvents;
+import io.sluice.proxy.schedule.Limiters;
 import io.sluice.proxy.service.AdminService;
 import io.sluice.proxy.service.AdviceService;
 import io.sluice.proxy.service.ChatService;
@@ -43,6 +44,7 @@ import io.sluice.proxy.state.EmbeddedResponseStore;
 import io.sluice.proxy.state.RedisResponseStore;
 import io.sluice.proxy.state.ResponseStore;
 import io.sluice.proxy.state.SharedAnswers;
+import io.sluice.proxy.state.SharedLimits;
 import io.sluice.proxy.state.SharedState;
 import io.sluice.proxy.upstream.ProxyProbe;
 import io.sluice.proxy.upstream.UpstreamPools;
@@ -64,6 +66,8 @@ public final class ProxyContext {
     private final SharedAnswers sharedAnswers;
     /** The usage of every instance; null without shared state. */
     private final ClusterUsage clusterUsage;
+    /** Rate limits shared on Redis; null for the embedded state. */
+    private final SharedLimits limits;
     private final Upstreams upstreams;
     private final Routing routing;
     private final Operations ops;
@@ -96,14 +100,17 @@ public final class ProxyContext {
         AttemptFactory attempts = (request, sink, key, listener) -> request.provider().isMock()
                 ? new MockExchange(request, sink, request.provider().mock(), listener)
                 : new UpstreamRelay(upstreams, request, sink, key, listener);
-        this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, System::nanoTime,
-                System::currentTimeMillis);
+        // Rate limits: each instance's own, or budgets leased from Redis (issue 19), never a round trip per request
+        this.limits = state.redis() == null ? null : SharedLimits.start(state.redis(), System::nanoTime,
+                metrics.registry());
+        Limiters limiters = Limiters.of(limits, System::nanoTime);
+        this.scheduler = new AttemptScheduler(config, attempts, metrics, ops, limiters, System::currentTimeMillis);
         this.keyEvents = state.redis() == null ? null
                 : new KeyEvents(state.redis(), scheduler, System::currentTimeMillis);
         if (keyEvents != null) {
             scheduler.share(keyEvents);
         }
-        Admission admission = new Admission(config, metrics, System::nanoTime);
+        Admission admission = new Admission(config, metrics, limiters);
         Setting<IpRules> ipRules = settings.register("ip-filter", IpRules.of(config.access()), IpRules.CODEC);
         admission.access().ipRules(ipRules.get());
         ipRules.onChange(admission.access()::ipRules);
@@ -194,6 +201,9 @@ public final class ProxyContext {
 
     /** Frees what outlives requests (the cached audio, dedup's answers); once the event loops have stopped. */
     public void close() {
+        if (limits != null) {
+            limits.close();
+        }
         if (keyEvents != null) {
             keyEvents.close();
         }

@@ -4,6 +4,7 @@ import io.sluice.proxy.config.AccessConfig;
 import io.sluice.proxy.config.IpRules;
 import io.sluice.proxy.config.Secrets;
 import io.sluice.proxy.config.SluiceConfig;
+import io.sluice.proxy.schedule.Limiters;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -27,9 +28,14 @@ public final class Access {
     private final ClientKeys keys;
 
     public Access(SluiceConfig config, LongSupplier nanos) {
+        this(config, Limiters.local(nanos));
+    }
+
+    /** @param limiters makes the client keys' rate limiters, shared across instances or not */
+    public Access(SluiceConfig config, Limiters limiters) {
         AccessConfig a = config.access();
         this.ipFilter = new IpFilter(a.ipAllow(), a.ipDeny(), a.trustedProxies());
-        this.keys = ClientKeys.of(a, config.rateLimits(), config.server().adminKey(), nanos);
+        this.keys = ClientKeys.of(a, config.rateLimits(), config.server().adminKey(), limiters);
     }
 
     public IpFilter ipFilter() {

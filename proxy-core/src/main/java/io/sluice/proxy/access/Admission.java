@@ -3,6 +3,7 @@ package io.sluice.proxy.access;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.sluice.proxy.config.SluiceConfig;
 import io.sluice.proxy.metrics.SluiceMetrics;
+import io.sluice.proxy.schedule.Limiters;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.net.SocketAddress;
 import java.util.List;
@@ -21,18 +22,22 @@ public final class Admission {
 
     private final Access access;
     private final SluiceMetrics metrics;
-    private final LongSupplier nanos;
+    private final Limiters limiters;
     private final long perClient;
     private final RateLimiter global;
     private final ConcurrentHashMap<String, RateLimiter> clientLimiters = new ConcurrentHashMap<>();
 
     public Admission(SluiceConfig config, SluiceMetrics metrics, LongSupplier nanos) {
-        this.access = new Access(config, nanos);
+        this(config, metrics, Limiters.local(nanos));
+    }
+
+    /** @param limiters makes the rate limiters: this instance's own, or shared across instances (issue 19) */
+    public Admission(SluiceConfig config, SluiceMetrics metrics, Limiters limiters) {
+        this.access = new Access(config, limiters);
         this.metrics = metrics;
-        this.nanos = nanos;
+        this.limiters = limiters;
         this.perClient = config.rateLimits().perClientKey();
-        long g = config.rateLimits().global();
-        this.global = g > 0 ? new RateLimiter(g, nanos) : null;
+        this.global = limiters.limiter("global", config.rateLimits().global());
     }
 
     public Access access() {
@@ -84,7 +89,7 @@ public final class Admission {
             if (clientLimiters.size() >= MAX_CLIENT_LIMITERS && !clientLimiters.containsKey(id)) {
                 clientLimiters.clear();
             }
-            RateLimiter l = clientLimiters.computeIfAbsent(id, k -> new RateLimiter(perClient, nanos));
+            RateLimiter l = clientLimiters.computeIfAbsent(id, k -> limiters.credentialLimiter(k, perClient));
             if (!l.tryAcquire()) {
                 return limited("client", "rate limit of " + perClient
                         + " requests per minute for this client key reached", l);

@@ -5,6 +5,7 @@ import io.sluice.proxy.config.ClientKeyConfig;
 import io.sluice.proxy.config.Glob;
 import io.sluice.proxy.config.RateLimitConfig;
 import io.sluice.proxy.config.Secrets;
+import io.sluice.proxy.schedule.Limiters;
 import io.sluice.proxy.schedule.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -114,11 +115,16 @@ public final class ClientKeys {
      * when keys are required and {@code adminKey} is set, the admin key under the name {@value #ADMIN}, unrestricted.
      */
     public static ClientKeys of(AccessConfig access, RateLimitConfig limits, String adminKey, LongSupplier nanos) {
+        return of(access, limits, adminKey, Limiters.local(nanos));
+    }
+
+    /** {@link #of(AccessConfig, RateLimitConfig, String, LongSupplier)} with limiters shared or not. */
+    public static ClientKeys of(AccessConfig access, RateLimitConfig limits, String adminKey, Limiters limiters) {
         Map<Digest, Key> byHash = new HashMap<>();
         List<Key> keys = new ArrayList<>();
         for (ClientKeyConfig k : access.clientKeys()) {
             long perMinute = k.perMinute(limits.perClientKey());
-            Key key = new Key(k.name(), k.models(), perMinute > 0 ? new RateLimiter(perMinute, nanos) : null,
+            Key key = new Key(k.name(), k.models(), limiters.limiter("client:" + k.name(), perMinute),
                     k.enabled());
             byHash.put(Digest.ofHex(k.sha256()), key);
             keys.add(key);

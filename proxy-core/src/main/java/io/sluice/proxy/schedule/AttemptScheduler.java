@@ -32,6 +32,7 @@ public final class AttemptScheduler {
     private final LongSupplier epochMillis;
     /** Shares key and breaker state with other instances; null in the embedded state. */
     private KeyEvents shared;
+    private final Limiters limiters;
 
     /**
      * @param attempts    makes the exchange of each attempt (relay or mock)
@@ -40,6 +41,14 @@ public final class AttemptScheduler {
      */
     public AttemptScheduler(SluiceConfig config, AttemptFactory attempts, SluiceMetrics metrics, Operations ops,
                             LongSupplier nanoClock, LongSupplier epochMillis) {
+        this(config, attempts, metrics, ops, Limiters.local(nanoClock), epochMillis);
+    }
+
+    /** @param limiters makes the providers' rate limiters (and holds the clock): shared across instances or not */
+    public AttemptScheduler(SluiceConfig config, AttemptFactory attempts, SluiceMetrics metrics, Operations ops,
+                            Limiters limiters, LongSupplier epochMillis) {
+        LongSupplier nanoClock = limiters.nanos();
+        this.limiters = limiters;
         this.attempts = attempts;
         this.metrics = metrics;
         this.ops = ops;
@@ -67,7 +76,7 @@ public final class AttemptScheduler {
                 if (rt != null) {
                     gone.put(p.name(), rt);
                 }
-                rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), nanoClock);
+                rt = new ProviderRuntime(p, next.resilience(), next.rateLimits(), next.concurrency(), limiters);
                 if (shared != null) {
                     shared.adopt(rt);
                 }

@@ -21,6 +21,13 @@ public final class ProviderRuntime {
 
     public ProviderRuntime(ProviderConfig p, ResilienceConfig resilience, RateLimitConfig limits,
                            ConcurrencyConfig concurrency, LongSupplier nanoClock) {
+        this(p, resilience, limits, concurrency, Limiters.local(nanoClock));
+    }
+
+    /** @param limiters makes the provider's and its keys' rate limiters, shared across instances or not */
+    public ProviderRuntime(ProviderConfig p, ResilienceConfig resilience, RateLimitConfig limits,
+                           ConcurrencyConfig concurrency, Limiters limiters) {
+        LongSupplier nanoClock = limiters.nanos();
         this.provider = p;
         int[] weights = p.limits().weights().isEmpty() ? null
                 : p.limits().weights().stream().mapToInt(Integer::intValue).toArray();
@@ -31,11 +38,12 @@ public final class ProviderRuntime {
         // The provider's own setting, else the global one, else its type's (GitHub Models' free tier).
         long perMinute = p.limits().rateLimit() >= 0 ? p.limits().rateLimit()
                 : limits.perProvider() > 0 ? limits.perProvider() : p.descriptor().defaultRateLimit();
-        this.limiter = perMinute > 0 ? new RateLimiter(perMinute, nanoClock) : null;
+        this.limiter = limiters.limiter("provider:" + p.name(), perMinute);
         if (limits.perKey() > 0) {
             keyLimiters = new RateLimiter[p.apiKeys().size()];
             for (int i = 0; i < keyLimiters.length; i++) {
-                keyLimiters[i] = new RateLimiter(limits.perKey(), nanoClock);
+                // The key's index, never the key: its name may be the secret's masked form only
+                keyLimiters[i] = limiters.limiter("key:" + p.name() + ":" + i, limits.perKey());
             }
         } else {
             keyLimiters = null;
