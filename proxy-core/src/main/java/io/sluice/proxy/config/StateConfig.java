@@ -16,9 +16,10 @@ import java.util.Locale;
  * @param secret         the shared secret (at least {@value #MIN_SECRET_CHARS} characters) that seals what instances
  *                       share through Redis and must not hold in clear (provider keys in admin edits); null: such
  *                       changes stay on the instance that made them
+ * @param caFile         PEM certificates to trust for {@code rediss://} (a private CA); null: the JDK's trust store
  */
 public record StateConfig(URI redisUrl, String namespace, String instanceId, Duration commandTimeout,
-                          Duration maxBackoff, String secret) {
+                          Duration maxBackoff, String secret, java.nio.file.Path caFile) {
 
     public static final int MIN_SECRET_CHARS = 16;
 
@@ -26,7 +27,16 @@ public record StateConfig(URI redisUrl, String namespace, String instanceId, Dur
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
 
+    /** Without a CA file: the JDK's trust store for {@code rediss://}. */
+    public StateConfig(URI redisUrl, String namespace, String instanceId, Duration commandTimeout, Duration maxBackoff,
+                       String secret) {
+        this(redisUrl, namespace, instanceId, commandTimeout, maxBackoff, secret, null);
+    }
+
     public StateConfig {
+        if (caFile != null && !java.nio.file.Files.isReadable(caFile)) {
+            throw ConfigException.invalid("redis.caFile", caFile, "a readable PEM file of CA certificates");
+        }
         namespace = namespace == null ? DEFAULT_NAMESPACE : namespace;
         if (namespace.isEmpty() || !namespace.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw ConfigException.invalid("namespace", namespace, "1 to 64 of A-Z a-z 0-9 _ . -");

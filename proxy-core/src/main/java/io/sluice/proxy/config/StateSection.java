@@ -13,7 +13,7 @@ import java.util.Map;
 final class StateSection {
 
     static final List<String> KEYS = List.of("redis", "namespace", "instanceId", "secret");
-    static final List<String> REDIS_KEYS = List.of("url", "commandTimeout", "maxBackoff");
+    static final List<String> REDIS_KEYS = List.of("url", "commandTimeout", "maxBackoff", "caFile");
     static final String ENV_URL = "SLUICE_REDIS_URL";
     static final String ENV_INSTANCE = "SLUICE_INSTANCE_ID";
     static final String ENV_SECRET = "SLUICE_STATE_SECRET";
@@ -46,8 +46,10 @@ final class StateSection {
         String key = secret;
         Duration timeout = redis.get("commandTimeout").duration(null);
         Duration backoff = redis.get("maxBackoff").duration(null);
+        String ca = redis.get("caFile").string(null, "a file path");
+        java.nio.file.Path caFile = ca == null ? null : java.nio.file.Path.of(ca);
         URI u = url;
         String id = instance;
-        return Records.build(n, () -> new StateConfig(u, namespace, id, timeout, backoff, key));
+        return Records.build(n, () -> new StateConfig(u, namespace, id, timeout, backoff, key, caFile));
     }
 }

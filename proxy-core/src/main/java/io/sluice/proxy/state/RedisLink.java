@@ -75,7 +75,12 @@ public final class RedisLink implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), config.maxBackoff(), 2,
                         TimeUnit.MILLISECONDS)).build();
         this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (config.caFile() != null) {
+            options.sslOptions(io.lettuce.core.SslOptions.builder().jdkSslProvider()
+                    .trustManager(config.caFile().toFile()).build());
+        }
+        client.setOptions(options.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout())).build());
         client.addListener(new RedisConnectionStateListener() {

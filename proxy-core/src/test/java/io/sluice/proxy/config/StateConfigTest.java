@@ -60,6 +60,8 @@ class StateConfigTest {
                 .hasMessageContaining("state.maxBackoff");
         assertThatThrownBy(() -> state("state: {redis: {hosts: x}}", Map.of()))
                 .hasMessageContaining("hosts");
+        assertThatThrownBy(() -> state("state: {redis: {url: 'rediss://h', caFile: /no/such/ca.pem}}", Map.of()))
+                .hasMessageContaining("state.redis.caFile").hasMessageContaining("a readable PEM file");
         assertThatThrownBy(() -> state("state: {redis: {url: 'redis:///0'}}", Map.of()))
                 .hasMessageContaining("a URL with a host");
     }

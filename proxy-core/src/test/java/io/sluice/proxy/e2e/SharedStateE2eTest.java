@@ -8,8 +8,10 @@ import io.sluice.proxy.testing.Http;
 import io.sluice.proxy.testing.Prometheus;
 import io.sluice.proxy.testing.RedisServer;
 import io.sluice.proxy.testing.TestConfig;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +70,44 @@ class SharedStateE2eTest {
                 redis.restart();
                 Await.until("connected once Redis is up", Duration.ofSeconds(20),
                         () -> Http.get(sluice, "/health").body().contains("\"redis\":\"up\""));
+            }
+        }
+    }
+
+    @Test
+    void tlsWithAPrivateCa() throws Exception {
+        try (RedisServer redis = RedisServer.startTls();
+             SluiceServer sluice = TestConfig.startYaml(TestConfig.config().mock().yaml()
+                     + "state:\n  instanceId: tls-1\n  redis:\n    url: " + redis.url() + "\n    caFile: "
+                     + redis.caFile() + "\n    maxBackoff: 200ms\n")) {
+            assertThat(redis.url().getScheme()).isEqualTo("rediss");
+            Await.until("connected over TLS", () -> Http.get(sluice, "/health").body().contains("\"redis\":\"up\""));
+            for (int i = 0; i < 2; i++) {
+                Http.chat(sluice, "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            }
+            Await.until("usage shared over TLS", () -> Http.get(sluice, "/v1/stats").body()
+                    .contains("\"scope\":\"cluster\""));
+        }
+    }
+
+    @Test
+    void anAclUserLimitedToItsNamespace() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            // the user may touch only its namespace's keys and channels, and run scripts
+            assertThat(redis.command(List.of(), "ACL", "SETUSER", "sluice", "on", ">acl-pass-0123456789",
+                    "~acl:*", "&acl:*", "+@all", "-@dangerous", "+info")).contains("+OK");
+            URI url = URI.create("redis://sluice:acl-pass-0123456789@127.0.0.1:" + redis.port());
+            try (SluiceServer sluice = TestConfig.startYaml(TestConfig.config().mock().yaml()
+                    + "state:\n  namespace: acl\n  instanceId: acl-1\n  redis:\n    url: " + url
+                    + "\n    maxBackoff: 200ms\n")) {
+                Await.until("connected as the ACL user",
+                        () -> Http.get(sluice, "/health").body().contains("\"redis\":\"up\""));
+                assertThat(Http.get(sluice, "/health").body()).doesNotContain("acl-pass-0123456789")
+                        .contains("sluice:****@");
+                Http.chat(sluice, "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}");
+                Await.until("usage written under the namespace", () -> redis.command(List.of(), "KEYS", "acl:usage:*")
+                        .contains("acl:usage:"));
+                assertThat(redis.command(List.of(), "KEYS", "*")).doesNotContain("sluice:usage");
             }
         }
     }

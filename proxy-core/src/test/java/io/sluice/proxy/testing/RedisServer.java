@@ -28,6 +28,8 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final String password;
     private final Path dir;
+    /** TLS only ({@code --port 0 --tls-port}): its CA certificate (PEM), or null for plain TCP. */
+    private Path caFile;
     private Process process;
 
     private RedisServer(int port, String password) throws IOException {
@@ -60,11 +62,60 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A started server speaking TLS only, with a certificate for 127.0.0.1 signed by a CA of its own
+     * ({@link #caFile()}), made with {@code openssl}.
+     */
+    public static RedisServer startTls() throws IOException, InterruptedException {
+        RedisServer probe = start(); // skips or fails the same way when there is no redis-server
+        probe.close();
+        RedisServer r = new RedisServer(freePort(), null);
+        r.caFile = r.dir.resolve("ca.crt");
+        String d = r.dir.toString();
+        openssl(r.dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/ca.key", "-out",
+                d + "/ca.crt", "-days", "2", "-subj", "/CN=sluice-test-ca");
+        openssl(r.dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key", "-out",
+                d + "/server.csr", "-subj", "/CN=127.0.0.1");
+        Files.writeString(r.dir.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        openssl(r.dir, "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+                "-CAcreateserial", "-out", d + "/server.crt", "-days", "2", "-extfile", d + "/ext");
+        r.launch();
+        return r;
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("openssl " + String.join(" ", args) + " failed: " + Files.readString(dir.resolve("openssl.log")));
+        }
+    }
+
+    /** The CA certificate (PEM) a TLS server's certificate is signed with; null for plain TCP. */
+    public Path caFile() {
+        return caFile;
+    }
+
     private void launch() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+        if (caFile != null) {
+            launch(List.of(BINARY.toString(), "--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", dir.resolve("server.crt").toString(), "--tls-key-file",
+                    dir.resolve("server.key").toString(), "--tls-ca-cert-file", caFile.toString(),
+                    "--tls-auth-clients", "no", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+            return;
+        }
+        launch(null);
+    }
+
+    private void launch(List<String> tls) throws IOException, InterruptedException {
+        List<String> cmd = tls != null ? new ArrayList<>(tls) : new ArrayList<>(List.of(BINARY.toString(), "--port",
+                Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--daemonize", "no", "--loglevel", "warning"));
-        if (password != null) {
+        if (password != null && tls == null) {
             cmd.addAll(List.of("--requirepass", password));
         }
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -84,6 +135,19 @@ public final class RedisServer implements AutoCloseable {
 
     /** PING answered {@code +PONG} (authenticating first when there is a password). */
     public boolean ping() {
+        if (caFile != null) {
+            try {
+                Process p = new ProcessBuilder("redis-cli", "--tls", "--cacert", caFile.toString(), "-h",
+                        "127.0.0.1", "-p", Integer.toString(port), "ping").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return p.waitFor(5, TimeUnit.SECONDS) && out.contains("PONG");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         try {
             String reply = command(password == null ? List.of("PING") : List.of("AUTH", password), "PING");
             return reply.contains("+PONG");
@@ -178,9 +242,10 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://[:password@]127.0.0.1:port}. */
+    /** {@code redis://[:password@]127.0.0.1:port}, or {@code rediss://127.0.0.1:port} for a TLS server. */
     public URI url() {
-        return URI.create("redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port);
+        return URI.create((caFile != null ? "rediss://" : "redis://") + (password == null ? "" : ":" + password + "@")
+                + "127.0.0.1:" + port);
     }
 
     /** Kills the server at once (SIGKILL): clients see their connections reset. */
