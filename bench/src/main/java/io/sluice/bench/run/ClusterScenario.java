@@ -75,6 +75,7 @@ final class ClusterScenario {
         }
         Duration d = Duration.ofMillis(Math.max(1000, Math.round(10_000 * scale)));
         String limits = "rateLimits:\n  global: " + GLOBAL_LIMIT + "\n";
+        load(List.of(mock.port()), 32, Duration.ofSeconds(2)); // warm-up, not recorded
         runs.add(new Run("direct", 0, load(List.of(mock.port()), 32, d)));
         Path one = write(baseConfig + limits);
         try (ChildProcess s = starter.start(one)) {
@@ -87,20 +88,30 @@ final class ClusterScenario {
         Process redis = new ProcessBuilder(REDIS.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Path a = write(baseConfig + limits + state(port, "bench-a"));
-        Path b = write(baseConfig + limits + state(port, "bench-b"));
         try {
             awaitPort(port);
-            try (ChildProcess sa = starter.start(a); ChildProcess sb = starter.start(b)) {
-                load(List.of(sa.port(), sb.port()), 32, Duration.ofSeconds(2));
-                runs.add(new Run("sluice x2, Redis state", 2, load(List.of(sa.port(), sb.port()), 32, d)));
-            }
+            // Two instances on one CPU without sharing: what two processes cost; then with Redis state (the link,
+            // shared key state, usage), then with shared limits leasing too.
+            runs.add(shared(baseConfig + limits, -1, "", "sluice x2, embedded state", d));
+            runs.add(shared(baseConfig, port, "", "sluice x2, Redis state", d));
+            runs.add(shared(baseConfig, port, limits, "sluice x2, Redis + limits", d));
         } finally {
             redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        return runs;
+    }
+
+    private Run shared(String baseConfig, int port, String limits, String label, Duration d)
+            throws IOException, InterruptedException {
+        Path a = write(baseConfig + limits + (port < 0 ? "" : state(port, "bench-a")));
+        Path b = write(baseConfig + limits + (port < 0 ? "" : state(port, "bench-b")));
+        try (ChildProcess sa = starter.start(a); ChildProcess sb = starter.start(b)) {
+            load(List.of(sa.port(), sb.port()), 32, Duration.ofSeconds(4)); // warm-up of both JVMs, not recorded
+            return new Run(label, 2, load(List.of(sa.port(), sb.port()), 32, d));
+        } finally {
             Files.deleteIfExists(a);
             Files.deleteIfExists(b);
         }
-        return runs;
     }
 
     private static String state(int redisPort, String instance) {
