@@ -103,7 +103,9 @@ class TtsE2eTest {
             byte[] first = c.readChunk();
             // The first part is here while the upstream is still pausing before its second.
             assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(PART1);
-            assertThat(speech.partsWritten()).isEqualTo(1);
+            // ... and the upstream has not written its second (its count of the first may still be on its way: it is
+            // taken when the write completes, which can be after the client already read the bytes)
+            assertThat(speech.partsWritten()).isLessThanOrEqualTo(1);
             byte[] second = c.readChunk();
             assertThat(new String(second, StandardCharsets.UTF_8)).isEqualTo(PART2);
             assertThat(c.readChunk()).isNull();
